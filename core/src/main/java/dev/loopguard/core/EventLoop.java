@@ -1,0 +1,1073 @@
+package dev.loopguard.core;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableScheduledFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * A single-threaded event loop: every task runs, in order, on one named thread, and nothing on that thread may block.
+ *
+ * <p>It is a {@link ScheduledExecutorService}, so it plugs into {@code CompletableFuture.thenApplyAsync(fn, loop)},
+ * Reactor's {@code Schedulers.fromExecutor} and anything else that takes an executor. On top of that it offers:
+ * <ul>
+ *   <li>{@link #submit(Callable)} returning a {@link CompletableFuture};</li>
+ *   <li>{@link #offload(Callable)}: run a blocking call on a bounded worker pool and complete the returned future back
+ *       on the loop, the Java form of Python's {@code loop.run_in_executor};</li>
+ *   <li>a pluggable {@link LoopClock}: on a {@link VirtualClock}, scheduled tasks run when the test advances the
+ *       clock;</li>
+ *   <li>{@link #lag()}: how late tasks start against the time they were due;</li>
+ *   <li>a graceful {@link #close()} that hands back every task that did not run.</li>
+ * </ul>
+ *
+ * <p>The loop's thread implements {@link EventLoopThread}, which is how the Loopguard agent knows that blocking on it
+ * is a bug.
+ *
+ * <pre>{@code
+ * try (EventLoop loop = EventLoop.builder().name("pump-loop").build()) {
+ *     CompletableFuture<Reading> reading = loop.offload(sensor::readBlocking); // never blocks the loop
+ *     reading.thenAcceptAsync(pump::adjust, loop);
+ * }
+ * }</pre>
+ *
+ * <p>After {@link #shutdown()} or {@link #close()} begins, new tasks are rejected with a
+ * {@link RejectedExecutionException} that names the loop, including tasks submitted from the loop itself.
+ */
+public final class EventLoop extends AbstractExecutorService implements ScheduledExecutorService, AutoCloseable {
+
+    private static final AtomicInteger LOOP_IDS = new AtomicInteger();
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
+    private static final long NOT_IDLE = Long.MIN_VALUE;
+
+    private static final int RUNNING = 0;
+    private static final int SHUTTING_DOWN = 1;
+    private static final int TERMINATED = 2;
+
+    private final String name;
+    private final LoopClock clock;
+    private final LoopThread thread;
+    private final ClosePolicy closePolicy;
+    private final Duration closeTimeout;
+    private final Consumer<List<Runnable>> onUnrunTasks;
+    private final int offloadThreads;
+    private final int offloadQueueCapacity;
+
+    /** Tasks from any thread; drained by the loop thread only. */
+    private final ConcurrentLinkedQueue<QueuedTask> inbox = new ConcurrentLinkedQueue<>();
+    /** Loop-thread only: tasks ready to run, in order. */
+    private final ArrayDeque<QueuedTask> ready = new ArrayDeque<>();
+    /** Loop-thread only: scheduled tasks by deadline. */
+    private final PriorityQueue<ScheduledTask<?>> scheduled = new PriorityQueue<>();
+    /** Tasks queued but not finished, plus offloaded calls in flight; zero means nothing is left to do now. */
+    private final AtomicInteger pendingWork = new AtomicInteger();
+    private final LagHistogram lag = new LagHistogram();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicInteger scheduleSequence = new AtomicInteger();
+    private final Object closeLock = new Object();
+
+    private volatile int state = RUNNING;
+    private volatile boolean cancelQueued;
+    private volatile boolean parked;
+    private volatile long idleAt = NOT_IDLE;
+    private volatile long publishedNextDeadline = NO_DEADLINE;
+    private volatile ThreadPoolExecutor offloadPool;
+
+    // Guarded by closeLock.
+    private boolean callerAwaitsUnrun;
+    private List<Runnable> unrunForCaller;
+
+    private EventLoop(Builder builder) {
+        int id = LOOP_IDS.incrementAndGet();
+        this.name = builder.name != null ? builder.name : "loopguard-loop-" + id;
+        this.clock = builder.clock;
+        this.closePolicy = builder.closePolicy;
+        this.closeTimeout = builder.closeTimeout;
+        this.onUnrunTasks = builder.onUnrunTasks != null ? builder.onUnrunTasks : this::warnAboutUnrunTasks;
+        this.offloadThreads = builder.offloadThreads;
+        this.offloadQueueCapacity = builder.offloadQueueCapacity;
+        this.thread = new LoopThread(this, name);
+        this.thread.setDaemon(builder.daemon);
+        clock.attach(this);
+        thread.start();
+    }
+
+    /** A loop on the system clock with a thread named {@code loopguard-loop-N} and default settings. */
+    public static EventLoop create() {
+        return builder().build();
+    }
+
+    /** A builder for a loop with a chosen name, clock, offload pool and close policy. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The loop whose thread is calling this method, if any. */
+    public static Optional<EventLoop> current() {
+        Thread current = Thread.currentThread();
+        if (current instanceof LoopThread) {
+            return Optional.of(((LoopThread) current).loop);
+        }
+        return Optional.empty();
+    }
+
+    /** The loop's name, which is also its thread's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The clock this loop schedules on. */
+    public LoopClock clock() {
+        return clock;
+    }
+
+    /** Whether the calling thread is this loop's thread. */
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** How late tasks have started against the time they were due, since the loop started. */
+    public LagStats lag() {
+        return lag.snapshot();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Submitting work
+
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        enqueue(new QueuedTask(task, clock.nanoTime(), false));
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        TaskFuture<T> future = new TaskFuture<>(task);
+        execute(future);
+        return future;
+    }
+
+    @Override
+    public CompletableFuture<?> submit(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        return submit(task, null);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(Runnable task, T result) {
+        Objects.requireNonNull(task, "task");
+        return submit(new RunnableCallable<>(task, result));
+    }
+
+    /**
+     * Runs a blocking call on this loop's bounded worker pool and completes the returned future on the loop, so that
+     * dependent stages attached with {@code ...Async(fn, loop)} or {@code thenXxx} from the loop run on the loop.
+     *
+     * <p>The pool has {@link Builder#offloadThreads(int)} threads and a queue of
+     * {@link Builder#offloadQueueCapacity(int)} calls; when both are full the future fails with a
+     * {@link RejectedExecutionException} rather than blocking the caller. If the loop has terminated by the time the
+     * call returns, the future is completed on the worker thread instead, so it is never lost.
+     *
+     * @throws RejectedExecutionException if the loop is shut down
+     */
+    public <T> CompletableFuture<T> offload(Callable<T> blockingCall) {
+        Objects.requireNonNull(blockingCall, "blockingCall");
+        rejectIfShutDown(blockingCall);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        pendingWork.incrementAndGet();
+        try {
+            offloadPool().execute(() -> {
+                T value = null;
+                Throwable failure = null;
+                try {
+                    value = blockingCall.call();
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                T finalValue = value;
+                Throwable finalFailure = failure;
+                deliverInternal(() -> {
+                    if (finalFailure != null) {
+                        result.completeExceptionally(finalFailure);
+                    } else {
+                        result.complete(finalValue);
+                    }
+                });
+                pendingWork.decrementAndGet();
+            });
+        } catch (RejectedExecutionException e) {
+            pendingWork.decrementAndGet();
+            result.completeExceptionally(new RejectedExecutionException("EventLoop '" + name + "' could not offload "
+                    + blockingCall + ": all " + offloadThreads + " offload threads are busy and "
+                    + offloadQueueCapacity + " calls are queued. Raise EventLoop.builder().offloadThreads(...) or "
+                    + "offloadQueueCapacity(...), or slow the producer down.", e));
+        }
+        return result;
+    }
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(unit, "unit");
+        return scheduleTask(new RunnableCallable<>(command, null), unit.toNanos(delay), 0, command);
+    }
+
+    /** Runs {@code command} once after {@code delay}; a zero or negative delay runs it as soon as possible. */
+    public ScheduledFuture<?> schedule(Runnable command, Duration delay) {
+        Objects.requireNonNull(command, "command");
+        return scheduleTask(new RunnableCallable<>(command, null), toNanos(delay, "delay"), 0, command);
+    }
+
+    @Override
+    public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+        Objects.requireNonNull(callable, "callable");
+        Objects.requireNonNull(unit, "unit");
+        return scheduleTask(callable, unit.toNanos(delay), 0, callable);
+    }
+
+    /** Calls {@code callable} once after {@code delay}. */
+    public <V> ScheduledFuture<V> schedule(Callable<V> callable, Duration delay) {
+        Objects.requireNonNull(callable, "callable");
+        return scheduleTask(callable, toNanos(delay, "delay"), 0, callable);
+    }
+
+    @Override
+    public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+        Objects.requireNonNull(unit, "unit");
+        return scheduleAtFixedRate(command, Duration.ofNanos(unit.toNanos(initialDelay)),
+                Duration.ofNanos(unit.toNanos(period)));
+    }
+
+    /**
+     * Runs {@code command} first after {@code initialDelay}, then every {@code period} measured from the first
+     * run's due time. A run that starts late does not shift later runs; if the task throws, it stops repeating and
+     * the returned future fails with that exception.
+     */
+    public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, Duration initialDelay, Duration period) {
+        Objects.requireNonNull(command, "command");
+        long periodNanos = requirePositive(period, "period");
+        return scheduleTask(new RunnableCallable<>(command, null), toNanos(initialDelay, "initialDelay"),
+                periodNanos, command);
+    }
+
+    @Override
+    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+        Objects.requireNonNull(unit, "unit");
+        return scheduleWithFixedDelay(command, Duration.ofNanos(unit.toNanos(initialDelay)),
+                Duration.ofNanos(unit.toNanos(delay)));
+    }
+
+    /**
+     * Runs {@code command} first after {@code initialDelay}, then again {@code delay} after each run ends. If the
+     * task throws, it stops repeating and the returned future fails with that exception.
+     */
+    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, Duration initialDelay, Duration delay) {
+        Objects.requireNonNull(command, "command");
+        long delayNanos = requirePositive(delay, "delay");
+        return scheduleTask(new RunnableCallable<>(command, null), toNanos(initialDelay, "initialDelay"),
+                -delayNanos, command);
+    }
+
+    /**
+     * Refuses to wait for its own tasks on the loop thread, which would deadlock; otherwise as
+     * {@link AbstractExecutorService#invokeAll(Collection)}.
+     */
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        refuseWaitOnLoop("invokeAll");
+        return super.invokeAll(tasks);
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        refuseWaitOnLoop("invokeAll");
+        return super.invokeAll(tasks, timeout, unit);
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        refuseWaitOnLoop("invokeAny");
+        return super.invokeAny(tasks);
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        refuseWaitOnLoop("invokeAny");
+        return super.invokeAny(tasks, timeout, unit);
+    }
+
+    private <V> ScheduledTask<V> scheduleTask(Callable<V> callable, long delayNanos, long period, Object original) {
+        rejectIfShutDown(original);
+        long now = clock.nanoTime();
+        long deadline = delayNanos <= 0 ? now : saturatedAdd(now, delayNanos);
+        ScheduledTask<V> task = new ScheduledTask<>(callable, deadline, period, scheduleSequence.incrementAndGet());
+        // The scheduled queue belongs to the loop thread; other threads hand the task over through the inbox.
+        if (inEventLoop()) {
+            scheduled.add(task);
+        } else {
+            enqueue(new QueuedTask(task, now, true));
+        }
+        return task;
+    }
+
+    private void enqueue(QueuedTask task) {
+        rejectIfShutDown(task.task);
+        pendingWork.incrementAndGet();
+        inbox.offer(task);
+        if (state == TERMINATED && inbox.remove(task)) {
+            // The loop terminated between the check above and the offer, and did not see the task.
+            pendingWork.decrementAndGet();
+            throw rejection(task.task);
+        }
+        wakeUp();
+    }
+
+    /** Internal completions (offload results) are never rejected: late ones run on the calling thread. */
+    private void deliverInternal(Runnable completion) {
+        InternalTask internal = new InternalTask(completion);
+        if (state == TERMINATED) {
+            internal.runOnce();
+            return;
+        }
+        pendingWork.incrementAndGet();
+        inbox.offer(new QueuedTask(internal, clock.nanoTime(), false));
+        if (state == TERMINATED && internal.runOnce()) {
+            pendingWork.decrementAndGet();
+            return;
+        }
+        wakeUp();
+    }
+
+    private void rejectIfShutDown(Object task) {
+        if (state != RUNNING) {
+            throw rejection(task);
+        }
+    }
+
+    private RejectedExecutionException rejection(Object task) {
+        return new RejectedExecutionException("EventLoop '" + name + "' is " + (state == TERMINATED ? "terminated"
+                : "shutting down") + " and did not accept " + task + ". Submit work before close()/shutdown(), "
+                + "or check isShutdown() first.");
+    }
+
+    private void refuseWaitOnLoop(String operation) {
+        if (inEventLoop()) {
+            throw new IllegalStateException(operation + " was called on the thread of EventLoop '" + name
+                    + "' and would wait for tasks that can only run on that same thread. Compose the futures "
+                    + "returned by submit(...) instead.");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The loop thread
+
+    private void runLoop() {
+        try {
+            for (;;) {
+                QueuedTask task = awaitTask();
+                if (task == null) {
+                    return;
+                }
+                runTask(task);
+            }
+        } finally {
+            terminate();
+        }
+    }
+
+    /**
+     * Returns the next task to run, waiting while there is none; returns {@code null} when the loop must stop.
+     * This is the loop's only idle wait: tools that watch for blocking calls on loop threads treat time spent here as
+     * idle, not as a blocking call (see the agent contract in docs/ARCHITECTURE.md).
+     */
+    private QueuedTask awaitTask() {
+        for (;;) {
+            if (cancelQueued) {
+                return null;
+            }
+            QueuedTask next = ready.poll();
+            if (next != null) {
+                return next;
+            }
+            drainInbox();
+            long now = clock.nanoTime();
+            moveDueScheduledTasks(now);
+            next = ready.poll();
+            if (next != null) {
+                return next;
+            }
+            if (state != RUNNING) {
+                return null;
+            }
+            long deadline = nextLiveDeadline();
+            publishedNextDeadline = deadline;
+            parked = true;
+            // Re-check after announcing that we park: a producer either sees parked == true and unparks us, or its
+            // task is already visible here.
+            if (!inbox.isEmpty() || state != RUNNING || cancelQueued || clock.isVirtual() && clock.nanoTime() != now) {
+                parked = false;
+                continue;
+            }
+            idleAt = now;
+            if (clock.isVirtual() || deadline == NO_DEADLINE) {
+                // On virtual time only VirtualClock moves time, and it wakes us when it does.
+                LockSupport.park(this);
+            } else {
+                long wait = deadline - clock.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(this, wait);
+                }
+            }
+            idleAt = NOT_IDLE;
+            parked = false;
+        }
+    }
+
+    /** Runs one task on the loop thread; this method is the boundary of "one task" for tools that watch the loop. */
+    private void runTask(Runnable queued) {
+        QueuedTask task = (QueuedTask) queued;
+        lag.record(clock.nanoTime() - task.dueAt);
+        try {
+            task.task.run();
+        } catch (Throwable t) {
+            reportUncaught(task.task, t);
+        } finally {
+            if (task.countsAsPending) {
+                pendingWork.decrementAndGet();
+            }
+        }
+    }
+
+    private void drainInbox() {
+        QueuedTask queued;
+        while ((queued = inbox.poll()) != null) {
+            if (queued.scheduleRequest) {
+                scheduled.add((ScheduledTask<?>) queued.task);
+                pendingWork.decrementAndGet();
+            } else {
+                ready.add(queued);
+            }
+        }
+    }
+
+    private void moveDueScheduledTasks(long now) {
+        ScheduledTask<?> head;
+        while ((head = scheduled.peek()) != null) {
+            if (head.isDone()) {
+                scheduled.poll();
+            } else if (head.deadline - now <= 0) {
+                scheduled.poll();
+                ready.add(new QueuedTask(head, head.deadline, false));
+            } else {
+                return;
+            }
+        }
+    }
+
+    private long nextLiveDeadline() {
+        ScheduledTask<?> head;
+        while ((head = scheduled.peek()) != null && head.isDone()) {
+            scheduled.poll();
+        }
+        return head == null ? NO_DEADLINE : head.deadline;
+    }
+
+    private void reportUncaught(Runnable task, Throwable failure) {
+        // Never swallow: the thread's handler (by default the one that prints the stack trace) sees it.
+        Thread.UncaughtExceptionHandler handler = thread.getUncaughtExceptionHandler();
+        try {
+            handler.uncaughtException(thread, failure);
+        } catch (Throwable ignored) {
+            failure.printStackTrace();
+        }
+    }
+
+    private void reschedule(ScheduledTask<?> task) {
+        // Also while shutting down: the loop stops before the next run, and terminate() hands the task back.
+        scheduled.add(task);
+    }
+
+    private void terminate() {
+        state = TERMINATED;
+        List<Runnable> unrun = new ArrayList<>();
+        for (QueuedTask queued : ready) {
+            unrun.add(queued.task);
+        }
+        ready.clear();
+        QueuedTask queued;
+        while ((queued = inbox.poll()) != null) {
+            if (queued.task instanceof InternalTask) {
+                ((InternalTask) queued.task).runOnce();
+            } else {
+                unrun.add(queued.task);
+            }
+        }
+        ScheduledTask<?> task;
+        while ((task = scheduled.poll()) != null) {
+            if (!task.isDone()) {
+                unrun.add(task);
+            }
+        }
+        pendingWork.set(0);
+        clock.detach(this);
+        ThreadPoolExecutor pool = offloadPool;
+        if (pool != null) {
+            pool.shutdown();
+        }
+        boolean handToCaller;
+        synchronized (closeLock) {
+            handToCaller = callerAwaitsUnrun;
+            if (handToCaller) {
+                unrunForCaller = unrun;
+            }
+        }
+        terminated.countDown();
+        if (!handToCaller && !unrun.isEmpty()) {
+            cancelAll(unrun);
+            onUnrunTasks.accept(List.copyOf(unrun));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Shutting down
+
+    /** Stops accepting tasks; queued work is handled by the {@link ClosePolicy}. Does not wait. */
+    @Override
+    public void shutdown() {
+        if (state == RUNNING) {
+            if (closePolicy == ClosePolicy.CANCEL_QUEUED) {
+                cancelQueued = true;
+            }
+            state = SHUTTING_DOWN;
+        }
+        wakeUp();
+    }
+
+    /**
+     * Stops accepting tasks, interrupts the running task, and returns the tasks that never started, as
+     * {@link java.util.concurrent.ExecutorService#shutdownNow()} does: they are not cancelled, so the caller may run
+     * them elsewhere. From any thread but the loop's own, waits up to the close timeout for the loop to stop.
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        if (inEventLoop()) {
+            cancelQueued = true;
+            state = state == TERMINATED ? TERMINATED : SHUTTING_DOWN;
+            List<Runnable> unrun = new ArrayList<>();
+            drainInbox();
+            for (QueuedTask queued : ready) {
+                unrun.add(queued.task);
+            }
+            ready.clear();
+            unrun.addAll(scheduled);
+            scheduled.clear();
+            return unrun;
+        }
+        synchronized (closeLock) {
+            callerAwaitsUnrun = true;
+        }
+        cancelQueued = true;
+        shutdown();
+        thread.interrupt();
+        return awaitUnrun("shutdownNow");
+    }
+
+    /**
+     * Stops accepting tasks, lets the loop finish according to its {@link ClosePolicy}, waits up to the close timeout
+     * for it to stop, and returns the tasks that did not run, cancelled so that nobody waits on them forever.
+     *
+     * @throws IllegalStateException if called on the loop's own thread (it would wait for itself), or if the loop is
+     *     still running a task when the close timeout expires; the tasks that do not run are then handed to
+     *     {@link Builder#onUnrunTasks(Consumer)} when the loop finally stops
+     */
+    public List<Runnable> shutdownGracefully() {
+        if (inEventLoop()) {
+            throw new IllegalStateException("close()/shutdownGracefully() was called on the thread of EventLoop '"
+                    + name + "' and would wait for itself. Call shutdown() from the loop, or close it from "
+                    + "another thread.");
+        }
+        synchronized (closeLock) {
+            callerAwaitsUnrun = true;
+        }
+        shutdown();
+        List<Runnable> unrun = awaitUnrun("close");
+        cancelAll(unrun);
+        return unrun;
+    }
+
+    /**
+     * {@link #shutdownGracefully()}, then hands any tasks that did not run to
+     * {@link Builder#onUnrunTasks(Consumer)} (by default, a warning on standard error that lists them).
+     */
+    @Override
+    public void close() {
+        if (state == TERMINATED && terminated.getCount() == 0) {
+            return;
+        }
+        List<Runnable> unrun = shutdownGracefully();
+        if (!unrun.isEmpty()) {
+            onUnrunTasks.accept(List.copyOf(unrun));
+        }
+    }
+
+    private List<Runnable> awaitUnrun(String operation) {
+        boolean stopped;
+        try {
+            stopped = terminated.await(closeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = terminated.getCount() == 0;
+        }
+        synchronized (closeLock) {
+            callerAwaitsUnrun = false;
+            if (!stopped) {
+                StackTraceElement[] stack = thread.getStackTrace();
+                throw new IllegalStateException("EventLoop '" + name + "' did not stop within " + closeTimeout
+                        + " after " + operation + "(): its thread is still running a task at "
+                        + (stack.length > 0 ? stack[0] : "an unknown place") + ". The tasks that do not run will "
+                        + "be handed to onUnrunTasks when it stops. Raise closeTimeout(...) or make the task return.");
+            }
+            List<Runnable> unrun = unrunForCaller != null ? unrunForCaller : List.of();
+            unrunForCaller = null;
+            return new ArrayList<>(unrun);
+        }
+    }
+
+    private static void cancelAll(List<Runnable> tasks) {
+        for (Runnable task : tasks) {
+            if (task instanceof Future) {
+                ((Future<?>) task).cancel(false);
+            }
+        }
+    }
+
+    private void warnAboutUnrunTasks(List<Runnable> unrun) {
+        List<Runnable> dropped = new ArrayList<>();
+        for (Runnable task : unrun) {
+            if (!(task instanceof ScheduledFuture && ((RunnableScheduledFuture<?>) task).isPeriodic())) {
+                dropped.add(task);
+            }
+        }
+        if (!dropped.isEmpty()) {
+            System.err.println("[loopguard] EventLoop '" + name + "' stopped with " + dropped.size()
+                    + " task(s) that never ran and were cancelled: " + dropped + ". Wait for your work before "
+                    + "close(), or pass EventLoop.builder().onUnrunTasks(...) to handle them.");
+        }
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return state != RUNNING;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Virtual time support (used by VirtualClock)
+
+    long publishedNextDeadline() {
+        return state == TERMINATED ? NO_DEADLINE : publishedNextDeadline;
+    }
+
+    boolean isIdleAt(long virtualNow) {
+        return state == TERMINATED || idleAt == virtualNow && pendingWork.get() == 0;
+    }
+
+    int pendingWork() {
+        return pendingWork.get();
+    }
+
+    void wakeUp() {
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private ThreadPoolExecutor offloadPool() {
+        ThreadPoolExecutor pool = offloadPool;
+        if (pool == null) {
+            synchronized (this) {
+                pool = offloadPool;
+                if (pool == null) {
+                    AtomicInteger ids = new AtomicInteger();
+                    pool = new ThreadPoolExecutor(offloadThreads, offloadThreads, 30, TimeUnit.SECONDS,
+                            new ArrayBlockingQueue<>(offloadQueueCapacity), runnable -> {
+                                Thread worker = new Thread(runnable, name + "-offload-" + ids.incrementAndGet());
+                                worker.setDaemon(true);
+                                return worker;
+                            });
+                    pool.allowCoreThreadTimeOut(true);
+                    offloadPool = pool;
+                }
+            }
+        }
+        return pool;
+    }
+
+    private static long toNanos(Duration duration, String parameter) {
+        Objects.requireNonNull(duration, parameter);
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    private static long requirePositive(Duration duration, String parameter) {
+        Objects.requireNonNull(duration, parameter);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("EventLoop " + parameter + " must be positive, was " + duration);
+        }
+        return toNanos(duration, parameter);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE - 1 : sum;
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + name + ", " + (state == RUNNING ? "running" : state == SHUTTING_DOWN
+                ? "shutting down" : "terminated") + ", clock=" + clock + "]";
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /** The loop's thread; the {@link EventLoopThread} marker is how tools recognize it. */
+    private static final class LoopThread extends Thread implements EventLoopThread {
+        private final EventLoop loop;
+
+        LoopThread(EventLoop loop, String name) {
+            super(name);
+            this.loop = loop;
+        }
+
+        @Override
+        public EventLoop eventLoop() {
+            return loop;
+        }
+
+        @Override
+        public void run() {
+            loop.runLoop();
+        }
+    }
+
+    private static final class QueuedTask implements Runnable {
+        final Runnable task;
+        final long dueAt;
+        final boolean scheduleRequest;
+        final boolean countsAsPending;
+
+        QueuedTask(Runnable task, long dueAt, boolean scheduleRequest) {
+            this(task, dueAt, scheduleRequest, true);
+        }
+
+        QueuedTask(ScheduledTask<?> task, long dueAt, boolean scheduleRequest) {
+            this(task, dueAt, scheduleRequest, scheduleRequest);
+        }
+
+        private QueuedTask(Runnable task, long dueAt, boolean scheduleRequest, boolean countsAsPending) {
+            this.task = task;
+            this.dueAt = dueAt;
+            this.scheduleRequest = scheduleRequest;
+            this.countsAsPending = countsAsPending;
+        }
+
+        @Override
+        public void run() {
+            task.run();
+        }
+
+        @Override
+        public String toString() {
+            return task.toString();
+        }
+    }
+
+    /** A completion that must run exactly once, on the loop if it still runs, otherwise where it is delivered. */
+    private static final class InternalTask implements Runnable {
+        private final Runnable completion;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+
+        InternalTask(Runnable completion) {
+            this.completion = completion;
+        }
+
+        boolean runOnce() {
+            if (claimed.compareAndSet(false, true)) {
+                completion.run();
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public void run() {
+            runOnce();
+        }
+
+        @Override
+        public String toString() {
+            return "offload completion";
+        }
+    }
+
+    private static final class RunnableCallable<T> implements Callable<T> {
+        private final Runnable task;
+        private final T result;
+
+        RunnableCallable(Runnable task, T result) {
+            this.task = task;
+            this.result = result;
+        }
+
+        @Override
+        public T call() {
+            task.run();
+            return result;
+        }
+
+        @Override
+        public String toString() {
+            return task.toString();
+        }
+    }
+
+    /** The future of {@link #submit(Callable)}: running it completes it, unless it was cancelled first. */
+    private static final class TaskFuture<T> extends CompletableFuture<T> implements Runnable {
+        private final Callable<T> task;
+
+        TaskFuture(Callable<T> task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            if (isDone()) {
+                return;
+            }
+            try {
+                complete(task.call());
+            } catch (Throwable t) {
+                completeExceptionally(t);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "task " + task + " (" + (isDone() ? "done" : "pending") + ")";
+        }
+    }
+
+    private final class ScheduledTask<V> extends CompletableFuture<V> implements RunnableScheduledFuture<V> {
+        private final Callable<V> task;
+        /** > 0: fixed rate; < 0: fixed delay; 0: once. */
+        private final long period;
+        private final int sequence;
+        private long deadline;
+
+        ScheduledTask(Callable<V> task, long deadline, long period, int sequence) {
+            this.task = task;
+            this.deadline = deadline;
+            this.period = period;
+            this.sequence = sequence;
+        }
+
+        @Override
+        public void run() {
+            if (isDone()) {
+                return;
+            }
+            if (period == 0) {
+                try {
+                    complete(task.call());
+                } catch (Throwable t) {
+                    completeExceptionally(t);
+                }
+                return;
+            }
+            try {
+                task.call();
+            } catch (Throwable t) {
+                completeExceptionally(t);
+                reportUncaught(this, t);
+                return;
+            }
+            if (!isDone()) {
+                deadline = period > 0 ? deadline + period : clock.nanoTime() - period;
+                reschedule(this);
+            }
+        }
+
+        @Override
+        public boolean isPeriodic() {
+            return period != 0;
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(deadline - clock.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            if (other == this) {
+                return 0;
+            }
+            if (other instanceof ScheduledTask) {
+                ScheduledTask<?> that = (ScheduledTask<?>) other;
+                int byDeadline = Long.compare(deadline - that.deadline, 0);
+                return byDeadline != 0 ? byDeadline : Integer.compare(sequence, that.sequence);
+            }
+            return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
+        }
+
+        @Override
+        public String toString() {
+            String kind = period == 0 ? "scheduled" : period > 0 ? "fixed-rate" : "fixed-delay";
+            return kind + " task " + task + " (" + (isDone() ? "done" : "due in "
+                    + Duration.ofNanos(deadline - clock.nanoTime())) + ")";
+        }
+    }
+
+    /**
+     * Settings for a new {@link EventLoop}. Immutable: every setter returns a new builder, so a builder can be
+     * shared and specialised.
+     */
+    public static final class Builder {
+        private final String name;
+        private final LoopClock clock;
+        private final int offloadThreads;
+        private final int offloadQueueCapacity;
+        private final ClosePolicy closePolicy;
+        private final Duration closeTimeout;
+        private final Consumer<List<Runnable>> onUnrunTasks;
+        private final boolean daemon;
+
+        private Builder() {
+            this(null, LoopClock.system(), Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 1024,
+                    ClosePolicy.RUN_QUEUED, Duration.ofSeconds(10), null, true);
+        }
+
+        private Builder(String name, LoopClock clock, int offloadThreads, int offloadQueueCapacity,
+                ClosePolicy closePolicy, Duration closeTimeout, Consumer<List<Runnable>> onUnrunTasks,
+                boolean daemon) {
+            this.name = name;
+            this.clock = clock;
+            this.offloadThreads = offloadThreads;
+            this.offloadQueueCapacity = offloadQueueCapacity;
+            this.closePolicy = closePolicy;
+            this.closeTimeout = closeTimeout;
+            this.onUnrunTasks = onUnrunTasks;
+            this.daemon = daemon;
+        }
+
+        /** The loop's name and its thread's name; by default {@code loopguard-loop-N}. */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("EventLoop name must not be blank, was '" + name + "'");
+            }
+            return new Builder(name, clock, offloadThreads, offloadQueueCapacity, closePolicy, closeTimeout,
+                    onUnrunTasks, daemon);
+        }
+
+        /** The clock to schedule on; {@link LoopClock#system()} by default, a {@link VirtualClock} in tests. */
+        public Builder clock(LoopClock clock) {
+            return new Builder(name, Objects.requireNonNull(clock, "clock"), offloadThreads, offloadQueueCapacity,
+                    closePolicy, closeTimeout, onUnrunTasks, daemon);
+        }
+
+        /** Threads of the {@link #offload(Callable)} pool; default {@code max(4, 2 x cores)}. */
+        public Builder offloadThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("EventLoop offloadThreads must be >= 1, was " + threads);
+            }
+            return new Builder(name, clock, threads, offloadQueueCapacity, closePolicy, closeTimeout, onUnrunTasks,
+                    daemon);
+        }
+
+        /** Offloaded calls that may wait for a free thread before offload fails fast; default 1024. */
+        public Builder offloadQueueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("EventLoop offloadQueueCapacity must be >= 1, was " + capacity);
+            }
+            return new Builder(name, clock, offloadThreads, capacity, closePolicy, closeTimeout, onUnrunTasks,
+                    daemon);
+        }
+
+        /** What closing does with queued work; {@link ClosePolicy#RUN_QUEUED} by default. */
+        public Builder closePolicy(ClosePolicy policy) {
+            return new Builder(name, clock, offloadThreads, offloadQueueCapacity,
+                    Objects.requireNonNull(policy, "closePolicy"), closeTimeout, onUnrunTasks, daemon);
+        }
+
+        /** How long close() waits, in real time, for the loop to stop; 10 seconds by default. */
+        public Builder closeTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "closeTimeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("EventLoop closeTimeout must be positive, was " + timeout);
+            }
+            return new Builder(name, clock, offloadThreads, offloadQueueCapacity, closePolicy, timeout,
+                    onUnrunTasks, daemon);
+        }
+
+        /**
+         * Receives the tasks that did not run when the loop was closed; by default they are listed on standard error
+         * (periodic tasks, which are expected to stop with the loop, are not listed).
+         */
+        public Builder onUnrunTasks(Consumer<List<Runnable>> handler) {
+            return new Builder(name, clock, offloadThreads, offloadQueueCapacity, closePolicy, closeTimeout,
+                    Objects.requireNonNull(handler, "onUnrunTasks"), daemon);
+        }
+
+        /** Whether the loop thread is a daemon thread (the default) that does not keep the JVM alive. */
+        public Builder daemon(boolean daemon) {
+            return new Builder(name, clock, offloadThreads, offloadQueueCapacity, closePolicy, closeTimeout,
+                    onUnrunTasks, daemon);
+        }
+
+        /** Builds the loop and starts its thread. */
+        public EventLoop build() {
+            return new EventLoop(this);
+        }
+    }
+}

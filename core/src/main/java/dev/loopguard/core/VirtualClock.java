@@ -1,0 +1,234 @@
+package dev.loopguard.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A clock that moves only when a test moves it, for running event loops, controllers and simulations on virtual time.
+ *
+ * <p>Every {@link EventLoop} built on this clock takes part in time steps: {@link #advanceBy(Duration)} moves time to
+ * each deadline that falls inside the step, in order, lets every loop run what has become due, and returns once all of
+ * them are idle again. A task scheduled an hour ahead therefore runs after {@code advanceBy(Duration.ofHours(1))},
+ * which takes microseconds of real time.
+ *
+ * <pre>{@code
+ * VirtualClock clock = VirtualClock.create();
+ * try (EventLoop loop = EventLoop.builder().clock(clock).build()) {
+ *     loop.scheduleAtFixedRate(sensor::sample, Duration.ZERO, Duration.ofMinutes(1));
+ *     clock.advanceBy(Duration.ofDays(1));   // 1441 samples, well under a second
+ * }
+ * }</pre>
+ *
+ * <p>Waiting for loops to become idle is bounded in real time ({@link #idleTimeout()}, 10 seconds unless changed):
+ * a loop that stays busy, for example because a task blocks or waits for an offloaded call that never returns, makes
+ * the step fail with an {@link IllegalStateException} that names the loop, instead of hanging the test.
+ *
+ * <p>Time is advanced from one thread at a time (other callers wait their turn), and never from a thread of a loop
+ * on this clock, which would wait for itself.
+ */
+public final class VirtualClock extends LoopClock {
+
+    /** Where a clock made by {@link #create()} starts. */
+    public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
+
+    private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private final Instant start;
+    private final CopyOnWriteArrayList<EventLoop> loops = new CopyOnWriteArrayList<>();
+    private final ReentrantLock stepLock = new ReentrantLock();
+    private volatile long now;
+    private volatile Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+
+    private VirtualClock(Instant start) {
+        this.start = start;
+    }
+
+    /** A virtual clock at {@link #DEFAULT_START} (2026-01-01T00:00:00Z). */
+    public static VirtualClock create() {
+        return new VirtualClock(DEFAULT_START);
+    }
+
+    /** A virtual clock whose {@link #instant()} starts at {@code start}. */
+    public static VirtualClock startingAt(Instant start) {
+        return new VirtualClock(Objects.requireNonNull(start, "start"));
+    }
+
+    @Override
+    public long nanoTime() {
+        return now;
+    }
+
+    @Override
+    public Instant instant() {
+        return start.plusNanos(now);
+    }
+
+    @Override
+    public boolean isVirtual() {
+        return true;
+    }
+
+    /** How much virtual time has passed since the clock was created. */
+    public Duration elapsed() {
+        return Duration.ofNanos(now);
+    }
+
+    /** How long, in real time, a step waits for the loops on this clock to become idle. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /**
+     * Sets how long, in real time, a step waits for the loops on this clock to become idle before it fails.
+     *
+     * @return this clock
+     */
+    public VirtualClock idleTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "idleTimeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("VirtualClock idleTimeout must be positive, was " + timeout);
+        }
+        this.idleTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Moves time forward by {@code amount}, stopping at every deadline on the way so that tasks run at the virtual
+     * time they were scheduled for, and returns when every loop on this clock is idle at the new time.
+     *
+     * @throws IllegalArgumentException if {@code amount} is negative
+     * @throws IllegalStateException if called from a loop thread of this clock, or if a loop does not become idle
+     *     within {@link #idleTimeout()} of real time
+     */
+    public void advanceBy(Duration amount) {
+        Objects.requireNonNull(amount, "amount");
+        if (amount.isNegative()) {
+            throw new IllegalArgumentException(
+                    "VirtualClock.advanceBy amount must be zero or positive, was " + amount);
+        }
+        stepLock.lock();
+        try {
+            advanceToNanos(Math.addExact(now, amount.toNanos()));
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    /**
+     * Moves time forward to {@code target}, as {@link #advanceBy(Duration)} does.
+     *
+     * @throws IllegalArgumentException if {@code target} is before {@link #instant()}
+     */
+    public void advanceTo(Instant target) {
+        Objects.requireNonNull(target, "target");
+        stepLock.lock();
+        try {
+            Instant current = instant();
+            if (target.isBefore(current)) {
+                throw new IllegalArgumentException("VirtualClock.advanceTo target must not be before the clock's "
+                        + "current instant " + current + ", was " + target);
+            }
+            advanceToNanos(Math.addExact(now, Duration.between(current, target).toNanos()));
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    /**
+     * Runs everything that can run at the current virtual time, including tasks those tasks submit and the
+     * completions of offloaded calls, and returns when every loop on this clock is idle. Time does not move.
+     */
+    public void runUntilIdle() {
+        stepLock.lock();
+        try {
+            refuseLoopThread("runUntilIdle");
+            awaitIdle();
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    private void advanceToNanos(long target) {
+        refuseLoopThread("advanceBy/advanceTo");
+        awaitIdle();
+        for (;;) {
+            long next = earliestDeadline();
+            if (next == NO_DEADLINE || next > target) {
+                break;
+            }
+            if (next > now) {
+                now = next;
+            }
+            wakeLoops();
+            awaitIdle();
+        }
+        now = target;
+        wakeLoops();
+        awaitIdle();
+    }
+
+    private long earliestDeadline() {
+        long earliest = NO_DEADLINE;
+        for (EventLoop loop : loops) {
+            earliest = Math.min(earliest, loop.publishedNextDeadline());
+        }
+        return earliest;
+    }
+
+    private void wakeLoops() {
+        for (EventLoop loop : loops) {
+            loop.wakeUp();
+        }
+    }
+
+    private void awaitIdle() {
+        long limit = System.nanoTime() + idleTimeout.toNanos();
+        for (EventLoop loop : loops) {
+            int spins = 0;
+            while (!loop.isIdleAt(now)) {
+                if (System.nanoTime() - limit > 0) {
+                    throw new IllegalStateException("EventLoop '" + loop.name() + "' did not become idle within "
+                            + idleTimeout + " of real time at virtual time " + instant() + " ("
+                            + loop.pendingWork() + " tasks or offloaded calls pending). A task on it may be blocked, "
+                            + "or an offloaded call may be waiting for something that never happens; "
+                            + "raise VirtualClock.idleTimeout(...) if the offloaded work is just slow.");
+                }
+                // A hand-over to the loop thread usually takes a few microseconds: spin briefly, then back off.
+                if (++spins < 200) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(this, 20_000);
+                }
+            }
+        }
+    }
+
+    private void refuseLoopThread(String operation) {
+        Thread current = Thread.currentThread();
+        if (current instanceof EventLoopThread && loops.contains(((EventLoopThread) current).eventLoop())) {
+            throw new IllegalStateException("VirtualClock." + operation + " was called on event-loop thread '"
+                    + current.getName() + "', which runs on this clock and would wait for itself. "
+                    + "Move the clock from the test thread.");
+        }
+    }
+
+    @Override
+    void attach(EventLoop loop) {
+        loops.add(loop);
+    }
+
+    @Override
+    void detach(EventLoop loop) {
+        loops.remove(loop);
+    }
+
+    @Override
+    public String toString() {
+        return "VirtualClock[" + instant() + ", elapsed " + elapsed() + "]";
+    }
+}
