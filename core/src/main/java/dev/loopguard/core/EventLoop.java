@@ -111,6 +111,9 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         this.offloadQueueCapacity = builder.offloadQueueCapacity;
         this.thread = new LoopThread(this, name);
         this.thread.setDaemon(builder.daemon);
+        if (builder.uncaughtExceptionHandler != null) {
+            this.thread.setUncaughtExceptionHandler(builder.uncaughtExceptionHandler);
+        }
         clock.attach(this);
         thread.start();
     }
@@ -973,31 +976,29 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
      * shared and specialised.
      */
     public static final class Builder {
-        private final String name;
-        private final LoopClock clock;
-        private final int offloadThreads;
-        private final int offloadQueueCapacity;
-        private final ClosePolicy closePolicy;
-        private final Duration closeTimeout;
-        private final Consumer<List<Runnable>> onUnrunTasks;
-        private final boolean daemon;
+        private String name;
+        private LoopClock clock = LoopClock.system();
+        private int offloadThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        private int offloadQueueCapacity = 1024;
+        private ClosePolicy closePolicy = ClosePolicy.RUN_QUEUED;
+        private Duration closeTimeout = Duration.ofSeconds(10);
+        private Consumer<List<Runnable>> onUnrunTasks;
+        private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
+        private boolean daemon = true;
 
         private Builder() {
-            this(null, LoopClock.system(), Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 1024,
-                    ClosePolicy.RUN_QUEUED, Duration.ofSeconds(10), null, true);
         }
 
-        private Builder(String name, LoopClock clock, int offloadThreads, int offloadQueueCapacity,
-                ClosePolicy closePolicy, Duration closeTimeout, Consumer<List<Runnable>> onUnrunTasks,
-                boolean daemon) {
-            this.name = name;
-            this.clock = clock;
-            this.offloadThreads = offloadThreads;
-            this.offloadQueueCapacity = offloadQueueCapacity;
-            this.closePolicy = closePolicy;
-            this.closeTimeout = closeTimeout;
-            this.onUnrunTasks = onUnrunTasks;
-            this.daemon = daemon;
+        private Builder(Builder from) {
+            this.name = from.name;
+            this.clock = from.clock;
+            this.offloadThreads = from.offloadThreads;
+            this.offloadQueueCapacity = from.offloadQueueCapacity;
+            this.closePolicy = from.closePolicy;
+            this.closeTimeout = from.closeTimeout;
+            this.onUnrunTasks = from.onUnrunTasks;
+            this.uncaughtExceptionHandler = from.uncaughtExceptionHandler;
+            this.daemon = from.daemon;
         }
 
         /** The loop's name and its thread's name; by default {@code loopguard-loop-N}. */
@@ -1006,14 +1007,16 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
             if (name.isBlank()) {
                 throw new IllegalArgumentException("EventLoop name must not be blank, was '" + name + "'");
             }
-            return new Builder(name, clock, offloadThreads, offloadQueueCapacity, closePolicy, closeTimeout,
-                    onUnrunTasks, daemon);
+            Builder copy = new Builder(this);
+            copy.name = name;
+            return copy;
         }
 
         /** The clock to schedule on; {@link LoopClock#system()} by default, a {@link VirtualClock} in tests. */
         public Builder clock(LoopClock clock) {
-            return new Builder(name, Objects.requireNonNull(clock, "clock"), offloadThreads, offloadQueueCapacity,
-                    closePolicy, closeTimeout, onUnrunTasks, daemon);
+            Builder copy = new Builder(this);
+            copy.clock = Objects.requireNonNull(clock, "clock");
+            return copy;
         }
 
         /** Threads of the {@link #offload(Callable)} pool; default {@code max(4, 2 x cores)}. */
@@ -1021,8 +1024,9 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
             if (threads < 1) {
                 throw new IllegalArgumentException("EventLoop offloadThreads must be >= 1, was " + threads);
             }
-            return new Builder(name, clock, threads, offloadQueueCapacity, closePolicy, closeTimeout, onUnrunTasks,
-                    daemon);
+            Builder copy = new Builder(this);
+            copy.offloadThreads = threads;
+            return copy;
         }
 
         /** Offloaded calls that may wait for a free thread before offload fails fast; default 1024. */
@@ -1030,14 +1034,16 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
             if (capacity < 1) {
                 throw new IllegalArgumentException("EventLoop offloadQueueCapacity must be >= 1, was " + capacity);
             }
-            return new Builder(name, clock, offloadThreads, capacity, closePolicy, closeTimeout, onUnrunTasks,
-                    daemon);
+            Builder copy = new Builder(this);
+            copy.offloadQueueCapacity = capacity;
+            return copy;
         }
 
         /** What closing does with queued work; {@link ClosePolicy#RUN_QUEUED} by default. */
         public Builder closePolicy(ClosePolicy policy) {
-            return new Builder(name, clock, offloadThreads, offloadQueueCapacity,
-                    Objects.requireNonNull(policy, "closePolicy"), closeTimeout, onUnrunTasks, daemon);
+            Builder copy = new Builder(this);
+            copy.closePolicy = Objects.requireNonNull(policy, "closePolicy");
+            return copy;
         }
 
         /** How long close() waits, in real time, for the loop to stop; 10 seconds by default. */
@@ -1046,8 +1052,9 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("EventLoop closeTimeout must be positive, was " + timeout);
             }
-            return new Builder(name, clock, offloadThreads, offloadQueueCapacity, closePolicy, timeout,
-                    onUnrunTasks, daemon);
+            Builder copy = new Builder(this);
+            copy.closeTimeout = timeout;
+            return copy;
         }
 
         /**
@@ -1055,14 +1062,26 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
          * (periodic tasks, which are expected to stop with the loop, are not listed).
          */
         public Builder onUnrunTasks(Consumer<List<Runnable>> handler) {
-            return new Builder(name, clock, offloadThreads, offloadQueueCapacity, closePolicy, closeTimeout,
-                    Objects.requireNonNull(handler, "onUnrunTasks"), daemon);
+            Builder copy = new Builder(this);
+            copy.onUnrunTasks = Objects.requireNonNull(handler, "onUnrunTasks");
+            return copy;
+        }
+
+        /**
+         * Receives exceptions thrown by tasks given to {@code execute} and by periodic tasks, which have no future to
+         * carry them; by default the JVM's default handling, which prints the stack trace.
+         */
+        public Builder uncaughtExceptionHandler(Thread.UncaughtExceptionHandler handler) {
+            Builder copy = new Builder(this);
+            copy.uncaughtExceptionHandler = Objects.requireNonNull(handler, "uncaughtExceptionHandler");
+            return copy;
         }
 
         /** Whether the loop thread is a daemon thread (the default) that does not keep the JVM alive. */
         public Builder daemon(boolean daemon) {
-            return new Builder(name, clock, offloadThreads, offloadQueueCapacity, closePolicy, closeTimeout,
-                    onUnrunTasks, daemon);
+            Builder copy = new Builder(this);
+            copy.daemon = daemon;
+            return copy;
         }
 
         /** Builds the loop and starts its thread. */

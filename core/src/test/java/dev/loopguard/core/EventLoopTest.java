@@ -142,12 +142,8 @@ class EventLoopTest {
         @Test
         @DisplayName("hands an exception thrown by an execute() task to the thread's handler, and keeps running")
         void uncaughtExceptionsAreReported() throws Exception {
-            EventLoop loop = track(EventLoop.create());
             AtomicReference<Throwable> reported = new AtomicReference<>();
-            loop.submit(() -> {
-                Thread.currentThread().setUncaughtExceptionHandler((t, e) -> reported.set(e));
-                return null;
-            }).get(10, TimeUnit.SECONDS);
+            EventLoop loop = track(EventLoop.builder().uncaughtExceptionHandler((t, e) -> reported.set(e)).build());
 
             loop.execute(() -> {
                 throw new IllegalArgumentException("bad sample");
