@@ -64,18 +64,23 @@ final class AsyncArguments {
 
     /**
      * {@code "thread 'main' at com.example.Sensors.read(Sensors.java:42)"}: who called a public {@link Async} method.
-     * Every class whose name starts with {@code dev.loopguard.core.Async} (Async, its nested classes, these helpers)
-     * is skipped.
+     * Frames of {@link Async}, its nested classes and lambdas, and this class are skipped.
      */
     static String callSite() {
         String thread = Thread.currentThread().getName();
         String frame = StackWalker.getInstance()
                 .walk(frames -> frames
-                        .filter(f -> !f.getClassName().startsWith(Async.class.getName()))
+                        .filter(f -> !isAsyncInternal(f.getClassName()))
                         .findFirst()
                         .map(StackWalker.StackFrame::toStackTraceElement)
                         .map(StackTraceElement::toString)
                         .orElse("an unknown line"));
         return "thread '" + thread + "' at " + frame;
+    }
+
+    private static boolean isAsyncInternal(String className) {
+        String async = Async.class.getName();
+        return className.equals(async) || className.startsWith(async + "$")
+                || className.equals(AsyncArguments.class.getName());
     }
 }
