@@ -1,0 +1,150 @@
+package dev.loopguard.agent.bootstrap;
+
+/**
+ * The entry point that instrumented code calls for task and future tracking: rewritten call sites in application
+ * classes and advice inlined into {@code CompletableFuture}, {@code FutureTask}, {@code ThreadPoolExecutor} and
+ * {@code Thread}.
+ *
+ * <p>Injected into the bootstrap class loader so that JDK classes can call it; its signatures use JDK types only.
+ * It holds no logic: every call goes to the {@link Handler} the agent installed, and every failure of the handler is
+ * swallowed here, because instrumented application code must behave exactly as it would without the agent.
+ *
+ * <p>The two public fields are the fast-path switches that inlined advice reads before calling in, so that a JVM
+ * with tracking off, or with no unobserved failure pending, pays one field read per instrumented call.
+ */
+public final class TaskBridge {
+
+    /** True while future tracking ({@code tasks=sampled|full}) is on; read by the advice in future classes. */
+    public static volatile boolean tracking;
+
+    /** How many failed futures wait to be observed; while zero, observation advice does not call in at all. */
+    public static volatile int unobservedFailures;
+
+    private static volatile Handler handler;
+
+    private TaskBridge() {
+    }
+
+    /** What the agent does with the calls; implemented outside the bootstrap class loader. */
+    public interface Handler {
+        void discarded(Object value, int site);
+
+        void created(Object value, int site);
+
+        void completed(Object future);
+
+        void used(Object future, boolean observesFailure);
+
+        void allOrAny(Object[] futures);
+
+        void rejected(Runnable task, Object executor, Object policy);
+
+        void unrunTasks(Object tasks, Object executor, int site);
+
+        void uncaught(Thread thread, Throwable failure);
+    }
+
+    /** Installs the handler; {@code null} removes it. */
+    public static void install(Handler newHandler) {
+        handler = newHandler;
+    }
+
+    /** The result of the call at {@code site} was discarded (popped) by the caller. */
+    public static void discarded(Object value, int site) {
+        Handler h = handler;
+        if (h != null) {
+            try {
+                h.discarded(value, site);
+            } catch (Throwable ignored) {
+                // the handler reports its own failures; the application must not see them
+            }
+        }
+    }
+
+    /** The call at {@code site} returned a future to application code; returns nothing so the stack is unchanged. */
+    public static void created(Object value, int site) {
+        Handler h = handler;
+        if (h != null && value != null) {
+            try {
+                h.created(value, site);
+            } catch (Throwable ignored) {
+                // see discarded
+            }
+        }
+    }
+
+    /** A tracked kind of future was completed (normally, exceptionally or by cancellation). */
+    public static void completed(Object future) {
+        Handler h = handler;
+        if (h != null) {
+            try {
+                h.completed(future);
+            } catch (Throwable ignored) {
+                // see discarded
+            }
+        }
+    }
+
+    /**
+     * A future's result was read or a stage was chained to it; {@code observesFailure} is true when the caller sees
+     * the failure itself ({@code join}, {@code handle}, {@code exceptionally}), false when it only passes it on.
+     */
+    public static void used(Object future, boolean observesFailure) {
+        Handler h = handler;
+        if (h != null) {
+            try {
+                h.used(future, observesFailure);
+            } catch (Throwable ignored) {
+                // see discarded
+            }
+        }
+    }
+
+    /** {@code CompletableFuture.allOf} or {@code anyOf} takes over observing these futures. */
+    public static void allOrAny(Object[] futures) {
+        Handler h = handler;
+        if (h != null && futures != null) {
+            try {
+                h.allOrAny(futures);
+            } catch (Throwable ignored) {
+                // see discarded
+            }
+        }
+    }
+
+    /** A rejection policy returned normally for {@code task}. */
+    public static void rejected(Runnable task, Object executor, Object policy) {
+        Handler h = handler;
+        if (h != null) {
+            try {
+                h.rejected(task, executor, policy);
+            } catch (Throwable ignored) {
+                // see discarded
+            }
+        }
+    }
+
+    /** Tasks that an executor's shutdown handed back unrun; {@code site} is -1 when not at a known call site. */
+    public static void unrunTasks(Object tasks, Object executor, int site) {
+        Handler h = handler;
+        if (h != null && tasks != null) {
+            try {
+                h.unrunTasks(tasks, executor, site);
+            } catch (Throwable ignored) {
+                // see discarded
+            }
+        }
+    }
+
+    /** A thread is about to die of {@code failure}. */
+    public static void uncaught(Thread thread, Throwable failure) {
+        Handler h = handler;
+        if (h != null) {
+            try {
+                h.uncaught(thread, failure);
+            } catch (Throwable ignored) {
+                // see discarded
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.loopguard.agent.internal.futures;
+
+import java.util.Objects;
+
+/**
+ * One call instruction in application code whose result matters to the agent, identified when its class was
+ * instrumented. Its {@link #id()} is the constant the rewritten instruction passes to the bridge, so finding the site
+ * at run time costs an array read instead of a stack walk.
+ */
+final class CallSite {
+
+    /** What the instruction does with the call's result, and so what the agent does at run time. */
+    enum Disposition {
+        /** A lazy publisher dropped: always an IGNORED_FUTURE. */
+        DROPPED_PUBLISHER(true),
+        /** An eager future from an application method dropped: an IGNORED_FUTURE. */
+        DROPPED_APPLICATION_FUTURE(true),
+        /** A JDK or framework future dropped: an IGNORED_FUTURE with {@code ignoredFutures=strict}; otherwise only
+         *  remembered as the place where a later unobserved failure was dropped. */
+        DROPPED_FRAMEWORK_FUTURE(false),
+        /** {@code shutdownNow()}'s list of never-run tasks dropped. */
+        DROPPED_UNRUN_TASKS(false),
+        /** A future returned to application code, kept: tracked from here. */
+        RETURNED_FUTURE(false);
+
+        private final boolean alwaysReported;
+
+        Disposition(boolean alwaysReported) {
+            this.alwaysReported = alwaysReported;
+        }
+
+        boolean alwaysReported() {
+            return alwaysReported;
+        }
+    }
+
+    private final int id;
+    private final String callerClass;
+    private final String callerMethod;
+    private final String sourceFile;
+    private final int line;
+    private final String calleeClass;
+    private final String calleeMethod;
+    private final String returnType;
+    private final Disposition disposition;
+
+    CallSite(int id, String callerClass, String callerMethod, String sourceFile, int line, String calleeClass,
+             String calleeMethod, String returnType, Disposition disposition) {
+        this.id = id;
+        this.callerClass = Objects.requireNonNull(callerClass, "callerClass");
+        this.callerMethod = Objects.requireNonNull(callerMethod, "callerMethod");
+        this.sourceFile = sourceFile;
+        this.line = line;
+        this.calleeClass = Objects.requireNonNull(calleeClass, "calleeClass");
+        this.calleeMethod = Objects.requireNonNull(calleeMethod, "calleeMethod");
+        this.returnType = Objects.requireNonNull(returnType, "returnType");
+        this.disposition = Objects.requireNonNull(disposition, "disposition");
+    }
+
+    int id() { return id; }
+
+    Disposition disposition() { return disposition; }
+
+    /** The public API that was called, {@code com.acme.Repo.save}. */
+    String operation() {
+        return calleeClass + "." + calleeMethod;
+    }
+
+    /** The declared return type, {@code reactor.core.publisher.Mono}. */
+    String returnType() { return returnType; }
+
+    /** The caller's frame as {@link StackTraceElement#toString()} renders it: {@code com.acme.Pump.run(Pump.java:41)}. */
+    String frame() {
+        return new StackTraceElement(callerClass, callerMethod, sourceFile, line).toString();
+    }
+
+    /** Same as {@link #frame()}, as a stack trace element. */
+    StackTraceElement element() {
+        return new StackTraceElement(callerClass, callerMethod, sourceFile, line);
+    }
+
+    /** The short form used in messages: {@code Pump.java:41}. */
+    String shortLocation() {
+        String file = sourceFile != null ? sourceFile : callerClass.substring(callerClass.lastIndexOf('.') + 1);
+        return line > 0 ? file + ":" + line : file;
+    }
+
+    @Override
+    public String toString() {
+        return disposition + " " + operation() + " at " + frame();
+    }
+}

@@ -1,0 +1,157 @@
+package dev.loopguard.agent.internal.futures;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Reads the state of a {@link CompletableFuture} without calling its public methods: those are instrumented (a call
+ * to {@code isCompletedExceptionally} would count as observing the failure) and they cannot tell a dependent that
+ * handles a failure ({@code whenComplete}) from one that only passes it on ({@code thenApply}).
+ *
+ * <p>Needs {@code java.util.concurrent} opened to the agent, which {@link #open(Instrumentation)} does with
+ * {@link Instrumentation#redefineModule}; no JVM flag is needed. The fields read ({@code result}, {@code stack},
+ * {@code Completion.next}, {@code AltResult.ex}) and the completion class names are the same from JDK 17 to 25.
+ */
+final class FutureInternals {
+
+    /** What a dependent on a future's stack does with the future's failure. */
+    enum Dependents {
+        /** None that will ever fire for this future. */
+        NONE,
+        /** Only stages that pass the failure on ({@code thenApply}, {@code thenCombine}…). */
+        PROPAGATING,
+        /** At least one that sees the failure itself ({@code handle}, {@code whenComplete}, {@code exceptionally},
+         *  a thread waiting in {@code get} or {@code join}). */
+        HANDLING
+    }
+
+    private static final Set<String> HANDLING_COMPLETIONS = Set.of(
+            "UniWhenComplete", "UniHandle", "UniExceptionally", "UniComposeExceptionally", "Signaller");
+
+    // "Either" and anyOf completions are dropped from a loser's stack once the winner fired: they say nothing
+    // about whether the loser's own callbacks wait on it.
+    private static final Set<String> EITHER_COMPLETIONS = Set.of("OrApply", "OrAccept", "OrRun", "OrRelay", "AnyOf");
+
+    private static final String CF = "java.util.concurrent.CompletableFuture";
+
+    private final VarHandle result;
+    private final VarHandle stack;
+    private final VarHandle next;
+    private final VarHandle altEx;
+    private final Class<?> altResultType;
+
+    private FutureInternals(MethodHandles.Lookup lookup) throws ReflectiveOperationException {
+        Class<?> completion = Class.forName(CF + "$Completion");
+        altResultType = Class.forName(CF + "$AltResult");
+        MethodHandles.Lookup cf = MethodHandles.privateLookupIn(CompletableFuture.class, lookup);
+        result = cf.findVarHandle(CompletableFuture.class, "result", Object.class);
+        stack = cf.findVarHandle(CompletableFuture.class, "stack", completion);
+        next = MethodHandles.privateLookupIn(completion, lookup).findVarHandle(completion, "next", completion);
+        altEx = MethodHandles.privateLookupIn(altResultType, lookup).findVarHandle(altResultType, "ex", Throwable.class);
+    }
+
+    /**
+     * Opens {@code java.util.concurrent} to this class's module and returns the reader.
+     *
+     * @throws IllegalStateException when this JDK's {@code CompletableFuture} does not have the expected fields
+     */
+    static FutureInternals open(Instrumentation instrumentation) {
+        Module javaBase = CompletableFuture.class.getModule();
+        Module self = FutureInternals.class.getModule();
+        if (!javaBase.isOpen("java.util.concurrent", self)) {
+            instrumentation.redefineModule(javaBase, Set.of(), Map.of(), Map.of("java.util.concurrent", Set.of(self)),
+                    Set.of(), Map.of());
+        }
+        try {
+            return new FutureInternals(MethodHandles.lookup());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("this JDK's CompletableFuture (" + Runtime.version()
+                    + ") does not have the fields future tracking reads", e);
+        }
+    }
+
+    /** The raw result, null while pending. */
+    Object rawResult(CompletableFuture<?> future) {
+        return result.getVolatile(future);
+    }
+
+    /**
+     * The failure the future completed with, unwrapped from the {@link CompletionException} that stages add; null
+     * when it is pending or completed normally.
+     */
+    Throwable failure(CompletableFuture<?> future) {
+        Object r = rawResult(future);
+        if (r == null || r.getClass() != altResultType) {
+            return null;
+        }
+        Throwable ex = (Throwable) altEx.get(r);
+        return ex == null ? null : unwrap(ex);
+    }
+
+    /** The failure of a completed {@link java.util.concurrent.FutureTask}, or null. */
+    static Throwable failure(java.util.concurrent.Future<?> task) {
+        if (!task.isDone() || task.isCancelled()) {
+            return null;
+        }
+        try {
+            task.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() == null ? e : e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (CancellationException e) {
+            return null;
+        }
+    }
+
+    /** What the future's current dependents do with a failure. */
+    Dependents dependents(CompletableFuture<?> future) {
+        Dependents found = Dependents.NONE;
+        for (Object c = stack.getVolatile(future); c != null; c = next.getVolatile(c)) {
+            String name = c.getClass().getSimpleName();
+            if (HANDLING_COMPLETIONS.contains(name)) {
+                return Dependents.HANDLING;
+            }
+            if (!EITHER_COMPLETIONS.contains(name)) {
+                found = Dependents.PROPAGATING;
+            }
+        }
+        return found;
+    }
+
+    /** True when callbacks (other than "either" races) wait on this future. */
+    boolean hasWaitingCallbacks(CompletableFuture<?> future) {
+        return dependents(future) != Dependents.NONE;
+    }
+
+    static Throwable unwrap(Throwable t) {
+        Throwable current = t;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    /** A timeout that {@code orTimeout} asked for: the caller chose that outcome, so it is not unobserved. */
+    static boolean isRequestedTimeout(Throwable t) {
+        if (!(t instanceof java.util.concurrent.TimeoutException)) {
+            return false;
+        }
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().startsWith(CF + "$Timeout")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

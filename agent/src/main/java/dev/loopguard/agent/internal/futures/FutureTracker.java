@@ -1,0 +1,536 @@
+package dev.loopguard.agent.internal.futures;
+
+import dev.loopguard.agent.Finding;
+import dev.loopguard.agent.FindingKind;
+import dev.loopguard.agent.bootstrap.TaskBridge;
+import dev.loopguard.agent.internal.tasks.DetectorContext;
+import dev.loopguard.agent.internal.tasks.LostTasks;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The run-time half of IGNORED_FUTURE, UNHANDLED_FAILURE and LOST_TASK for futures: receives the bridge calls of
+ * rewritten call sites and of the advice in {@code CompletableFuture} and {@code FutureTask}, keeps weak records of
+ * the tracked futures, and judges each record when its future becomes unreachable or the JVM exits.
+ *
+ * <p>Rules, in short:
+ * <ul>
+ *   <li>a failure is reported only at the <em>leaf</em> of a chain: a failed future whose dependents pass the
+ *       failure on is not reported (the dependent that fails last is); one whose dependents handle it, or that
+ *       somebody reads later ({@code join}, {@code exceptionally}…), is observed, and so is every other future that
+ *       failed with the same exception;</li>
+ *   <li>cancellation and a timeout requested with {@code orTimeout} are outcomes somebody chose, not failures;</li>
+ *   <li>a pending future that callbacks wait on and that becomes unreachable is a LOST_TASK: nothing can complete
+ *       it any more;</li>
+ *   <li>a {@code FutureTask} dropped at its call site that fails is reported at once: nobody can ever read it.</li>
+ * </ul>
+ */
+public final class FutureTracker implements TaskBridge.Handler {
+
+    static final String DETECTOR = "futures";
+
+    private final CallSites sites;
+    private final DetectorContext context;
+    private final LostTasks lostTasks;
+    private final FutureInternals internals;
+    private final TrackingLevel level;
+    private final boolean strict;
+    private final SiteSampler sampler;
+    private final FutureTable table = new FutureTable();
+    private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
+    private final Map<Throwable, Boolean> observedFailures = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Object counterLock = new Object();
+    private final Object reportedLock = new Object();
+    private boolean[] reportedSites = new boolean[256];
+    private volatile Thread reaper;
+    private volatile boolean failed;
+
+    FutureTracker(CallSites sites, DetectorContext context, FutureInternals internals, TrackingLevel level,
+                  boolean strict) {
+        this.sites = Objects.requireNonNull(sites, "sites");
+        this.context = Objects.requireNonNull(context, "context");
+        this.lostTasks = new LostTasks(context);
+        this.internals = internals;
+        this.level = internals == null ? TrackingLevel.OFF : Objects.requireNonNull(level, "level");
+        this.strict = strict;
+        this.sampler = new SiteSampler(this.level);
+    }
+
+    TrackingLevel level() {
+        return level;
+    }
+
+    /** Installs this tracker behind the bridge and starts the reaper thread. */
+    void start() {
+        TaskBridge.install(this);
+        if (level != TrackingLevel.OFF) {
+            Thread t = new Thread(this::reap, "loopguard-future-reaper");
+            t.setDaemon(true);
+            reaper = t;
+            t.start();
+            TaskBridge.tracking = true;
+        }
+    }
+
+    /** Uninstalls from the bridge and stops the reaper (tests, and agent shutdown). */
+    void stop() {
+        TaskBridge.tracking = false;
+        TaskBridge.install(null);
+        Thread t = reaper;
+        reaper = null;
+        if (t != null) {
+            t.interrupt();
+        }
+        synchronized (counterLock) {
+            TaskBridge.unobservedFailures = 0;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ bridge calls
+
+    @Override
+    public void discarded(Object value, int siteId) {
+        CallSite site = sites.get(siteId);
+        if (site == null || failed) {
+            return;
+        }
+        try {
+            switch (site.disposition()) {
+                case DROPPED_UNRUN_TASKS:
+                    lostTasks.unrunDropped(value, site.frame(), site.operation());
+                    return;
+                case DROPPED_FRAMEWORK_FUTURE:
+                    if (strict) {
+                        reportIgnoredOnce(site);
+                    }
+                    break;
+                default:
+                    reportIgnoredOnce(site);
+            }
+            if (value instanceof FutureTask && level != TrackingLevel.OFF) {
+                trackDroppedTask((FutureTask<?>) value, site);
+            } else if (value instanceof CompletableFuture && level != TrackingLevel.OFF) {
+                CompletableFuture<?> future = (CompletableFuture<?>) value;
+                TrackedFuture record = table.find(future);
+                if (record == null && sampler.track(siteId)) {
+                    record = track(future, siteId);
+                }
+                if (record != null) {
+                    record.discardSite = siteId;
+                    judgeIfDone(future, record);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public void created(Object value, int siteId) {
+        if (level == TrackingLevel.OFF || failed || !(value instanceof CompletableFuture)) {
+            return;
+        }
+        try {
+            CompletableFuture<?> future = (CompletableFuture<?>) value;
+            if (!sampler.track(siteId) || table.find(future) != null) {
+                return;
+            }
+            judgeIfDone(future, track(future, siteId));
+        } catch (RuntimeException | LinkageError e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public void completed(Object value) {
+        if (failed || table.size() == 0) {
+            return;
+        }
+        try {
+            TrackedFuture record = table.find(value);
+            if (record == null) {
+                return;
+            }
+            if (value instanceof CompletableFuture) {
+                judgeIfDone((CompletableFuture<?>) value, record);
+            } else if (value instanceof FutureTask) {
+                judgeDroppedTask((FutureTask<?>) value, record);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public void used(Object value, boolean observesFailure) {
+        if (failed) {
+            return;
+        }
+        try {
+            TrackedFuture record = table.find(value);
+            if (record == null || !record.is(TrackedFuture.FAILED)) {
+                return;
+            }
+            if (observesFailure) {
+                observedFailures.put(record.failure, Boolean.TRUE);
+            }
+            // either way it is no longer the leaf: a reader saw the failure, or a new stage now carries it
+            forget(record);
+        } catch (RuntimeException | LinkageError e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public void allOrAny(Object[] futures) {
+        if (failed) {
+            return;
+        }
+        try {
+            for (Object future : futures) {
+                TrackedFuture record = future == null ? null : table.find(future);
+                if (record == null) {
+                    continue;
+                }
+                synchronized (record) {
+                    record.flags |= TrackedFuture.OBSERVED;
+                }
+                if (record.is(TrackedFuture.FAILED)) {
+                    observedFailures.put(record.failure, Boolean.TRUE);
+                    forget(record);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public void rejected(Runnable task, Object executor, Object policy) {
+        lostTasks.dropped(task, executor, policy);
+    }
+
+    @Override
+    public void unrunTasks(Object tasks, Object executor, int siteId) {
+        if (siteId >= 0) {
+            CallSite site = sites.get(siteId);
+            if (site != null) {
+                lostTasks.unrunDropped(tasks, site.frame(), site.operation());
+            }
+        } else if (tasks instanceof List) {
+            lostTasks.loopClosedWithUnrunTasks(executor, (List<?>) tasks);
+        }
+    }
+
+    @Override
+    public void uncaught(Thread thread, Throwable failure) {
+        lostTasks.uncaught(thread, failure);
+    }
+
+    // ------------------------------------------------------------------------------------------ tracking
+
+    private TrackedFuture track(Object future, int siteId) {
+        TrackedFuture record = new TrackedFuture(future, System.identityHashCode(future), siteId,
+                Thread.currentThread().getName(), queue);
+        table.add(record);
+        return record;
+    }
+
+    /** Judges a future that may have completed; a pending one is left for later. */
+    private void judgeIfDone(CompletableFuture<?> future, TrackedFuture record) {
+        if (internals.rawResult(future) == null) {
+            return;
+        }
+        Throwable failure = internals.failure(future);
+        if (failure == null || failure instanceof CancellationException || FutureInternals.isRequestedTimeout(failure)) {
+            forget(record);
+            return;
+        }
+        if (record.is(TrackedFuture.FAILED)) {
+            return;
+        }
+        FutureInternals.Dependents dependents = internals.dependents(future);
+        if (dependents == FutureInternals.Dependents.HANDLING || record.is(TrackedFuture.OBSERVED)) {
+            observedFailures.put(failure, Boolean.TRUE);
+            forget(record);
+        } else if (dependents == FutureInternals.Dependents.PROPAGATING || observedFailures.containsKey(failure)) {
+            forget(record);
+        } else {
+            boolean newlyFailed;
+            synchronized (record) {
+                newlyFailed = !record.is(TrackedFuture.FAILED);
+                record.flags |= TrackedFuture.FAILED;
+                record.failure = failure;
+                record.thread = Thread.currentThread().getName();
+            }
+            if (newlyFailed) {
+                adjustUnobserved(1);
+            }
+        }
+    }
+
+    private void trackDroppedTask(FutureTask<?> task, CallSite site) {
+        TrackedFuture record = table.find(task);
+        if (record == null) {
+            record = track(task, site.id());
+            synchronized (record) {
+                record.flags |= TrackedFuture.TASK;
+            }
+        }
+        record.discardSite = site.id();
+        judgeDroppedTask(task, record);
+    }
+
+    private void judgeDroppedTask(FutureTask<?> task, TrackedFuture record) {
+        if (!task.isDone()) {
+            return;
+        }
+        Throwable failure = FutureInternals.failure(task);
+        if (forget(record) && failure != null) {
+            synchronized (record) {
+                record.failure = failure;
+                record.thread = Thread.currentThread().getName();
+            }
+            reportUnhandled(record);
+        }
+    }
+
+    /** Drops the record; false when somebody else already did. */
+    private boolean forget(TrackedFuture record) {
+        boolean removed = table.remove(record);
+        if (removed) {
+            record.clear();
+            if (record.is(TrackedFuture.FAILED)) {
+                adjustUnobserved(-1);
+            }
+        }
+        return removed;
+    }
+
+    private void adjustUnobserved(int delta) {
+        synchronized (counterLock) {
+            TaskBridge.unobservedFailures = Math.max(0, TaskBridge.unobservedFailures + delta);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ judging
+
+    private void reap() {
+        long nextScan = System.nanoTime();
+        while (reaper == Thread.currentThread()) {
+            try {
+                Reference<?> ref = queue.remove(250);
+                while (ref != null) {
+                    judgeUnreachable((TrackedFuture) ref);
+                    ref = queue.poll();
+                }
+                if (System.nanoTime() - nextScan >= 0) {
+                    markWaitedOn();
+                    nextScan = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException | LinkageError e) {
+                fail(e);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Notes which pending futures have callbacks waiting on them. Done by the reaper rather than at every
+     * {@code thenApply}, so chaining a stage costs nothing extra; a future that gains callbacks and becomes
+     * unreachable within one scan period is missed, which loses recall, never precision.
+     */
+    void markWaitedOn() {
+        for (TrackedFuture record : table.snapshot()) {
+            Object future = record.get();
+            if (future instanceof CompletableFuture && !record.is(TrackedFuture.WAITED_ON)) {
+                CompletableFuture<?> cf = (CompletableFuture<?>) future;
+                if (internals.rawResult(cf) == null && internals.hasWaitingCallbacks(cf)) {
+                    synchronized (record) {
+                        record.flags |= TrackedFuture.WAITED_ON;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Judges a record whose future the collector found unreachable. */
+    void judgeUnreachable(TrackedFuture record) {
+        if (!table.remove(record)) {
+            return;
+        }
+        if (record.is(TrackedFuture.FAILED)) {
+            adjustUnobserved(-1);
+            if (!observedFailures.containsKey(record.failure)) {
+                reportUnhandled(record);
+            }
+        } else if (record.is(TrackedFuture.WAITED_ON) && !record.is(TrackedFuture.TASK)) {
+            reportLost(record);
+        }
+    }
+
+    /** Processes every record the collector already cleared; for tests that force a collection. */
+    void drainQueue() {
+        for (Reference<?> ref = queue.poll(); ref != null; ref = queue.poll()) {
+            judgeUnreachable((TrackedFuture) ref);
+        }
+    }
+
+    /** At JVM exit: failures still unobserved will never be observed now. */
+    public void reportAtExit() {
+        if (level == TrackingLevel.OFF) {
+            return;
+        }
+        drainQueue();
+        for (TrackedFuture record : table.snapshot()) {
+            if (record.is(TrackedFuture.FAILED) && forget(record) && !observedFailures.containsKey(record.failure)) {
+                reportUnhandled(record);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ findings
+
+    private void reportIgnoredOnce(CallSite site) {
+        synchronized (reportedLock) {
+            if (site.id() >= reportedSites.length) {
+                reportedSites = Arrays.copyOf(reportedSites, Math.max(site.id() + 1, reportedSites.length * 2));
+            }
+            if (reportedSites[site.id()]) {
+                return;
+            }
+            reportedSites[site.id()] = true;
+        }
+        String type = simpleName(site.returnType());
+        String thread = Thread.currentThread().getName();
+        String message;
+        String advice;
+        switch (site.disposition()) {
+            case DROPPED_PUBLISHER:
+                message = "The " + type + " returned by " + site.operation() + " at " + site.shortLocation()
+                        + " on thread '" + thread + "' is dropped: nothing subscribes to it, so its work never runs "
+                        + "(Java's 'coroutine was never awaited').";
+                advice = "Return it, compose it into the chain (then, flatMap), or subscribe to it with an error "
+                        + "handler.";
+                break;
+            case DROPPED_APPLICATION_FUTURE:
+                message = "The " + type + " returned by " + site.operation() + " at " + site.shortLocation()
+                        + " on thread '" + thread + "' is dropped: the caller goes on before the work is done, and "
+                        + "its failure is lost.";
+                advice = "Return or join the future, or chain .exceptionally(...) to handle its failure; mark the "
+                        + "method @FireAndForget or list it in fireAndForget= if dropping it is intended.";
+                break;
+            default:
+                message = "The " + type + " returned by " + site.operation() + " at " + site.shortLocation()
+                        + " on thread '" + thread + "' is dropped (reported because ignoredFutures=strict): its "
+                        + "failure can only surface as an unhandled failure.";
+                advice = "Keep the future and handle its outcome (whenComplete, exceptionally), or list the method "
+                        + "in fireAndForget=.";
+        }
+        context.record(Finding.builder(FindingKind.IGNORED_FUTURE)
+                .thread(thread)
+                .message(message)
+                .site(site.frame())
+                .stack(List.of(site.frame()))
+                .operation(site.operation())
+                .returnType(site.returnType())
+                .advice(advice)
+                .controller(context.currentController())
+                .build());
+    }
+
+    private void reportUnhandled(TrackedFuture record) {
+        CallSite created = sites.get(record.site);
+        CallSite dropped = record.discardSite >= 0 ? sites.get(record.discardSite) : null;
+        Throwable failure = record.failure;
+        String createdAt = created == null ? null : created.frame();
+        StringBuilder message = new StringBuilder();
+        boolean task = record.is(TrackedFuture.TASK);
+        message.append(task ? "A task submitted" : "A future created");
+        if (created != null) {
+            message.append(" by ").append(created.operation()).append(" at ").append(created.shortLocation());
+        }
+        message.append(" failed with ").append(failure.getClass().getName());
+        if (failure.getMessage() != null) {
+            message.append(": ").append(failure.getMessage());
+        }
+        message.append(" on thread '").append(record.thread).append("', and nothing observed the failure");
+        if (dropped != null) {
+            message.append("; the ").append(task ? "Future" : "future").append(" returned by ")
+                    .append(simpleMethod(dropped.operation())).append(" at ").append(dropped.shortLocation())
+                    .append(" was dropped");
+            if (task) {
+                message.append(", and FutureTask keeps the exception to itself");
+            }
+        }
+        message.append('.');
+        context.record(Finding.builder(FindingKind.UNHANDLED_FAILURE)
+                .thread(record.thread)
+                .message(message.toString())
+                .site(createdAt)
+                .createdAt(createdAt)
+                .discardedAt(dropped == null ? null : dropped.frame())
+                .stack(context.render(failure.getStackTrace()))
+                .exception(Finding.ExceptionDetails.of(failure))
+                .advice(task
+                        ? "Keep the Future and call get() on it, or catch the exception inside the task."
+                        : "Chain .exceptionally(...) or .whenComplete(...) to handle the failure, or keep the future "
+                        + "and join it.")
+                .build());
+    }
+
+    private void reportLost(TrackedFuture record) {
+        CallSite created = sites.get(record.site);
+        String createdAt = created == null ? null : created.frame();
+        context.record(Finding.builder(FindingKind.LOST_TASK)
+                .thread(record.thread)
+                .message("A future created" + (created == null ? "" : " by " + created.operation() + " at "
+                        + created.shortLocation()) + " on thread '" + record.thread + "' became unreachable while "
+                        + "still pending, with callbacks waiting on it: nothing can complete it now, so those "
+                        + "callbacks will never run.")
+                .site(createdAt)
+                .createdAt(createdAt)
+                .stack(created == null ? List.of() : List.of(createdAt))
+                .reason("unreachable while pending with waiting callbacks")
+                .advice("Keep the future reachable from whoever must complete it, and complete it on every path "
+                        + "(complete, completeExceptionally, or orTimeout).")
+                .build());
+    }
+
+    private void fail(Throwable e) {
+        if (!failed) {
+            failed = true;
+            TaskBridge.tracking = false;
+            context.detectorFailed(DETECTOR, e);
+        }
+    }
+
+    private static String simpleName(String binaryName) {
+        return binaryName.substring(binaryName.lastIndexOf('.') + 1).replace('$', '.');
+    }
+
+    private static String simpleMethod(String operation) {
+        return operation.substring(operation.lastIndexOf('.') + 1);
+    }
+
+    /** Records currently tracked; for tests and the memory figure. */
+    int trackedCount() {
+        return table.size();
+    }
+
+    FutureTable table() {
+        return table;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.loopguard.agent.internal.futures;
+
+import java.util.Arrays;
+
+/**
+ * Decides which futures from a call site are tracked. A site's first {@link #FIRST_TRACKED} futures always are, so
+ * a rare site (a shutdown path, an error branch) keeps full recall; past that, 1 in {@link #ONE_IN} is, so a hot
+ * site costs little while a bug that repeats at that site is still caught within a few dozen occurrences.
+ *
+ * <p>Counters are updated without synchronisation: a lost increment under a race only shifts which future is
+ * sampled, never whether sampling happens.
+ */
+final class SiteSampler {
+
+    static final int FIRST_TRACKED = 256;
+    static final int ONE_IN = 64;
+
+    private final TrackingLevel level;
+    private int[] counts = new int[256];
+
+    SiteSampler(TrackingLevel level) {
+        this.level = level;
+    }
+
+    boolean track(int site) {
+        switch (level) {
+            case FULL:
+                return true;
+            case OFF:
+                return false;
+            default:
+                int[] c = counts;
+                if (site >= c.length) {
+                    c = grow(site);
+                }
+                int seen = ++c[site];
+                return seen <= FIRST_TRACKED || seen % ONE_IN == 0;
+        }
+    }
+
+    private synchronized int[] grow(int site) {
+        if (site >= counts.length) {
+            counts = Arrays.copyOf(counts, Math.max(site + 1, counts.length * 2));
+        }
+        return counts;
+    }
+}
