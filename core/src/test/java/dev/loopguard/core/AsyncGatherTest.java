@@ -221,6 +221,25 @@ class AsyncGatherTest {
         }
 
         @Test
+        void outcomesReadWithPatternMatchingAsTheDocumentationShows() {
+            List<String> stored = new ArrayList<>();
+            List<Throwable> logged = new ArrayList<>();
+            IOException failure = new IOException("offline");
+            List<CompletableFuture<String>> reads = List.of(completedFuture("21.5"), failedFuture(failure));
+
+            for (Outcome<String> outcome : Async.gatherSettled(reads).join()) {
+                if (outcome instanceof Outcome.Success<String> ok) {
+                    stored.add(ok.value());
+                } else if (outcome instanceof Outcome.Failure<String> failed) {
+                    logged.add(failed.error());
+                }
+            }
+
+            assertThat(stored).containsExactly("21.5");
+            assertThat(logged).containsExactly(failure);
+        }
+
+        @Test
         void aFailureOutcomeRequiresAnError() {
             assertThatThrownBy(() -> Outcome.failure(null)).isInstanceOf(NullPointerException.class).hasMessage("error");
         }
