@@ -1,0 +1,197 @@
+package dev.loopguard.agent.bootstrap;
+
+/**
+ * The only entry from instrumented code into the agent's blocking-call, idle and loop-thread tracking.
+ *
+ * <p>This class is injected into the bootstrap class loader so that advice inlined into JDK classes can call it.
+ * Every method is static, uses only JDK types, does nothing until the agent installs its {@link Sink}, and never lets
+ * an agent failure reach the application: the one exception that may escape is the deliberate
+ * {@code BlockingCallException} of {@code mode=throw}, which the sink marks as such.
+ */
+public final class Bridge {
+
+    /** A blocking call that may throw in {@code mode=throw}: the advice runs at the public entry, before any state. */
+    public static final int PLAIN = 0;
+    /** {@code LockSupport.park*}: reported only, never thrown (it runs inside AQS queue manipulation). */
+    public static final int PARK = 1;
+    /** A selectable channel operation: blocking only when the channel (the subject) is in blocking mode. */
+    public static final int CHANNEL = 2;
+    /** A host name lookup: blocking only when the subject (the host string) is not a literal address. */
+    public static final int HOST_LOOKUP = 3;
+    /** A {@code FileOutputStream} write: the process's own stdout and stderr (the subject's descriptor) are skipped. */
+    public static final int FILE_OUTPUT = 4;
+
+    /** Receives the bridge's calls; implemented by the agent runtime in the application class loader. */
+    public interface Sink {
+        int enterBlocking(String operation, int flags, Object subject);
+
+        void exitBlocking(int token);
+
+        int enterIdle();
+
+        void exitIdle(int token);
+
+        int enterExempt();
+
+        void exitExempt(int token);
+
+        int enterLoopThread(Object loop);
+
+        void exitLoopThread(int token);
+
+        /** Whether {@code e} is the deliberate exception of throw mode, to be rethrown into the application. */
+        boolean isDeliberate(Throwable e);
+
+        /** An unexpected failure inside the sink; must not throw. */
+        void failed(String where, Throwable e);
+    }
+
+    private static volatile Sink sink;
+
+    private Bridge() {
+    }
+
+    /** Installs the agent's sink; called once by the agent after its classes are loaded. */
+    public static void install(Sink newSink) {
+        sink = newSink;
+    }
+
+    /** Called on entry of a potentially blocking method; the result goes back to {@link #exit(int)}. */
+    public static int enter(String operation, int flags, Object subject) {
+        Sink s = sink;
+        if (s == null) {
+            return 0;
+        }
+        try {
+            return s.enterBlocking(operation, flags, subject);
+        } catch (Throwable e) {
+            if (deliberate(s, e)) {
+                throw (RuntimeException) e;
+            }
+            fail(s, "blocking-enter", e);
+            return 0;
+        }
+    }
+
+    /** Called at a call site in application code right before a native blocking method is invoked. */
+    public static void callSite(String operation) {
+        Sink s = sink;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.exitBlocking(s.enterBlocking(operation, PLAIN, null));
+        } catch (Throwable e) {
+            if (deliberate(s, e)) {
+                throw (RuntimeException) e;
+            }
+            fail(s, "call-site", e);
+        }
+    }
+
+    public static void exit(int token) {
+        Sink s = sink;
+        if (s == null || token == 0) {
+            return;
+        }
+        try {
+            s.exitBlocking(token);
+        } catch (Throwable e) {
+            fail(s, "blocking-exit", e);
+        }
+    }
+
+    /** Called when an event-loop thread starts waiting for work (its idle wait). */
+    public static int idleEnter() {
+        Sink s = sink;
+        if (s == null) {
+            return 0;
+        }
+        try {
+            return s.enterIdle();
+        } catch (Throwable e) {
+            fail(s, "idle-enter", e);
+            return 0;
+        }
+    }
+
+    public static void idleExit(int token) {
+        Sink s = sink;
+        if (s == null || token == 0) {
+            return;
+        }
+        try {
+            s.exitIdle(token);
+        } catch (Throwable e) {
+            fail(s, "idle-exit", e);
+        }
+    }
+
+    /** Called on entry of work that is never a blocking-call finding (class loading). */
+    public static int exemptEnter() {
+        Sink s = sink;
+        if (s == null) {
+            return 0;
+        }
+        try {
+            return s.enterExempt();
+        } catch (Throwable e) {
+            fail(s, "exempt-enter", e);
+            return 0;
+        }
+    }
+
+    public static void exemptExit(int token) {
+        Sink s = sink;
+        if (s == null || token == 0) {
+            return;
+        }
+        try {
+            s.exitExempt(token);
+        } catch (Throwable e) {
+            fail(s, "exempt-exit", e);
+        }
+    }
+
+    /** Called when a framework event loop's run method starts on its thread; marks the thread as an event loop. */
+    public static int loopThreadEnter(Object loop) {
+        Sink s = sink;
+        if (s == null) {
+            return 0;
+        }
+        try {
+            return s.enterLoopThread(loop);
+        } catch (Throwable e) {
+            fail(s, "loop-enter", e);
+            return 0;
+        }
+    }
+
+    public static void loopThreadExit(int token) {
+        Sink s = sink;
+        if (s == null || token == 0) {
+            return;
+        }
+        try {
+            s.exitLoopThread(token);
+        } catch (Throwable e) {
+            fail(s, "loop-exit", e);
+        }
+    }
+
+    private static boolean deliberate(Sink s, Throwable e) {
+        try {
+            return e instanceof RuntimeException && s.isDeliberate(e);
+        } catch (Throwable ignored) {
+            return false;
+        }
+    }
+
+    private static void fail(Sink s, String where, Throwable e) {
+        try {
+            s.failed(where, e);
+        } catch (Throwable ignored) {
+            // The sink is broken beyond reporting; staying silent is the only way not to hurt the application.
+        }
+    }
+}

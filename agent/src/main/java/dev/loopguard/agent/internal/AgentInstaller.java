@@ -1,0 +1,101 @@
+package dev.loopguard.agent.internal;
+
+import dev.loopguard.agent.bootstrap.Bridge;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+/**
+ * Builds the runtime, connects the {@link Bridge}, and installs one {@link AgentBuilder} that every
+ * {@link Instrumenter} contributes to. The builder never changes a class's format (no added fields or methods), so
+ * JDK classes that are already loaded are retransformed on JDK 17 and 25 without extra JVM flags.
+ */
+final class AgentInstaller {
+    /** Every instrumenter, in order. Part 2 of the agent adds its own here. */
+    static final List<Instrumenter> INSTRUMENTERS = List.of(
+            new LoopThreadInstrumenter(),
+            new BlockingCallInstrumenter());
+
+    private AgentInstaller() {
+    }
+
+    static AgentRuntime install(AgentOptions options, Instrumentation inst) {
+        AgentRuntime runtime = new AgentRuntime(options, System.err);
+        LoopActivity activity = new LoopActivity(runtime);
+        StallWatchdog watchdog = new StallWatchdog(runtime);
+        MonitorContentionDetector monitors = new MonitorContentionDetector(runtime);
+        warmUp(runtime, activity);
+        AgentRuntime.setCurrent(runtime);
+        runtime.beforeReport(watchdog::flushOngoing);
+        runtime.threads().onFirstLoop(() -> {
+            watchdog.start();
+            monitors.start();
+        });
+        Bridge.install(activity);
+
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                .with(AgentBuilder.TypeStrategy.Default.REDEFINE_FROZEN)
+                .ignore(nameStartsWith("dev.loopguard.agent.").or(nameStartsWith("net.bytebuddy."))
+                        .or(nameContains("$$Lambda")).or(isSynthetic()))
+                .assureReadEdgeTo(inst, Bridge.class)
+                .with(new ErrorListener(runtime));
+        for (Instrumenter instrumenter : INSTRUMENTERS) {
+            builder = instrumenter.contribute(builder, runtime);
+        }
+        builder.installOn(inst);
+        NativeCallSiteTransformer.installIfNeeded(runtime, inst);
+
+        Thread hook = new Thread(() -> {
+            monitors.stopAndDrain();
+            runtime.onExit();
+        }, "loopguard-report");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return runtime;
+    }
+
+    /**
+     * Loads and runs the bridge's fast path once before connecting it: class loading from the agent jar reads
+     * files, and a file read reached through an unloaded class would re-enter the bridge half-initialized.
+     */
+    private static void warmUp(AgentRuntime runtime, LoopActivity activity) {
+        activity.exitBlocking(activity.enterBlocking("warm-up", Bridge.PLAIN, null));
+        activity.exitIdle(activity.enterIdle());
+        activity.exitExempt(activity.enterExempt());
+        runtime.threads().isEventLoopThread(Thread.currentThread());
+        StackFrames.isApplicationFrame("warm.Up");
+        new JsonWriter().beginObject().endObject().toJson();
+    }
+
+    /** Reports a class that could not be instrumented; the rest of the agent keeps working. */
+    private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+        private final AgentRuntime runtime;
+
+        ErrorListener(AgentRuntime runtime) {
+            this.runtime = runtime;
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
+            runtime.agentError("instrumentation of " + typeName, error);
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+                                     DynamicType dynamicType) {
+            // Nothing to do: only failures are worth the user's attention.
+        }
+    }
+}

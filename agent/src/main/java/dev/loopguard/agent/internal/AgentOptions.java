@@ -1,0 +1,301 @@
+package dev.loopguard.agent.internal;
+
+import dev.loopguard.agent.FindingKind;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's options, parsed and validated. Immutable.
+ *
+ * <p>Form: {@code key=value} pairs separated by {@code ,}; list values separate items with {@code ;}. Each option may
+ * also be the system property {@code loopguard.<key>}; the agent argument wins. Any malformed option is an
+ * {@link IllegalArgumentException} whose message names the option, the value and the accepted form.
+ */
+public final class AgentOptions {
+
+    /** What the agent does at a blocking call on an event-loop thread. */
+    public enum Mode { REPORT, THROW }
+
+    /** How much task and future tracking part 2 does. */
+    public enum Tasks { OFF, SAMPLED, FULL }
+
+    /** Which discarded futures are findings. */
+    public enum IgnoredFutures { DEFAULT, STRICT }
+
+    /** {@code com.acme.Repo#save}: a method named by class and method name ({@code *} for every method). */
+    public static final class MethodRef {
+        private final String className;
+        private final String methodName;
+
+        MethodRef(String className, String methodName) {
+            this.className = className;
+            this.methodName = methodName;
+        }
+
+        public String className() { return className; }
+
+        public String methodName() { return methodName; }
+
+        public boolean matches(String frameClass, String frameMethod) {
+            return className.equals(frameClass) && ("*".equals(methodName) || methodName.equals(frameMethod));
+        }
+
+        @Override
+        public String toString() { return className + "#" + methodName; }
+    }
+
+    public static final String PROPERTY_PREFIX = "loopguard.";
+    static final List<String> KEYS = List.of("report", "eventLoopThreads", "allow", "packages", "stallThreshold",
+            "failOn", "mode", "tasks", "ignoredFutures", "controllers", "fireAndForget");
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+    private static final Pattern CLASS_NAME =
+            Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*(\\$[\\p{javaJavaIdentifierPart}]+)*");
+    private static final Pattern METHOD_NAME = Pattern.compile("\\*|[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*");
+    private static final Pattern PACKAGE_PREFIX =
+            Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*\\.?");
+
+    private final Path report;
+    private final List<String> eventLoopThreads;
+    private final List<MethodRef> allow;
+    private final List<String> packages;
+    private final Duration stallThreshold;
+    private final Set<FindingKind> failOn;
+    private final Mode mode;
+    private final Tasks tasks;
+    private final IgnoredFutures ignoredFutures;
+    private final List<String> controllers;
+    private final List<MethodRef> fireAndForget;
+    private final Map<String, String> given;
+
+    private AgentOptions(Map<String, String> values) {
+        this.given = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.report = path("report", values.getOrDefault("report", "loopguard-report.json"));
+        this.eventLoopThreads = list(values, "eventLoopThreads", "a thread-name pattern such as 'worker-*'", null);
+        this.allow = methodRefs(values, "allow");
+        this.packages = list(values, "packages", "a package prefix such as 'com.acme'", PACKAGE_PREFIX);
+        this.stallThreshold = duration(values.getOrDefault("stallThreshold", "100ms"));
+        this.failOn = kinds(values.get("failOn"));
+        this.mode = choice(Mode.class, "mode", values.getOrDefault("mode", "report"), "report|throw");
+        this.tasks = choice(Tasks.class, "tasks", values.getOrDefault("tasks", "sampled"), "off|sampled|full");
+        this.ignoredFutures = choice(IgnoredFutures.class, "ignoredFutures",
+                values.getOrDefault("ignoredFutures", "default"), "default|strict");
+        this.controllers = list(values, "controllers", "a fully qualified class name such as 'com.acme.PumpController'",
+                CLASS_NAME);
+        this.fireAndForget = methodRefs(values, "fireAndForget");
+    }
+
+    /** Options with every default. */
+    public static AgentOptions defaults() {
+        return new AgentOptions(Map.of());
+    }
+
+    /**
+     * Parses the agent argument (may be null or empty) over the {@code loopguard.*} system properties.
+     *
+     * @throws IllegalArgumentException naming the option, the value and the accepted form
+     */
+    public static AgentOptions parse(String agentArgument, Properties systemProperties) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String key : KEYS) {
+            String property = systemProperties.getProperty(PROPERTY_PREFIX + key);
+            if (property != null) {
+                values.put(key, property.trim());
+            }
+        }
+        values.putAll(parseArgument(agentArgument));
+        return new AgentOptions(values);
+    }
+
+    static Map<String, String> parseArgument(String argument) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (argument == null || argument.isBlank()) {
+            return values;
+        }
+        for (String pair : argument.split(",", -1)) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("loopguard agent option '" + pair
+                        + "' is malformed: expected key=value pairs separated by ',' (for example report=out.json,mode=throw)");
+            }
+            String key = pair.substring(0, eq).trim();
+            String value = pair.substring(eq + 1).trim();
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown loopguard agent option '" + key + "' (value '" + value
+                        + "'): expected one of " + String.join(", ", KEYS));
+            }
+            if (values.containsKey(key)) {
+                throw new IllegalArgumentException("loopguard agent option " + key + " is given twice ('"
+                        + values.get(key) + "' and '" + value + "'): give it once, with list items separated by ';'");
+            }
+            values.put(key, value);
+        }
+        return values;
+    }
+
+    private static Path path(String key, String value) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("loopguard " + key + " must be a file path such as build/loopguard.json, was ''");
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("loopguard " + key + " must be a file path such as build/loopguard.json, was '"
+                    + value + "' (" + e.getReason() + ")", e);
+        }
+    }
+
+    private static List<String> items(String key, String value, String form) {
+        List<String> items = new ArrayList<>();
+        for (String item : value.split(";", -1)) {
+            String trimmed = item.trim();
+            if (trimmed.isEmpty()) {
+                throw new IllegalArgumentException("loopguard " + key + " has an empty item in '" + value
+                        + "': expected items separated by ';', each " + form);
+            }
+            items.add(trimmed);
+        }
+        return items;
+    }
+
+    private static List<String> list(Map<String, String> values, String key, String form, Pattern pattern) {
+        String value = values.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        List<String> items = items(key, value, form);
+        if (pattern != null) {
+            for (String item : items) {
+                if (!pattern.matcher(item).matches()) {
+                    throw new IllegalArgumentException("loopguard " + key + " item '" + item + "' is malformed: expected "
+                            + form + " (items separated by ';')");
+                }
+            }
+        }
+        return List.copyOf(items);
+    }
+
+    private static List<MethodRef> methodRefs(Map<String, String> values, String key) {
+        String value = values.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        String form = "CLASS#METHOD such as 'com.acme.Cache#load' (METHOD may be '*')";
+        List<MethodRef> refs = new ArrayList<>();
+        for (String item : items(key, value, form)) {
+            int hash = item.indexOf('#');
+            String cls = hash < 0 ? item : item.substring(0, hash);
+            String method = hash < 0 ? "" : item.substring(hash + 1);
+            if (hash < 0 || !CLASS_NAME.matcher(cls).matches() || !METHOD_NAME.matcher(method).matches()) {
+                throw new IllegalArgumentException("loopguard " + key + " item '" + item + "' is malformed: expected "
+                        + form + ", items separated by ';'");
+            }
+            refs.add(new MethodRef(cls, method));
+        }
+        return List.copyOf(refs);
+    }
+
+    static Duration duration(String value) {
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("loopguard stallThreshold must be a duration such as 100ms, 2s or 1m, was '"
+                    + value + "'");
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration d = "ms".equals(m.group(2)) ? Duration.ofMillis(amount)
+                : "s".equals(m.group(2)) ? Duration.ofSeconds(amount) : Duration.ofMinutes(amount);
+        if (d.isZero()) {
+            throw new IllegalArgumentException("loopguard stallThreshold must be > 0, was '" + value + "'");
+        }
+        return d;
+    }
+
+    private static Set<FindingKind> kinds(String value) {
+        if (value == null) {
+            return Set.of();
+        }
+        StringBuilder accepted = new StringBuilder();
+        for (FindingKind k : FindingKind.values()) {
+            accepted.append(accepted.length() == 0 ? "" : ", ").append(k.name());
+        }
+        EnumSet<FindingKind> kinds = EnumSet.noneOf(FindingKind.class);
+        for (String item : items("failOn", value, "a finding kind")) {
+            try {
+                kinds.add(FindingKind.valueOf(item));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("loopguard failOn item '" + item + "' is not a finding kind: expected "
+                        + accepted + " separated by ';'", e);
+            }
+        }
+        return Collections.unmodifiableSet(kinds);
+    }
+
+    private static <E extends Enum<E>> E choice(Class<E> type, String key, String value, String form) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().toLowerCase(Locale.ROOT).equals(value)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("loopguard " + key + " must be " + form + ", was '" + value + "'");
+    }
+
+    public Path report() { return report; }
+
+    public List<String> eventLoopThreads() { return eventLoopThreads; }
+
+    public List<MethodRef> allow() { return allow; }
+
+    public List<String> packages() { return packages; }
+
+    public Duration stallThreshold() { return stallThreshold; }
+
+    public Set<FindingKind> failOn() { return failOn; }
+
+    public Mode mode() { return mode; }
+
+    public Tasks tasks() { return tasks; }
+
+    public IgnoredFutures ignoredFutures() { return ignoredFutures; }
+
+    public List<String> controllers() { return controllers; }
+
+    public List<MethodRef> fireAndForget() { return fireAndForget; }
+
+    /** Every option with its effective value, for the report's {@code options} object. */
+    public Map<String, Object> effective() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("report", report.toString());
+        m.put("eventLoopThreads", eventLoopThreads);
+        m.put("allow", strings(allow));
+        m.put("packages", packages);
+        m.put("stallThreshold", given.getOrDefault("stallThreshold", "100ms"));
+        List<String> kinds = new ArrayList<>();
+        failOn.forEach(k -> kinds.add(k.name()));
+        m.put("failOn", kinds);
+        m.put("mode", mode.name().toLowerCase(Locale.ROOT));
+        m.put("tasks", tasks.name().toLowerCase(Locale.ROOT));
+        m.put("ignoredFutures", ignoredFutures.name().toLowerCase(Locale.ROOT));
+        m.put("controllers", controllers);
+        m.put("fireAndForget", strings(fireAndForget));
+        return m;
+    }
+
+    private static List<String> strings(List<MethodRef> refs) {
+        List<String> out = new ArrayList<>();
+        refs.forEach(r -> out.add(r.toString()));
+        return out;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.loopguard.agent.internal;
+
+import dev.loopguard.agent.FindingKind;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The running agent: options, findings, thread classification, detector health and report sections. One per JVM,
+ * created by the agent entry before any instrumentation is installed.
+ */
+public final class AgentRuntime {
+    /** Exit status when {@code failOn} kinds were found (documented in docs/agent.md). */
+    public static final int FAIL_ON_EXIT_STATUS = 3;
+
+    private static volatile AgentRuntime current;
+
+    private final AgentOptions options;
+    private final ThreadClassifier threads;
+    private final FindingRecorder recorder;
+    private final Instant startedAt = Instant.now();
+    private final Set<String> disabledDetectors = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> agentErrors = new ConcurrentHashMap<>();
+    private final Map<String, ProfileSection> profile = new ConcurrentHashMap<>();
+    private final List<Runnable> beforeReport = new CopyOnWriteArrayList<>();
+    private final PrintStream console;
+
+    AgentRuntime(AgentOptions options, PrintStream console) {
+        this.options = options;
+        this.console = console;
+        this.threads = new ThreadClassifier(options.eventLoopThreads());
+        this.recorder = new FindingRecorder(this);
+        StackFrames.applicationPackages(options.packages());
+    }
+
+    /** The running agent, or null before the agent started. */
+    public static AgentRuntime current() {
+        return current;
+    }
+
+    static void setCurrent(AgentRuntime runtime) {
+        current = runtime;
+    }
+
+    public AgentOptions options() { return options; }
+
+    public FindingRecorder recorder() { return recorder; }
+
+    public ThreadClassifier threads() { return threads; }
+
+    public Instant startedAt() { return startedAt; }
+
+    /** Turns the detector off and reports the failure once (stderr and the report's agentErrors). Never throws. */
+    public void detectorFailed(String detector, Throwable cause) {
+        try {
+            if (disabledDetectors.add(detector)) {
+                agentError(detector, cause);
+            }
+        } catch (Throwable ignored) {
+            // Reporting the failure failed too; the detector is off, which is what protects the application.
+        }
+    }
+
+    public boolean detectorEnabled(String detector) {
+        return !disabledDetectors.contains(detector);
+    }
+
+    /** Records an internal error once per source without disabling anything. Never throws. */
+    void agentError(String source, Throwable cause) {
+        try {
+            String text = cause.getClass().getName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            if (agentErrors.putIfAbsent(source, text) == null) {
+                console.println("loopguard: internal error in " + source + " (" + text
+                        + "); this part of the agent is now off, the application is not affected");
+            }
+        } catch (Throwable ignored) {
+            // Nothing sensible is left to do.
+        }
+    }
+
+    Map<String, String> agentErrors() {
+        return new LinkedHashMap<>(agentErrors);
+    }
+
+    /** Adds {@code key: section} to the report's {@code profile} object. */
+    public void addProfileSection(String key, ProfileSection section) {
+        if (profile.putIfAbsent(key, section) != null) {
+            throw new IllegalArgumentException("profile section '" + key + "' is already registered");
+        }
+    }
+
+    Map<String, ProfileSection> profileSections() {
+        return new LinkedHashMap<>(profile);
+    }
+
+    /** Runs before each report write (at exit and on demand), e.g. to flush pending findings. */
+    public void beforeReport(Runnable task) {
+        beforeReport.add(task);
+    }
+
+    /** Runs the before-report tasks and writes the report atomically to {@code target}. */
+    public synchronized Path writeReport(Path target) throws IOException {
+        for (Runnable task : beforeReport) {
+            try {
+                task.run();
+            } catch (Throwable e) {
+                agentError("before-report task " + task.getClass().getName(), e);
+            }
+        }
+        new ReportWriter(this).write(target);
+        return target;
+    }
+
+    /** At JVM exit: report, console summary, and the {@code failOn} exit status. */
+    void onExit() {
+        ThreadState state = threads.current();
+        state.inAgent = true;
+        Path target = options.report().toAbsolutePath();
+        try {
+            writeReport(target);
+        } catch (Throwable e) {
+            console.println("loopguard: could not write the report to " + target + ": " + e);
+        }
+        ConsoleSummary.print(console, recorder.snapshot(), target);
+        List<String> failing = new ArrayList<>();
+        for (FindingKind kind : options.failOn()) {
+            if (recorder.snapshot().stream().anyMatch(f -> f.kind() == kind)) {
+                failing.add(kind.name());
+            }
+        }
+        if (!failing.isEmpty()) {
+            console.println("loopguard: failOn " + String.join(";", failing) + " found; exiting with status "
+                    + FAIL_ON_EXIT_STATUS);
+            console.flush();
+            Runtime.getRuntime().halt(FAIL_ON_EXIT_STATUS);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.loopguard.agent.internal;
+
+import dev.loopguard.agent.BlockingCallException;
+import dev.loopguard.agent.Finding;
+import dev.loopguard.agent.FindingKind;
+import dev.loopguard.agent.bootstrap.Bridge;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Decides whether a potentially blocking call on an event-loop thread is a finding, and records it. Runs only on the
+ * slow path: the thread is an event loop, outside its idle wait, outside class loading, at the outermost blocking
+ * method.
+ */
+final class BlockingCallDetector {
+    static final String NAME = "blocking";
+
+    private final AgentRuntime runtime;
+    private final List<AgentOptions.MethodRef> allow;
+    private final boolean throwMode;
+
+    BlockingCallDetector(AgentRuntime runtime) {
+        this.runtime = runtime;
+        this.allow = runtime.options().allow();
+        this.throwMode = runtime.options().mode() == AgentOptions.Mode.THROW;
+    }
+
+    /** Records a finding when the call is blocking; returns the exception to throw in throw mode, else null. */
+    BlockingCallException onBlocking(ThreadState state, String fallbackOperation, int flags, Object subject) {
+        if (!isReallyBlocking(flags, subject)) {
+            return null;
+        }
+        StackTraceElement[] stack = new Throwable().getStackTrace();
+        if (StackFrames.isClassLoading(stack) || isAllowed(stack)) {
+            return null;
+        }
+        StackTraceElement[] frames = Arrays.copyOfRange(stack, StackFrames.firstNonAgentFrame(stack), stack.length);
+        String operation = StackFrames.publicOperation(frames, fallbackOperation);
+        String site = StackFrames.applicationSite(frames);
+        String thread = state.thread.getName();
+        boolean waits = flags == Bridge.PARK || operation.endsWith(".wait") || operation.endsWith(".join");
+        Finding finding = Finding.builder(FindingKind.BLOCKING_CALL)
+                .thread(thread)
+                .operation(operation)
+                .site(site)
+                .stack(StackFrames.render(frames))
+                .message(Messages.blocking(operation, thread, site))
+                .advice(Messages.adviceFor(operation, waits))
+                .loop(state.loopName)
+                .build();
+        runtime.recorder().record(finding);
+        // Never throw from inside LockSupport.park: it runs in the middle of AQS queue bookkeeping.
+        return throwMode && flags != Bridge.PARK ? new BlockingCallException(finding) : null;
+    }
+
+    boolean isAllowed(StackTraceElement[] stack) {
+        if (allow.isEmpty()) {
+            return false;
+        }
+        for (StackTraceElement e : stack) {
+            for (AgentOptions.MethodRef ref : allow) {
+                if (ref.matches(e.getClassName(), e.getMethodName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isReallyBlocking(int flags, Object subject) {
+        switch (flags) {
+            case Bridge.CHANNEL:
+                return subject instanceof SelectableChannel && ((SelectableChannel) subject).isBlocking();
+            case Bridge.HOST_LOOKUP:
+                return subject instanceof String && !isLiteralAddress((String) subject);
+            case Bridge.FILE_OUTPUT:
+                return !isStandardStream(subject);
+            default:
+                return true;
+        }
+    }
+
+    /** Literal IPv4 or IPv6 addresses, and the empty/null host, are answered without a lookup. */
+    static boolean isLiteralAddress(String host) {
+        if (host.isEmpty() || host.indexOf(':') >= 0 || host.startsWith("[")) {
+            return true;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Console output goes to the process's stdout/stderr; reporting every log line would drown real findings. */
+    private static boolean isStandardStream(Object subject) {
+        if (!(subject instanceof FileOutputStream)) {
+            return false;
+        }
+        try {
+            FileDescriptor fd = ((FileOutputStream) subject).getFD();
+            return fd == FileDescriptor.out || fd == FileDescriptor.err;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.loopguard.agent.internal;
+
+import dev.loopguard.agent.BlockingCallException;
+import dev.loopguard.agent.bootstrap.Bridge;
+
+/**
+ * Receives the {@link Bridge}'s calls. The fast path, taken on every thread that is not an event loop, is one
+ * thread-local lookup and one field read; everything else happens only on event-loop threads.
+ */
+final class LoopActivity implements Bridge.Sink {
+    private final AgentRuntime runtime;
+    private final ThreadClassifier threads;
+    private final BlockingCallDetector blocking;
+
+    LoopActivity(AgentRuntime runtime) {
+        this.runtime = runtime;
+        this.threads = runtime.threads();
+        this.blocking = new BlockingCallDetector(runtime);
+    }
+
+    @Override
+    public int enterBlocking(String operation, int flags, Object subject) {
+        ThreadState s = threads.current();
+        if (!s.isLoop() || s.inAgent) {
+            return 0;
+        }
+        if (s.blockingDepth++ > 0 || s.idleDepth > 0 || s.exemptDepth > 0
+                || !runtime.detectorEnabled(BlockingCallDetector.NAME)) {
+            return 1;
+        }
+        BlockingCallException toThrow = null;
+        s.inAgent = true;
+        try {
+            toThrow = blocking.onBlocking(s, operation, flags, subject);
+        } catch (Throwable e) {
+            runtime.detectorFailed(BlockingCallDetector.NAME, e);
+        } finally {
+            s.inAgent = false;
+        }
+        if (toThrow != null) {
+            s.blockingDepth--;
+            throw toThrow;
+        }
+        return 1;
+    }
+
+    @Override
+    public void exitBlocking(int token) {
+        ThreadState s = threads.current();
+        if (s.blockingDepth > 0) {
+            s.blockingDepth--;
+        }
+    }
+
+    @Override
+    public int enterIdle() {
+        ThreadState s = threads.current();
+        if (!s.isLoop()) {
+            return 0;
+        }
+        if (s.idleDepth++ == 0) {
+            long since = s.busySince;
+            if (since != 0) {
+                s.lastBusyStart = since;
+                s.lastBusyEnd = System.nanoTime();
+                s.busySince = 0;
+            }
+        }
+        return 1;
+    }
+
+    @Override
+    public void exitIdle(int token) {
+        ThreadState s = threads.current();
+        if (s.idleDepth > 0 && --s.idleDepth == 0) {
+            s.busySince = System.nanoTime();
+        }
+    }
+
+    @Override
+    public int enterExempt() {
+        ThreadState s = threads.current();
+        if (!s.isLoop()) {
+            return 0;
+        }
+        s.exemptDepth++;
+        return 1;
+    }
+
+    @Override
+    public void exitExempt(int token) {
+        ThreadState s = threads.current();
+        if (s.exemptDepth > 0) {
+            s.exemptDepth--;
+        }
+    }
+
+    @Override
+    public int enterLoopThread(Object loop) {
+        ThreadState s = threads.current();
+        s.loopRuns++;
+        if (!s.registered) {
+            s.inAgent = true;
+            try {
+                threads.register(s);
+            } finally {
+                s.inAgent = false;
+            }
+        }
+        return 1;
+    }
+
+    @Override
+    public void exitLoopThread(int token) {
+        ThreadState s = threads.current();
+        if (s.loopRuns > 0) {
+            s.loopRuns--;
+        }
+    }
+
+    @Override
+    public boolean isDeliberate(Throwable e) {
+        return e instanceof BlockingCallException;
+    }
+
+    @Override
+    public void failed(String where, Throwable e) {
+        runtime.detectorFailed("bridge " + where, e);
+    }
+}

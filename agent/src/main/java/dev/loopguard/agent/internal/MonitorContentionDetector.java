@@ -1,0 +1,131 @@
+package dev.loopguard.agent.internal;
+
+import dev.loopguard.agent.Finding;
+import dev.loopguard.agent.FindingKind;
+import jdk.jfr.consumer.RecordedClass;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingStream;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reports contended {@code synchronized} blocks on event-loop threads, which no bytecode hook can see, from an
+ * in-process JFR stream of {@code jdk.JavaMonitorEnter} events (every contended entry, threshold 0). JFR delivers
+ * events about once a second, so a finding appears up to a second after the contention.
+ */
+final class MonitorContentionDetector {
+    static final String NAME = "monitor";
+
+    private final AgentRuntime runtime;
+    private final BlockingCallDetector allowCheck;
+    private volatile RecordingStream stream;
+
+    MonitorContentionDetector(AgentRuntime runtime) {
+        this.runtime = runtime;
+        this.allowCheck = new BlockingCallDetector(runtime);
+    }
+
+    /** Starts the stream on its own daemon thread (JFR start-up takes a while; no loop thread should pay it). */
+    void start() {
+        Thread starter = new Thread(() -> {
+            try {
+                RecordingStream rs = new RecordingStream();
+                rs.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
+                rs.onEvent("jdk.JavaMonitorEnter", this::onEvent);
+                rs.setReuse(false);
+                stream = rs;
+                rs.startAsync();
+            } catch (Throwable e) {
+                runtime.detectorFailed(NAME, e);
+            }
+        }, "loopguard-monitor-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    /** On JDK 20+ {@code RecordingStream.stop()} delivers the events still buffered; used at exit. */
+    void stopAndDrain() {
+        RecordingStream rs = stream;
+        if (rs == null) {
+            return;
+        }
+        try {
+            Method stop = RecordingStream.class.getMethod("stop");
+            stop.invoke(rs);
+        } catch (NoSuchMethodException e) {
+            rs.close();
+        } catch (Throwable e) {
+            runtime.agentError(NAME + " stop", e);
+        }
+    }
+
+    private void onEvent(RecordedEvent event) {
+        if (!runtime.detectorEnabled(NAME)) {
+            return;
+        }
+        try {
+            RecordedThread t = event.getThread();
+            if (t == null) {
+                return;
+            }
+            ThreadState s = runtime.threads().byThreadId(t.getJavaThreadId());
+            if (s == null || !s.isLoop()) {
+                return;
+            }
+            StackTraceElement[] stack = frames(event.getStackTrace());
+            if (stack.length == 0 || StackFrames.isClassLoading(stack) || allowCheck.isAllowed(stack)) {
+                return;
+            }
+            String site = StackFrames.applicationSite(stack);
+            if (site == null) {
+                // Only the framework's own locking: nothing the user can change at a line of their code.
+                return;
+            }
+            RecordedClass monitor = event.getClass("monitorClass");
+            String monitorClass = monitor == null ? "unknown" : monitor.getName();
+            String thread = t.getJavaName();
+            Finding finding = Finding.builder(FindingKind.BLOCKING_CALL)
+                    .thread(thread)
+                    .operation("synchronized(" + monitorClass + ")")
+                    .site(site)
+                    .stack(StackFrames.render(stack))
+                    .message(Messages.contendedMonitor(monitorClass, thread, site, event.getDuration()))
+                    .advice(Messages.BLOCKING_ADVICE)
+                    .loop(s.loopName)
+                    .firstSeen(event.getStartTime())
+                    .lastSeen(event.getEndTime())
+                    .build();
+            runtime.recorder().record(finding);
+        } catch (Throwable e) {
+            runtime.detectorFailed(NAME, e);
+        }
+    }
+
+    private static StackTraceElement[] frames(RecordedStackTrace trace) {
+        if (trace == null) {
+            return new StackTraceElement[0];
+        }
+        List<StackTraceElement> out = new ArrayList<>();
+        for (RecordedFrame f : trace.getFrames()) {
+            if (!f.isJavaFrame() || f.getMethod() == null) {
+                continue;
+            }
+            String cls = f.getMethod().getType().getName();
+            out.add(new StackTraceElement(cls, f.getMethod().getName(), sourceFile(cls), f.getLineNumber()));
+        }
+        return out.toArray(new StackTraceElement[0]);
+    }
+
+    /** JFR frames carry no source file; javac's convention (top-level class name + .java) is right for Java code. */
+    private static String sourceFile(String className) {
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        int nested = simple.indexOf('$');
+        return (nested > 0 ? simple.substring(0, nested) : simple) + ".java";
+    }
+}

@@ -1,0 +1,104 @@
+package dev.loopguard.agent.internal;
+
+import dev.loopguard.agent.Finding;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Writes the JSON report (see docs/schema/loopguard-report.schema.json) through a temporary file and a rename. */
+final class ReportWriter {
+    static final String VERSION = versionOfAgent();
+
+    private final AgentRuntime runtime;
+
+    ReportWriter(AgentRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    void write(Path target) throws IOException {
+        byte[] json = render(runtime.recorder().snapshot(), Instant.now()).getBytes(StandardCharsets.UTF_8);
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
+        try {
+            Files.write(temp, json);
+            try {
+                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    String render(List<Finding> findings, Instant finishedAt) {
+        JsonWriter out = new JsonWriter().beginObject();
+        out.name("tool").value("loopguard");
+        out.name("version").value(VERSION);
+        out.name("jvm").beginObject()
+                .name("version").value(System.getProperty("java.version"))
+                .name("vendor").value(System.getProperty("java.vendor"))
+                .endObject();
+        out.name("startedAt").value(runtime.startedAt().toString());
+        out.name("finishedAt").value(finishedAt.toString());
+        out.name("options").value(runtime.options().effective());
+        out.name("findings").beginArray();
+        for (Finding f : findings) {
+            writeFinding(out, f);
+        }
+        out.endArray();
+        out.name("profile").beginObject();
+        for (Map.Entry<String, ProfileSection> e : runtime.profileSections().entrySet()) {
+            out.name(e.getKey());
+            e.getValue().writeJson(out);
+        }
+        out.endObject();
+        out.name("agentErrors").beginArray();
+        for (Map.Entry<String, String> e : runtime.agentErrors().entrySet()) {
+            out.beginObject().name("detector").value(e.getKey()).name("error").value(e.getValue()).endObject();
+        }
+        out.endArray();
+        return out.endObject().toJson() + "\n";
+    }
+
+    static void writeFinding(JsonWriter out, Finding f) {
+        out.beginObject();
+        out.name("kind").value(f.kind().name());
+        out.name("thread").value(f.thread());
+        out.name("message").value(f.message());
+        out.name("stack").value(f.stack());
+        f.site().ifPresent(v -> out.name("site").value(v));
+        out.name("count").value(f.count());
+        out.name("firstSeen").value(f.firstSeen().toString());
+        out.name("lastSeen").value(f.lastSeen().toString());
+        f.advice().ifPresent(v -> out.name("advice").value(v));
+        f.operation().ifPresent(v -> out.name("operation").value(v));
+        f.durationMillis().ifPresent(v -> out.name("durationMillis").value(v));
+        f.createdAt().ifPresent(v -> out.name("createdAt").value(v));
+        f.reason().ifPresent(v -> out.name("reason").value(v));
+        f.exception().ifPresent(e -> {
+            out.name("exception").beginObject().name("type").value(e.type());
+            e.message().ifPresent(m -> out.name("message").value(m));
+            out.name("stack").value(e.stack()).endObject();
+        });
+        f.discardedAt().ifPresent(v -> out.name("discardedAt").value(v));
+        f.returnType().ifPresent(v -> out.name("returnType").value(v));
+        f.controller().ifPresent(v -> out.name("controller").value(v));
+        f.loop().ifPresent(v -> out.name("loop").value(v));
+        out.endObject();
+    }
+
+    private static String versionOfAgent() {
+        String v = ReportWriter.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.loopguard.agent.internal;
+
+import dev.loopguard.agent.Finding;
+import dev.loopguard.agent.FindingKind;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Notices event-loop threads that stay busy (between leaving and re-entering their idle wait) longer than
+ * {@code stallThreshold}. While a stall lasts it samples the thread's stack every tick, so the finding says where
+ * the thread was stuck; when the stall ends it records one {@code LOOP_STALL} with the stall's duration.
+ */
+final class StallWatchdog implements Runnable {
+    static final String NAME = "stall";
+
+    private final AgentRuntime runtime;
+    private final long thresholdNanos;
+    private final long tickNanos;
+    private final Map<ThreadState, Watch> watches = new HashMap<>();
+    private volatile boolean started;
+
+    private static final class Watch {
+        final long start;
+        StackTraceElement[] sample;
+        long lastSeenBusy;
+        boolean onlyClassLoading = true;
+        boolean flushed;
+
+        Watch(long start) {
+            this.start = start;
+        }
+    }
+
+    StallWatchdog(AgentRuntime runtime) {
+        this.runtime = runtime;
+        this.thresholdNanos = runtime.options().stallThreshold().toNanos();
+        // A quarter of the threshold keeps the measured duration within 25% while waking rarely.
+        this.tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(2),
+                Math.min(thresholdNanos / 4, TimeUnit.MILLISECONDS.toNanos(50)));
+    }
+
+    void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        Thread t = new Thread(this, "loopguard-stall-watchdog");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void run() {
+        while (runtime.detectorEnabled(NAME)) {
+            try {
+                tick(System.nanoTime());
+            } catch (Throwable e) {
+                runtime.detectorFailed(NAME, e);
+                return;
+            }
+            LockSupport.parkNanos(tickNanos);
+        }
+    }
+
+    synchronized void tick(long now) {
+        for (ThreadState s : runtime.threads().loopThreads()) {
+            Watch w = watches.get(s);
+            long since = s.busySince;
+            if (w != null && since != w.start) {
+                long end = s.lastBusyStart == w.start ? s.lastBusyEnd : w.lastSeenBusy;
+                finish(s, w, end - w.start);
+                watches.remove(s);
+                w = null;
+            }
+            if (!s.thread.isAlive()) {
+                runtime.threads().forget(s);
+                continue;
+            }
+            if (since != 0 && now - since >= thresholdNanos) {
+                if (w == null) {
+                    w = new Watch(since);
+                    watches.put(s, w);
+                }
+                StackTraceElement[] sample = s.thread.getStackTrace();
+                if (s.busySince == since && sample.length > 0) {
+                    w.sample = sample;
+                    w.lastSeenBusy = System.nanoTime();
+                    w.onlyClassLoading &= StackFrames.isClassLoading(sample);
+                }
+            }
+        }
+    }
+
+    /** Records stalls still in progress (at exit, or when a report is written on demand). */
+    synchronized void flushOngoing() {
+        long now = System.nanoTime();
+        Iterator<Map.Entry<ThreadState, Watch>> it = watches.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<ThreadState, Watch> e = it.next();
+            if (!e.getValue().flushed) {
+                finish(e.getKey(), e.getValue(), now - e.getValue().start);
+                e.getValue().flushed = true;
+            }
+        }
+    }
+
+    private void finish(ThreadState s, Watch w, long durationNanos) {
+        // A first task that only loads classes is start-up, not a stall the user can fix.
+        if (w.flushed || w.sample == null || w.onlyClassLoading) {
+            return;
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(durationNanos);
+        String site = StackFrames.applicationSite(w.sample);
+        if (site == null) {
+            site = StackFrames.format(w.sample[0]);
+        }
+        String thread = s.thread.getName();
+        Duration threshold = runtime.options().stallThreshold();
+        runtime.recorder().record(Finding.builder(FindingKind.LOOP_STALL)
+                .thread(thread)
+                .durationMillis(millis)
+                .site(site)
+                .stack(StackFrames.render(w.sample))
+                .message(Messages.stall(thread, millis, threshold, site))
+                .advice(Messages.STALL_ADVICE)
+                .loop(s.loopName)
+                .firstSeen(Instant.now().minusMillis(millis))
+                .lastSeen(Instant.now())
+                .build());
+    }
+}

@@ -1,0 +1,220 @@
+package dev.loopguard.agent.internal;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Decides which threads are event loops and holds the per-thread state.
+ *
+ * <p>An event-loop thread is one whose class implements {@code dev.loopguard.core.EventLoopThread} or
+ * {@code reactor.core.scheduler.NonBlocking}, one that is running the {@code run()} of a Netty
+ * {@code io.netty.channel.EventLoop} (so Vert.x event loops too), or one whose name matches an
+ * {@code eventLoopThreads} pattern.
+ */
+public final class ThreadClassifier {
+    private static final String[] LOOP_INTERFACES = {
+        "dev.loopguard.core.EventLoopThread", "reactor.core.scheduler.NonBlocking",
+    };
+
+    private final List<String> namePatterns;
+    private final ClassValue<Boolean> loopClasses = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return implementsLoopInterface(type);
+        }
+    };
+    private final ThreadLocal<ThreadState> states = new ThreadLocal<>() {
+        @Override
+        protected ThreadState initialValue() {
+            // Nothing here may reach instrumented code: a Bridge call would re-enter this initializer.
+            Thread t = Thread.currentThread();
+            return new ThreadState(t, isLoopByClassOrName(t));
+        }
+    };
+    /** Event-loop threads seen so far, by thread id: for the watchdog and for JFR events of other threads. */
+    private final Map<Long, ThreadState> loops = new ConcurrentHashMap<>();
+    private final List<Runnable> onFirstLoop = new ArrayList<>();
+    private volatile boolean anyLoop;
+
+    ThreadClassifier(List<String> namePatterns) {
+        this.namePatterns = List.copyOf(namePatterns);
+    }
+
+    /** Whether the thread is an event loop now. */
+    public boolean isEventLoopThread(Thread thread) {
+        if (thread == Thread.currentThread()) {
+            return current().isLoop();
+        }
+        ThreadState known = loops.get(thread.getId());
+        if (known != null && known.thread == thread) {
+            return known.isLoop();
+        }
+        return isLoopByClassOrName(thread);
+    }
+
+    /** Whether the calling thread is an event loop now. */
+    public boolean isCurrentThreadEventLoop() {
+        return current().isLoop();
+    }
+
+    /** The event loop's name when the loop exposes one (core's {@code EventLoop#name()}), else empty. */
+    public Optional<String> loopName(Thread thread) {
+        ThreadState known = loops.get(thread.getId());
+        return known == null ? Optional.empty() : Optional.ofNullable(known.loopName);
+    }
+
+    ThreadState current() {
+        ThreadState s = states.get();
+        if (s.loopByClassOrName && !s.registered) {
+            boolean was = s.inAgent;
+            s.inAgent = true;
+            try {
+                register(s);
+            } finally {
+                s.inAgent = was;
+            }
+        }
+        return s;
+    }
+
+    ThreadState byThreadId(long id) {
+        return loops.get(id);
+    }
+
+    Collection<ThreadState> loopThreads() {
+        return loops.values();
+    }
+
+    void forget(ThreadState state) {
+        loops.remove(state.thread.getId(), state);
+    }
+
+    /** Runs the task once, when the first event-loop thread is seen (lazy start of the watchdog and the JFR stream). */
+    void onFirstLoop(Runnable task) {
+        synchronized (onFirstLoop) {
+            if (anyLoop) {
+                task.run();
+            } else {
+                onFirstLoop.add(task);
+            }
+        }
+    }
+
+    void register(ThreadState state) {
+        if (state.registered) {
+            return;
+        }
+        state.registered = true;
+        state.loopName = coreLoopName(state.thread);
+        loops.put(state.thread.getId(), state);
+        if (!anyLoop) {
+            List<Runnable> tasks;
+            synchronized (onFirstLoop) {
+                if (anyLoop) {
+                    return;
+                }
+                anyLoop = true;
+                tasks = new ArrayList<>(onFirstLoop);
+                onFirstLoop.clear();
+            }
+            tasks.forEach(Runnable::run);
+        }
+    }
+
+    boolean isLoopByClassOrName(Thread thread) {
+        if (loopClasses.get(thread.getClass())) {
+            return true;
+        }
+        if (namePatterns.isEmpty()) {
+            return false;
+        }
+        String name = thread.getName();
+        for (String pattern : namePatterns) {
+            if (Glob.matches(pattern, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean implementsLoopInterface(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (anyLoopInterface(c.getInterfaces())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyLoopInterface(Class<?>[] interfaces) {
+        for (Class<?> i : interfaces) {
+            for (String name : LOOP_INTERFACES) {
+                if (name.equals(i.getName())) {
+                    return true;
+                }
+            }
+            if (anyLoopInterface(i.getInterfaces())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String coreLoopName(Thread thread) {
+        for (Class<?> c = thread.getClass(); c != null; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+                if ("dev.loopguard.core.EventLoopThread".equals(i.getName())) {
+                    try {
+                        Method eventLoop = i.getMethod("eventLoop");
+                        Object loop = eventLoop.invoke(thread);
+                        return loop == null ? null : String.valueOf(loop.getClass().getMethod("name").invoke(loop));
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Thread-name patterns where {@code *} matches any run of characters. */
+    static final class Glob {
+        private Glob() {
+        }
+
+        static boolean matches(String pattern, String text) {
+            return matches(pattern, 0, text, 0);
+        }
+
+        private static boolean matches(String p, int pi, String t, int ti) {
+            while (pi < p.length()) {
+                char c = p.charAt(pi);
+                if (c == '*') {
+                    while (pi < p.length() && p.charAt(pi) == '*') {
+                        pi++;
+                    }
+                    if (pi == p.length()) {
+                        return true;
+                    }
+                    for (int k = ti; k <= t.length(); k++) {
+                        if (matches(p, pi, t, k)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+                if (ti >= t.length() || t.charAt(ti) != c) {
+                    return false;
+                }
+                pi++;
+                ti++;
+            }
+            return ti == t.length();
+        }
+    }
+}
