@@ -167,7 +167,7 @@ class TaskInstrumentationTest {
         ThreadPoolExecutor saturated = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(1), new ThreadPoolExecutor.DiscardPolicy());
         try {
-            saturated.execute(() -> await(release));
+            saturated.execute(() -> waitFor(release));
             saturated.execute(() -> { });
             TrackedCode.overloads(saturated, () -> { });
             assertThat(about("silently dropped")).singleElement().satisfies(f -> {
@@ -182,7 +182,7 @@ class TaskInstrumentationTest {
         }
     }
 
-    private static void await(CountDownLatch latch) {
+    private static void waitFor(CountDownLatch latch) {
         try {
             latch.await();
         } catch (InterruptedException e) {
