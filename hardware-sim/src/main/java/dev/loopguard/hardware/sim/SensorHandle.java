@@ -96,18 +96,19 @@ final class SensorHandle implements AnalogInput {
         boolean timesOut = plan.outcome() == SensorRuntime.Outcome.TIMEOUT
                 || plan.latencyNanos() > timeout.toNanos();
         long waitNanos = timesOut ? timeout.toNanos() : plan.latencyNanos();
+        String caller = Thread.currentThread().getName();
         if (!board.clock().isVirtual() || Thread.currentThread() instanceof EventLoopThread) {
             // Real time, or a loop thread that is itself what would move virtual time: hold the thread for real.
             sleep(waitNanos);
             checkOpen("readBlocking()");
-            return finish(plan, timesOut, timeout);
+            return finish(plan, timesOut, timeout, caller);
         }
         CompletableFuture<Reading> result = new CompletableFuture<>();
         track(result);
         board.executor().schedule(() -> {
             if (untrack(result)) {
                 try {
-                    result.complete(finish(plan, timesOut, timeout));
+                    result.complete(finish(plan, timesOut, timeout, caller));
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
                 }
@@ -128,9 +129,9 @@ final class SensorHandle implements AnalogInput {
         }
     }
 
-    private Reading finish(SensorRuntime.Plan plan, boolean timesOut, Duration timeout) {
+    private Reading finish(SensorRuntime.Plan plan, boolean timesOut, Duration timeout, String caller) {
         if (timesOut) {
-            throw sensor.timedOut(timeout);
+            throw sensor.timedOut(timeout, caller);
         }
         return sensor.complete(plan);
     }

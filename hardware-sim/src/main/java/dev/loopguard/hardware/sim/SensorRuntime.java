@@ -211,10 +211,10 @@ final class SensorRuntime {
     }
 
     /** A blocking read ran out of time. */
-    SensorException timedOut(Duration waited) {
+    SensorException timedOut(Duration waited, String callerThread) {
         SensorException e = new SensorException(spec.id(), SensorException.Kind.TIMEOUT, describe()
-                + " did not answer within " + Durations.format(waited) + " (on " + Thread.currentThread().getName()
-                + "); check wiring and power, and keep blocking reads off event loop threads");
+                + " did not answer within " + Durations.format(waited) + " (blocking read on " + callerThread
+                + "); check wiring and power, and bound waits with a timeout on your own executor");
         board.recorder().record(spec.id(), RecordedEvent.Kind.ERROR, "timeout", Double.NaN, "", e.getMessage());
         return e;
     }
