@@ -12,6 +12,10 @@ final class AsyncArguments {
     /** The longest duration that fits in a {@code long} of nanoseconds (about 292 years). */
     private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 
+    private static final StackWalker WALKER = StackWalker.getInstance();
+    /** Async's own frames above the user's are few; a bound keeps the walk cheap on deep stacks. */
+    private static final int MAX_FRAMES_SEARCHED = 12;
+
     private AsyncArguments() {
     }
 
@@ -68,8 +72,9 @@ final class AsyncArguments {
      */
     static String callSite() {
         String thread = Thread.currentThread().getName();
-        String frame = StackWalker.getInstance()
+        String frame = WALKER
                 .walk(frames -> frames
+                        .limit(MAX_FRAMES_SEARCHED)
                         .filter(f -> !isAsyncInternal(f.getClassName()))
                         .findFirst()
                         .map(StackWalker.StackFrame::toStackTraceElement)
