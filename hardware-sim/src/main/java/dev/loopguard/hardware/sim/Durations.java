@@ -54,8 +54,9 @@ final class Durations {
         if (nanos == 0) {
             return "0s";
         }
-        long[] per = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
-        String[] names = {"d", "h", "m", "s", "ms", "us"};
+        // hours are the largest unit: "24h" and "48h" read better than "1d" and "2d" for daily cycles
+        long[] per = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
+        String[] names = {"h", "m", "s", "ms", "us"};
         for (int i = 0; i < per.length; i++) {
             if (nanos % per[i] == 0) {
                 return nanos / per[i] + names[i];
