@@ -1,0 +1,253 @@
+package dev.loopguard.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs the agent-overhead benchmarks under every configuration in one go and prints one comparison table, also
+ * written to {@code benchmarks/target/agent-overhead.md}.
+ *
+ * <p>Configurations: no agent; Loopguard with blocking detection ({@code tasks=off}) and, on the future-heavy
+ * workload, each task-tracking level; BlockHound 1.0.17. Every benchmark runs in its own forked JVM per
+ * configuration, one configuration after another for the same benchmark, so that drift of the machine during the
+ * run spreads over all configurations instead of favouring the ones that ran first. The memory measurement
+ * ({@link PendingFutureFootprint}) runs last, once per configuration, in its own JVM.
+ *
+ * <p>Usage, from the repository root after {@code mvn -pl agent,benchmarks -am package -DskipTests}:
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.loopguard.benchmarks.AgentOverheadRun</pre>
+ * Settings are system properties, documented on {@link RunSettings}. When the agent jar is missing, the Loopguard rows
+ * say so and the rest still runs.
+ */
+public final class AgentOverheadRun {
+
+    static final String PREFIX = "dev.loopguard.benchmarks.";
+
+    /** The non-blocking event-loop workloads and the per-call cost, measured for blocking detection. */
+    static final List<Case> BLOCKING_DETECTION_CASES = List.of(
+            new Case("CompletableFutureChainBenchmark.chainOfLoopHops"),
+            new Case("UncontendedLockBenchmark.reentrantLock"),
+            new Case("UncontendedLockBenchmark.synchronizedBlock"),
+            new Case("NettyResubmitBenchmark.resubmittingTask", "loopKind", "nio"),
+            new Case("NettyResubmitBenchmark.resubmittingTask", "loopKind", "default"),
+            new Case("BlockingMethodFastPathBenchmark.parkWithPermit"),
+            new Case("BlockingMethodFastPathBenchmark.joinFinishedThread"),
+            new Case("BlockingMethodFastPathBenchmark.joinCompletedFuture"));
+    static final List<String> BLOCKING_DETECTION_CONFIGS = List.of("none", "loopguard-off", "blockhound");
+
+    /** The future-heavy workload, measured at each task-tracking level. */
+    static final List<Case> TASK_TRACKING_CASES = List.of(
+            new Case("FutureTrackingBenchmark.completeInline"),
+            new Case("FutureTrackingBenchmark.fanOutThroughLoop"));
+    static final List<String> TASK_TRACKING_CONFIGS = List.of("none", "loopguard-off", "loopguard-sampled",
+            "loopguard-full");
+
+    /** One benchmark method, with at most one fixed parameter. */
+    record Case(String method, String paramName, String paramValue) {
+        Case(String method) {
+            this(method, null, null);
+        }
+
+        String display() {
+            return paramName == null ? method : method + " " + paramName + "=" + paramValue;
+        }
+
+        String fileSafe() {
+            return display().replaceAll("[^A-Za-z0-9.=-]", "_");
+        }
+    }
+
+    private AgentOverheadRun() {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        if (args.length != 0) {
+            throw new IllegalArgumentException("AgentOverheadRun takes no arguments; settings are system properties "
+                    + "(see docs/benchmarks.md), got " + List.of(args));
+        }
+        RunSettings settings = RunSettings.fromSystemProperties();
+        Files.createDirectories(settings.output());
+        if (!settings.agentJarPresent()) {
+            System.out.println("WARNING: Loopguard agent jar not found at " + settings.agentJar().toAbsolutePath()
+                    + ". The Loopguard rows are skipped. Build it with `mvn -B -pl agent -am package -DskipTests` "
+                    + "or point -Dloopguard.agentJar=PATH at it.");
+        }
+        ComparisonTable table = new ComparisonTable();
+        run(settings, BLOCKING_DETECTION_CASES, BLOCKING_DETECTION_CONFIGS, table);
+        run(settings, TASK_TRACKING_CASES, TASK_TRACKING_CONFIGS, table);
+        if (settings.footprintCount() > 0) {
+            for (String id : TASK_TRACKING_CONFIGS) {
+                if (settings.configs().contains(id)) {
+                    measureFootprint(settings, configuration(id), table);
+                }
+            }
+        }
+        String document = table.render(header(settings));
+        Path file = settings.output().resolve("agent-overhead.md");
+        Files.writeString(file, document, StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(document);
+        System.out.println("Written to " + file.toAbsolutePath());
+    }
+
+    static Configuration configuration(String id) {
+        if (id.equals(Configuration.NONE.id())) {
+            return Configuration.NONE;
+        }
+        if (id.equals(Configuration.BLOCKHOUND.id())) {
+            return Configuration.BLOCKHOUND;
+        }
+        return Configuration.loopguard(id.substring("loopguard-".length()));
+    }
+
+    private static void run(RunSettings settings, List<Case> cases, List<String> configIds, ComparisonTable table) {
+        for (Case benchmark : cases) {
+            for (String id : configIds) {
+                if (!settings.configs().contains(id)) {
+                    continue;
+                }
+                Configuration configuration = configuration(id);
+                if (configuration.needsAgentJar() && !settings.agentJarPresent()) {
+                    table.missing(benchmark.display(), configuration, "skipped: no agent jar at "
+                            + settings.agentJar());
+                    continue;
+                }
+                runOne(settings, benchmark, configuration, table);
+            }
+        }
+    }
+
+    private static void runOne(RunSettings settings, Case benchmark, Configuration configuration,
+                               ComparisonTable table) {
+        System.out.println("=== " + benchmark.display() + " under " + configuration.label());
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include("^" + Pattern.quote(PREFIX + benchmark.method()) + "$")
+                .forks(settings.forks())
+                .warmupIterations(settings.warmupIterations())
+                .warmupTime(settings.warmupTime())
+                .measurementIterations(settings.measurementIterations())
+                .measurementTime(settings.measurementTime())
+                .jvmArgsAppend(configuration.jvmArgs(settings.agentJar(), settings.output(), benchmark.fileSafe())
+                        .toArray(String[]::new))
+                .addProfiler(GCProfiler.class)
+                .shouldFailOnError(true);
+        if (benchmark.paramName() != null) {
+            options.param(benchmark.paramName(), benchmark.paramValue());
+        }
+        Path report = configuration.reportFile(settings.output(), benchmark.fileSafe());
+        try {
+            if (configuration.needsAgentJar()) {
+                Files.deleteIfExists(report);
+            }
+            Collection<RunResult> results = new Runner(options.build()).run();
+            if (configuration.needsAgentJar() && !Files.isRegularFile(report)) {
+                // The report is written at exit; without it there is no sign that the agent was active at all.
+                table.note("Loopguard wrote no report for " + benchmark.display() + " under "
+                        + configuration.label() + " (expected " + report + "): check the fork's output above.");
+            }
+            if (results.isEmpty()) {
+                table.missing(benchmark.display(), configuration, "failed: JMH returned no result");
+            }
+            for (RunResult result : results) {
+                Result<?> primary = result.getPrimaryResult();
+                Result<?> allocation = result.getSecondaryResults().get("gc.alloc.rate.norm");
+                table.measured(benchmark.display(), configuration, primary.getScore(), primary.getScoreError(),
+                        allocation == null ? Double.NaN : allocation.getScore());
+            }
+        } catch (RunnerException | IOException | RuntimeException e) {
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getName());
+            System.out.println("FAILED: " + benchmark.display() + " under " + configuration.label() + ": " + reason);
+            table.missing(benchmark.display(), configuration, "failed: " + reason);
+        }
+    }
+
+    private static void measureFootprint(RunSettings settings, Configuration configuration, ComparisonTable table)
+            throws IOException, InterruptedException {
+        if (configuration.needsAgentJar() && !settings.agentJarPresent()) {
+            table.footprintMissing(configuration, "skipped: no agent jar at " + settings.agentJar());
+            return;
+        }
+        System.out.println("=== heap per pending future under " + configuration.label());
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // A stop-the-world collector and a fixed heap make "used after System.gc()" the live set (see the class).
+        command.addAll(List.of("-XX:+UseSerialGC", "-Xms512m", "-Xmx512m"));
+        command.addAll(configuration.jvmArgs(settings.agentJar(), settings.output(), "footprint"));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), PendingFutureFootprint.class.getName(),
+                Integer.toString(settings.footprintCount())));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                System.out.println(line);
+                output.add(line);
+            }
+        }
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            table.footprintMissing(configuration, "failed: no exit within 5 minutes");
+            return;
+        }
+        String figure = output.stream().filter(line -> line.startsWith("bytesPerPendingFuture=")).findFirst()
+                .orElse(null);
+        if (process.exitValue() != 0 || figure == null) {
+            String last = output.isEmpty() ? "no output" : output.get(output.size() - 1);
+            table.footprintMissing(configuration, "failed: exit " + process.exitValue() + ", " + last);
+            return;
+        }
+        table.footprint(configuration, Double.parseDouble(figure.substring("bytesPerPendingFuture=".length())
+                .split(" ")[0]));
+    }
+
+    static List<String> header(RunSettings settings) {
+        List<String> lines = new ArrayList<>();
+        lines.add("# Loopguard agent overhead");
+        lines.add("");
+        lines.add("- Run: " + Instant.now());
+        lines.add("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + " (" + System.getProperty("java.vm.vendor") + ")");
+        lines.add("- Machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        lines.add("- JMH: " + settings.describe() + ", throughput mode, GC profiler (alloc B/op)");
+        lines.add("- Agent jar: " + settings.agentJar().toAbsolutePath()
+                + (settings.agentJarPresent() ? "" : " (MISSING: Loopguard rows skipped)"));
+        lines.add("- Configurations: " + settings.configs().stream().collect(Collectors.joining(", ")));
+        lines.add("- vs no agent: (score / no-agent score - 1); negative is slower. ns/op = 1e9 / score.");
+        return lines;
+    }
+
+    private static String cpuModel() {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.isReadable(cpuinfo)) {
+            try {
+                for (String line : Files.readAllLines(cpuinfo)) {
+                    if (line.startsWith("model name")) {
+                        return line.substring(line.indexOf(':') + 1).trim();
+                    }
+                }
+            } catch (IOException e) {
+                // Fall through to the architecture: the model is informative, not required.
+            }
+        }
+        return System.getProperty("os.arch");
+    }
+}
