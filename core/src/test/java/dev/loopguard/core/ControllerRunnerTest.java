@@ -9,14 +9,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -807,14 +805,5 @@ class ControllerRunnerTest {
             done(won.get(0));
             assertThat(contested.initializes).hasValue(1);
         }
-    }
-
-    @Test
-    @DisplayName("a cancelled future from an unfinished start is not confused with a failure")
-    void cancellationHelpers() throws ExecutionException, InterruptedException {
-        CompletableFuture<Void> cancelled = new CompletableFuture<>();
-        cancelled.cancel(true);
-        assertThat(Invocation.unwrap(new java.util.concurrent.CompletionException(new CancellationException("x"))))
-                .isInstanceOf(CancellationException.class);
     }
 }
