@@ -87,6 +87,8 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
     private final LagHistogram lag = new LagHistogram();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicInteger scheduleSequence = new AtomicInteger();
+    /** Scheduled tasks cancelled since the last purge; cancelled timers would otherwise wait for their deadline. */
+    private final AtomicInteger cancelledSinceLastPurge = new AtomicInteger();
     private final Object closeLock = new Object();
 
     private volatile int state = RUNNING;
@@ -419,6 +421,7 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
                 return next;
             }
             drainInbox();
+            purgeCancelledIfMany();
             long now = clock.nanoTime();
             moveDueScheduledTasks(now);
             next = ready.poll();
@@ -476,6 +479,15 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
             } else {
                 ready.add(queued);
             }
+        }
+    }
+
+    private void purgeCancelledIfMany() {
+        int cancelled = cancelledSinceLastPurge.get();
+        // Purging is O(n); do it only when cancelled tasks could make up half of the queue.
+        if (cancelled >= 64 && cancelled * 2 >= scheduled.size()) {
+            cancelledSinceLastPurge.set(0);
+            scheduled.removeIf(Future::isDone);
         }
     }
 
@@ -714,6 +726,11 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         return pendingWork.get();
     }
 
+    /** Scheduled tasks still queued, cancelled ones included; call on the loop thread only (tests). */
+    int scheduledQueueSize() {
+        return scheduled.size();
+    }
+
     void wakeUp() {
         if (parked) {
             LockSupport.unpark(thread);
@@ -944,6 +961,16 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         public boolean isPeriodic() {
             return period != 0;
         }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                cancelledSinceLastPurge.incrementAndGet();
+            }
+            return cancelled;
+        }
+
 
         @Override
         public long getDelay(TimeUnit unit) {

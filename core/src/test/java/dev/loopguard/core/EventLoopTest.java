@@ -275,6 +275,22 @@ class EventLoopTest {
         }
 
         @Test
+        @DisplayName("purges cancelled timers long before their deadline, so many short-lived timeouts hold no memory")
+        void purgesCancelledTimers() {
+            VirtualClock clock = VirtualClock.create();
+            EventLoop loop = track(EventLoop.builder().clock(clock).build());
+            for (int i = 0; i < 1000; i++) {
+                loop.schedule(() -> { }, Duration.ofHours(1)).cancel(false);
+            }
+            ScheduledFuture<?> live = loop.schedule(() -> { }, Duration.ofHours(1));
+            clock.runUntilIdle();
+
+            int queued = loop.submit(loop::scheduledQueueSize).join();
+            assertThat(queued).isLessThan(64 + 1);
+            assertThat(live.isDone()).isFalse();
+        }
+
+        @Test
         @DisplayName("waits in runUntilIdle for an offloaded call and its completion on the loop")
         void runUntilIdleWaitsForOffload() {
             VirtualClock clock = VirtualClock.create();
