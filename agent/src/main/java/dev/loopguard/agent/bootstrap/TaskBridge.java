@@ -20,6 +20,15 @@ public final class TaskBridge {
     /** How many failed futures wait to be observed; while zero, observation advice does not call in at all. */
     public static volatile int unobservedFailures;
 
+    /** {@link #used}: a read that sees the failure ({@code join}, {@code get}, {@code isCompletedExceptionally}). */
+    public static final int READ = 0;
+    /** {@link #used}: a callback that sees the failure ({@code handle}, {@code whenComplete}, {@code exceptionally}). */
+    public static final int HANDLE = 1;
+    /** {@link #used}: a stage that passes the failure on ({@code thenApply}, {@code thenCompose}, {@code thenCombine}). */
+    public static final int CHAIN = 2;
+    /** {@link #used}: an "either" stage, which stops caring about this future once the other one completes. */
+    public static final int EITHER = 3;
+
     private static volatile Handler handler;
 
     private TaskBridge() {
@@ -33,7 +42,7 @@ public final class TaskBridge {
 
         void completed(Object future);
 
-        void used(Object future, boolean observesFailure);
+        void used(Object future, int use);
 
         void allOrAny(Object[] futures);
 
@@ -85,15 +94,12 @@ public final class TaskBridge {
         }
     }
 
-    /**
-     * A future's result was read or a stage was chained to it; {@code observesFailure} is true when the caller sees
-     * the failure itself ({@code join}, {@code handle}, {@code exceptionally}), false when it only passes it on.
-     */
-    public static void used(Object future, boolean observesFailure) {
+    /** A future's result was read, or a callback or stage was attached to it; {@code use} says which. */
+    public static void used(Object future, int use) {
         Handler h = handler;
         if (h != null) {
             try {
-                h.used(future, observesFailure);
+                h.used(future, use);
             } catch (Throwable ignored) {
                 // see discarded
             }

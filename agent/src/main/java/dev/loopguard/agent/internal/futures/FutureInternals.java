@@ -128,11 +128,6 @@ final class FutureInternals {
         return found;
     }
 
-    /** True when callbacks (other than "either" races) wait on this future. */
-    boolean hasWaitingCallbacks(CompletableFuture<?> future) {
-        return dependents(future) != Dependents.NONE;
-    }
-
     static Throwable unwrap(Throwable t) {
         Throwable current = t;
         while ((current instanceof CompletionException || current instanceof ExecutionException)

@@ -16,7 +16,6 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The run-time half of IGNORED_FUTURE, UNHANDLED_FAILURE and LOST_TASK for futures: receives the bridge calls of
@@ -171,21 +170,32 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
     }
 
+    /**
+     * A read, callback or stage on a future. Attaching a callback or a stage to a pending future is what makes its
+     * loss matter (LOST_TASK); on a failed one, a read or handling callback observes the failure, and a stage takes
+     * over as the leaf that will report it.
+     */
     @Override
-    public void used(Object value, boolean observesFailure) {
-        if (failed) {
+    public void used(Object value, int use) {
+        if (failed || table.size() == 0) {
             return;
         }
         try {
             TrackedFuture record = table.find(value);
-            if (record == null || !record.is(TrackedFuture.FAILED)) {
+            if (record == null) {
                 return;
             }
-            if (observesFailure) {
-                observedFailures.put(record.failure, Boolean.TRUE);
+            if (record.is(TrackedFuture.FAILED)) {
+                if (use == TaskBridge.READ || use == TaskBridge.HANDLE) {
+                    observedFailures.put(record.failure, Boolean.TRUE);
+                }
+                forget(record);
+            } else if ((use == TaskBridge.HANDLE || use == TaskBridge.CHAIN) && !record.is(TrackedFuture.WAITED_ON)
+                    && value instanceof CompletableFuture && internals.rawResult((CompletableFuture<?>) value) == null) {
+                synchronized (record) {
+                    record.flags |= TrackedFuture.WAITED_ON;
+                }
             }
-            // either way it is no longer the leaf: a reader saw the failure, or a new stage now carries it
-            forget(record);
         } catch (RuntimeException | LinkageError e) {
             fail(e);
         }
@@ -326,42 +336,18 @@ public final class FutureTracker implements TaskBridge.Handler {
     // ------------------------------------------------------------------------------------------ judging
 
     private void reap() {
-        long nextScan = System.nanoTime();
         while (reaper == Thread.currentThread()) {
             try {
-                Reference<?> ref = queue.remove(250);
+                Reference<?> ref = queue.remove();
                 while (ref != null) {
                     judgeUnreachable((TrackedFuture) ref);
                     ref = queue.poll();
-                }
-                if (System.nanoTime() - nextScan >= 0) {
-                    markWaitedOn();
-                    nextScan = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250);
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | LinkageError e) {
                 fail(e);
                 return;
-            }
-        }
-    }
-
-    /**
-     * Notes which pending futures have callbacks waiting on them. Done by the reaper rather than at every
-     * {@code thenApply}, so chaining a stage costs nothing extra; a future that gains callbacks and becomes
-     * unreachable within one scan period is missed, which loses recall, never precision.
-     */
-    void markWaitedOn() {
-        for (TrackedFuture record : table.snapshot()) {
-            Object future = record.get();
-            if (future instanceof CompletableFuture && !record.is(TrackedFuture.WAITED_ON)) {
-                CompletableFuture<?> cf = (CompletableFuture<?>) future;
-                if (internals.rawResult(cf) == null && internals.hasWaitingCallbacks(cf)) {
-                    synchronized (record) {
-                        record.flags |= TrackedFuture.WAITED_ON;
-                    }
-                }
             }
         }
     }

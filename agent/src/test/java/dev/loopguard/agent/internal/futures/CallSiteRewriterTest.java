@@ -261,7 +261,7 @@ class CallSiteRewriterTest {
         @Override public void discarded(Object value, int site) { calls.add(new Object[] {"discarded", value, site}); }
         @Override public void created(Object value, int site) { calls.add(new Object[] {"created", value, site}); }
         @Override public void completed(Object future) { }
-        @Override public void used(Object future, boolean observesFailure) { }
+        @Override public void used(Object future, int use) { }
         @Override public void allOrAny(Object[] futures) { }
         @Override public void rejected(Runnable task, Object executor, Object policy) { }
         @Override public void unrunTasks(Object tasks, Object executor, int site) {
