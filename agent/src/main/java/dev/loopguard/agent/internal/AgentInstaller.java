@@ -24,7 +24,8 @@ final class AgentInstaller {
     /** Every instrumenter, in order. Part 2 of the agent adds its own here. */
     static final List<Instrumenter> INSTRUMENTERS = List.of(
             new LoopThreadInstrumenter(),
-            new BlockingCallInstrumenter());
+            new BlockingCallInstrumenter(),
+            new dev.loopguard.agent.internal.futures.TaskInstrumenter());
 
     private AgentInstaller() {
     }
