@@ -144,6 +144,9 @@ public final class AgentOverheadRun {
                 .warmupTime(settings.warmupTime())
                 .measurementIterations(settings.measurementIterations())
                 .measurementTime(settings.measurementTime())
+                // Explicit, so forks do not inherit this runner's own JVM options (JMH's default): every
+                // configuration starts from the same plain JVM plus exactly its own arguments.
+                .jvmArgs()
                 .jvmArgsAppend(configuration.jvmArgs(settings.agentJar(), settings.output(), benchmark.fileSafe())
                         .toArray(String[]::new))
                 .addProfiler(GCProfiler.class)

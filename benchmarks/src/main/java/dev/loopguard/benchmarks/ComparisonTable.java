@@ -101,7 +101,7 @@ final class ComparisonTable {
                     .filter(f -> f.configuration().id().equals(Configuration.NONE.id()) && f.missing() == null)
                     .findFirst().orElse(null);
             out.append('\n');
-            out.append("| Configuration | Heap per pending future with one dependent (bytes) | Added by the agent (bytes) |\n");
+            out.append("| Configuration | Heap per pending future (bytes) | Added by the agent per future (bytes) |\n");
             out.append("|---|---:|---:|\n");
             for (Footprint footprint : footprints) {
                 out.append("| ").append(footprint.configuration().label()).append(" | ");

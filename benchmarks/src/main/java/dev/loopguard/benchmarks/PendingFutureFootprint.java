@@ -8,25 +8,30 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Heap retained per pending {@code CompletableFuture} that has one dependent stage, created on core's
- * {@link EventLoop}: the state the agent's {@code tasks=full} level must track, since such a future is a lost task if
- * it becomes unreachable. Run once without the agent and once with it; the difference per future is what tracking
+ * Heap retained per pending {@code CompletableFuture} held by application code on core's {@link EventLoop}: the
+ * state the agent's {@code tasks=full} level must track, since a pending future that callbacks wait on is a lost task
+ * if it becomes unreachable. Run once without the agent and once with it; the difference per future is what tracking
  * costs in memory (target: at most 64 bytes).
+ *
+ * <p>Each element is what a request in flight looks like: a pending future returned by an application method (the
+ * "client call") and the {@code thenApply} stage chained to it, both kept by the application. Both are futures that
+ * application code received from a call, which is what the agent tracks at {@code full}; so the figure is the heap
+ * per element divided by {@value #FUTURES_PER_ELEMENT}.
  *
  * <p>Allocation rates ({@code gc.alloc.rate.norm}) would count short-lived garbage too; what matters for a service
  * holding thousands of pending requests is what stays reachable. So this measures the used heap after full
- * collections, before and after creating {@code count} futures that are kept reachable, and divides. With a
- * stop-the-world collector and a fixed heap, {@code System.gc()} leaves only live objects, and the figure is stable to
- * within a byte or two per future for counts in the hundreds of thousands. The futures are completed afterwards so
- * that a correct agent reports nothing at exit.
+ * collections, before and after creating {@code count} elements that are kept reachable, and divides. With a
+ * stop-the-world collector and a fixed heap, {@code System.gc()} leaves only live objects. The futures are completed
+ * afterwards so that a correct agent reports nothing at exit.
  *
  * <p>Run: {@code java -XX:+UseSerialGC -Xms512m -Xmx512m [-javaagent:...] -cp benchmarks/target/benchmarks.jar
  * dev.loopguard.benchmarks.PendingFutureFootprint 200000}. Prints one line:
- * {@code bytesPerPendingFuture=<double> count=<n>}.
+ * {@code bytesPerPendingFuture=<double> count=<elements> futuresPerElement=2}.
  */
 public final class PendingFutureFootprint {
 
     static final int DEFAULT_COUNT = 200_000;
+    static final int FUTURES_PER_ELEMENT = 2;
 
     private PendingFutureFootprint() {
     }
@@ -37,7 +42,8 @@ public final class PendingFutureFootprint {
                     + args.length + " arguments");
         }
         int count = args.length == 0 ? DEFAULT_COUNT : parseCount(args[0]);
-        System.out.printf(Locale.ROOT, "bytesPerPendingFuture=%.1f count=%d%n", measure(count), count);
+        System.out.printf(Locale.ROOT, "bytesPerPendingFuture=%.1f count=%d futuresPerElement=%d%n", measure(count),
+                count, FUTURES_PER_ELEMENT);
     }
 
     static int parseCount(String text) {
@@ -53,42 +59,58 @@ public final class PendingFutureFootprint {
         return count;
     }
 
-    /** Bytes of heap retained per pending future with one dependent, including its slot in the holding array. */
+    /** Bytes of heap retained per pending future, including its share of the slots that keep it. */
     static double measure(int count) throws Exception {
         try (EventLoop loop = EventLoop.builder().name("footprint-loop").build()) {
             // Warm the code paths (and any agent) first, so that class metadata and caches are not counted.
             createAndComplete(loop, 1000);
             long before = usedHeapAfterGc();
-            @SuppressWarnings("unchecked")
-            CompletableFuture<Long>[] sources = loop.submit(() -> createPending(count)).get();
+            Requests requests = loop.submit(() -> Requests.start(count)).get();
             long after = usedHeapAfterGc();
-            Reference.reachabilityFence(sources);
-            loop.submit(() -> completeAll(sources)).get();
-            return (after - before) / (double) count;
+            Reference.reachabilityFence(requests);
+            loop.submit(requests::complete).get();
+            return (after - before) / (double) (count * FUTURES_PER_ELEMENT);
         }
     }
 
     private static void createAndComplete(EventLoop loop, int count) throws Exception {
-        CompletableFuture<Long>[] sources = loop.submit(() -> createPending(count)).get();
-        loop.submit(() -> completeAll(sources)).get();
+        Requests requests = loop.submit(() -> Requests.start(count)).get();
+        loop.submit(requests::complete).get();
     }
 
-    @SuppressWarnings("unchecked")
-    private static CompletableFuture<Long>[] createPending(int count) {
-        CompletableFuture<Long>[] sources = (CompletableFuture<Long>[]) new CompletableFuture<?>[count];
-        for (int i = 0; i < count; i++) {
-            sources[i] = new CompletableFuture<>();
-            // The dependent is what makes a pending future worth tracking: its callback waits for the source.
-            sources[i].thenApply(value -> value + 1);
-        }
-        return sources;
-    }
+    /** Requests in flight: each a pending call and the stage that will handle its reply. */
+    static final class Requests {
+        final CompletableFuture<Long>[] calls;
+        final CompletableFuture<Long>[] replies;
 
-    private static long completeAll(CompletableFuture<Long>[] sources) {
-        for (int i = 0; i < sources.length; i++) {
-            sources[i].complete((long) i);
+        @SuppressWarnings("unchecked")
+        private Requests(int count) {
+            calls = (CompletableFuture<Long>[]) new CompletableFuture<?>[count];
+            replies = (CompletableFuture<Long>[]) new CompletableFuture<?>[count];
         }
-        return sources.length;
+
+        static Requests start(int count) {
+            Requests requests = new Requests(count);
+            for (int i = 0; i < count; i++) {
+                requests.calls[i] = sendRequest();
+                requests.replies[i] = requests.calls[i].thenApply(reply -> reply + 1);
+            }
+            return requests;
+        }
+
+        /** Stands for a client call whose reply has not arrived yet. */
+        static CompletableFuture<Long> sendRequest() {
+            return new CompletableFuture<>();
+        }
+
+        long complete() {
+            long sum = 0;
+            for (int i = 0; i < calls.length; i++) {
+                calls[i].complete((long) i);
+                sum += replies[i].join();
+            }
+            return sum;
+        }
     }
 
     private static long usedHeapAfterGc() {

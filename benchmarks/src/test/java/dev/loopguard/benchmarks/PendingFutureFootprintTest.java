@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 class PendingFutureFootprintTest {
 
     @Test
-    @DisplayName("a pending future with a dependent retains at least the two futures' headers")
+    @DisplayName("a pending future retains at least its own object header and its share of the chain")
     void measuresRetainedHeap() throws Exception {
-        // Two CompletableFutures and a completion object are at least 3 object headers (12+ bytes each); the upper
-        // bound only guards against counting garbage (a broken measurement gives kilobytes, not a few hundred bytes).
-        assertThat(PendingFutureFootprint.measure(50_000)).isBetween(36.0, 400.0);
+        // Per element two futures and the completion linking them: at least three object headers of 12 bytes, so
+        // more than 18 bytes per future. The upper bound guards against counting garbage, which gives kilobytes.
+        assertThat(PendingFutureFootprint.measure(50_000)).isBetween(18.0, 400.0);
     }
 
     @Test
