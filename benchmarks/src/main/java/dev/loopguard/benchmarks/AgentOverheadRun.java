@@ -70,7 +70,7 @@ public final class AgentOverheadRun {
         }
 
         String fileSafe() {
-            return display().replaceAll("[^A-Za-z0-9.=-]", "_");
+            return display().replaceAll("[^A-Za-z0-9.-]", "_");
         }
     }
 
@@ -82,7 +82,14 @@ public final class AgentOverheadRun {
             throw new IllegalArgumentException("AgentOverheadRun takes no arguments; settings are system properties "
                     + "(see docs/benchmarks.md), got " + List.of(args));
         }
-        RunSettings settings = RunSettings.fromSystemProperties();
+        RunSettings settings;
+        try {
+            settings = RunSettings.fromSystemProperties();
+        } catch (IllegalArgumentException e) {
+            System.err.println("AgentOverheadRun: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Files.createDirectories(settings.output());
         if (!settings.agentJarPresent()) {
             System.out.println("WARNING: Loopguard agent jar not found at " + settings.agentJar().toAbsolutePath()
