@@ -238,11 +238,19 @@ public final class AgentOverheadRun {
         lines.add("- Machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.version"));
         lines.add("- JMH: " + settings.describe() + ", throughput mode, GC profiler (alloc B/op)");
-        lines.add("- Agent jar: " + settings.agentJar().toAbsolutePath()
-                + (settings.agentJarPresent() ? "" : " (MISSING: Loopguard rows skipped)"));
+        lines.add("- Agent jar: " + settings.agentJar().toAbsolutePath() + (settings.agentJarPresent()
+                ? " (built " + lastModified(settings.agentJar()) + ")" : " (MISSING: Loopguard rows skipped)"));
         lines.add("- Configurations: " + settings.configs().stream().collect(Collectors.joining(", ")));
         lines.add("- vs no agent: (score / no-agent score - 1); negative is slower. ns/op = 1e9 / score.");
         return lines;
+    }
+
+    private static String lastModified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant().toString();
+        } catch (IOException e) {
+            return "at an unknown time: " + e.getMessage();
+        }
     }
 
     private static String cpuModel() {
