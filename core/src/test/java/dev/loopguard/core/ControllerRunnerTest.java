@@ -2,6 +2,7 @@ package dev.loopguard.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -804,6 +805,73 @@ class ControllerRunnerTest {
             assertThat(refused).hasValue(threads - 1);
             done(won.get(0));
             assertThat(contested.initializes).hasValue(1);
+        }
+    }
+
+    @Nested
+    @DisplayName("on real time")
+    class RealTime {
+
+        @Test
+        @DisplayName("runs a plain controller off the loop and stops it cleanly")
+        void runsOnSystemClock() throws Exception {
+            EventLoop real = EventLoop.builder().name("real-time-controllers").build();
+            try {
+                ControllerRunner realRunner = ControllerRunner.on(real);
+                AtomicInteger iterations = new AtomicInteger();
+                realRunner.register("ticker", new Controller() {
+                    @Override
+                    public void loop() {
+                        iterations.incrementAndGet();
+                    }
+                }, Duration.ofMillis(20));
+
+                realRunner.start("ticker").get(10, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(10)).until(() -> iterations.get() >= 3);
+                StopReport report = realRunner.stop("ticker").get(10, TimeUnit.SECONDS);
+
+                assertThat(report.isClean()).isTrue();
+                assertThat(realRunner.healthCheck("ticker").get(10, TimeUnit.SECONDS).loops().count())
+                        .isGreaterThanOrEqualTo(3);
+            } finally {
+                real.shutdownNow();
+            }
+        }
+
+        @Test
+        @DisplayName("skips the periods missed while the loop thread was blocked instead of running them in a burst")
+        void skipsPeriodsMissedByALateLoop() throws Exception {
+            EventLoop real = EventLoop.builder().name("late-loop").build();
+            try {
+                ControllerRunner realRunner = ControllerRunner.on(real);
+                AtomicInteger iterations = new AtomicInteger();
+                realRunner.register("ticker", new Controller() {
+                    @Override
+                    public CompletionStage<Void> loopAsync() {
+                        iterations.incrementAndGet();
+                        return CompletableFuture.completedFuture(null);
+                    }
+                }, Duration.ofMillis(50));
+                realRunner.start("ticker").get(10, TimeUnit.SECONDS);
+
+                // A loop thread held for at least four periods is the condition under test, not a wait for a result.
+                real.submit(() -> {
+                    long until = System.nanoTime() + Duration.ofMillis(200).toNanos();
+                    while (System.nanoTime() - until < 0) {
+                        Thread.onSpinWait();
+                    }
+                }).get(10, TimeUnit.SECONDS);
+                // The late period runs after the block; it is the one that finds the missed ones and skips them.
+                await().atMost(Duration.ofSeconds(10)).until(() -> realRunner.healthCheck("ticker")
+                        .get(10, TimeUnit.SECONDS).loops().skipped() >= 3);
+                assertThat(realRunner.stop("ticker").get(10, TimeUnit.SECONDS).isClean()).isTrue();
+                Health health = realRunner.healthCheck("ticker").get(10, TimeUnit.SECONDS);
+
+                assertThat(health.loops().count()).as("every started iteration completed and was counted")
+                        .isEqualTo(iterations.get());
+            } finally {
+                real.shutdownNow();
+            }
         }
     }
 }
