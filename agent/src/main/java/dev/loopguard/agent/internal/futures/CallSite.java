@@ -66,6 +66,11 @@ final class CallSite {
         return calleeClass + "." + calleeMethod;
     }
 
+    /** The call as a message names it: {@code com.acme.Repo.save}, or {@code new java.util.concurrent.CompletableFuture}. */
+    String description() {
+        return "<init>".equals(calleeMethod) ? "new " + calleeClass : operation();
+    }
+
     /** The declared return type, {@code reactor.core.publisher.Mono}. */
     String returnType() { return returnType; }
 

@@ -446,7 +446,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         boolean task = record.is(TrackedFuture.TASK);
         message.append(task ? "A task submitted" : "A future created");
         if (created != null) {
-            message.append(" by ").append(created.operation()).append(" at ").append(created.shortLocation());
+            message.append(" by ").append(created.description()).append(" at ").append(created.shortLocation());
         }
         message.append(" failed with ").append(failure.getClass().getName());
         if (failure.getMessage() != null) {
@@ -482,7 +482,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         String createdAt = created == null ? null : created.frame();
         context.record(Finding.builder(FindingKind.LOST_TASK)
                 .thread(record.thread)
-                .message("A future created" + (created == null ? "" : " by " + created.operation() + " at "
+                .message("A future created" + (created == null ? "" : " by " + created.description() + " at "
                         + created.shortLocation()) + " on thread '" + record.thread + "' became unreachable while "
                         + "still pending, with callbacks waiting on it: nothing can complete it now, so those "
                         + "callbacks will never run.")
