@@ -330,7 +330,8 @@ public final class TaskRegistry {
                 task.state = repeats ? TaskState.SCHEDULED : TaskState.DONE;
             } else {
                 task.failures++;
-                task.lastError = new RecordedFailure(task.doneAt, "run", Invocation.unwrap(error));
+                task.runError = new RecordedFailure(task.doneAt, "run", Invocation.unwrap(error));
+                task.lastError = task.runError;
                 task.state = repeats ? TaskState.SCHEDULED : TaskState.FAILED;
                 callback = task.spec.onError;
             }
@@ -405,8 +406,8 @@ public final class TaskRegistry {
         Duration runtime = task.state == TaskState.RUNNING
                 ? Duration.ofNanos(clock.nanoTime() - task.runStartNanos) : task.runtime;
         return new TaskStatus(task.name, task.state, task.spec, clock.instant(), task.runningSince, task.doneAt,
-                runtime, task.nextRunAt, task.hasResult, task.result, task.lastError, task.runs, task.failures,
-                task.skipped);
+                runtime, task.nextRunAt, task.hasResult, task.result, task.lastError, task.runError, task.runs,
+                task.failures, task.skipped);
     }
 
     private Task task(String name) {
@@ -457,7 +458,10 @@ public final class TaskRegistry {
         Duration runtime;
         boolean hasResult;
         Object result;
+        /** The latest failure of any kind: a run, or a callback. */
         RecordedFailure lastError;
+        /** The latest failed run, which a FAILED status line shows even when a callback failed after it. */
+        RecordedFailure runError;
         long runs;
         long failures;
         long skipped;

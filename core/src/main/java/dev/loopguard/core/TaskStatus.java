@@ -33,13 +33,14 @@ public final class TaskStatus {
     private final boolean hasResult;
     private final Object result;
     private final RecordedFailure lastError;
+    private final RecordedFailure runError;
     private final long runs;
     private final long failures;
     private final long skipped;
 
     TaskStatus(String name, TaskState state, TaskSpec<?> spec, Instant observedAt, Instant runningSince,
             Instant doneAt, Duration runtime, Instant nextRunAt, boolean hasResult, Object result,
-            RecordedFailure lastError, long runs, long failures, long skipped) {
+            RecordedFailure lastError, RecordedFailure runError, long runs, long failures, long skipped) {
         this.name = name;
         this.state = state;
         this.spec = spec;
@@ -51,6 +52,7 @@ public final class TaskStatus {
         this.hasResult = hasResult;
         this.result = result;
         this.lastError = lastError;
+        this.runError = runError;
         this.runs = runs;
         this.failures = failures;
         this.skipped = skipped;
@@ -161,7 +163,7 @@ public final class TaskStatus {
                 ended(out, "done", times).append(" --> result: ").append(StatusText.oneLine(result));
                 break;
             case FAILED:
-                ended(out, "failed", times).append(" --> ").append(lastError.summary());
+                ended(out, "failed", times).append(" --> ").append(runError.summary());
                 break;
             default:
                 ended(out, "stopped", times);

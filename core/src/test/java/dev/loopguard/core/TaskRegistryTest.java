@@ -397,6 +397,23 @@ class TaskRegistryTest {
         }
 
         @Test
+        @DisplayName("keeps showing the run's error on the failed line when onError then throws")
+        void throwingOnErrorKeepsRunError() {
+            tasks.add(TaskSpec.async("probe", () -> CompletableFuture.<Integer>failedFuture(
+                    new IllegalStateException("sensor offline"))).onError(status -> {
+                        throw new IllegalArgumentException("alert channel closed");
+                    }));
+            tasks.start("probe");
+            clock.runUntilIdle();
+
+            assertThat(tasks.render("probe")).isEqualTo("● probe: status: failed @ 2026-11-21 11:27:11; 0 s ago --> "
+                    + "java.lang.IllegalStateException: sensor offline");
+            RecordedFailure latest = tasks.error("probe").orElseThrow();
+            assertThat(latest.phase()).isEqualTo("onError callback");
+            assertThat(latest.summary()).isEqualTo("java.lang.IllegalArgumentException: alert channel closed");
+        }
+
+        @Test
         @DisplayName("removes a task that is not active, and refuses to remove an active one")
         void remove() {
             tasks.add(TaskSpec.async("blink", () -> new CompletableFuture<Integer>()));
