@@ -1,5 +1,6 @@
 package dev.loopguard.hardware.sim;
 
+import dev.loopguard.core.EventLoop;
 import dev.loopguard.core.EventLoopThread;
 import dev.loopguard.hardware.AnalogInput;
 import dev.loopguard.hardware.Quantity;
@@ -103,6 +104,11 @@ final class SensorHandle implements AnalogInput {
             checkOpen("readBlocking()");
             return finish(plan, timesOut, timeout, caller);
         }
+        if (isOffloadWorker()) {
+            // VirtualClock does not move while an offloaded call is pending, so waiting for it would deadlock:
+            // offloaded work takes no virtual time, and neither does this read.
+            return finish(plan, timesOut, timeout, caller);
+        }
         CompletableFuture<Reading> result = new CompletableFuture<>();
         track(result);
         board.executor().schedule(() -> {
@@ -127,6 +133,15 @@ final class SensorHandle implements AnalogInput {
             }
             throw new IllegalStateException(sensor.describe() + ": read failed", e.getCause());
         }
+    }
+
+    /**
+     * Whether this thread runs an {@code EventLoop.offload(...)} call of the board's loop. Core names those workers
+     * {@code <loop>-offload-<n>} and has no marker type for them yet.
+     */
+    private boolean isOffloadWorker() {
+        return board.executor() instanceof EventLoop loop
+                && Thread.currentThread().getName().startsWith(loop.name() + "-offload-");
     }
 
     private Reading finish(SensorRuntime.Plan plan, boolean timesOut, Duration timeout, String caller) {

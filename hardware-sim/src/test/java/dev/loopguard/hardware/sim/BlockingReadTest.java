@@ -46,6 +46,21 @@ class BlockingReadTest {
     }
 
     @Test
+    @DisplayName("on virtual time a blocking read offloaded from the loop takes no virtual time instead of deadlocking")
+    void offloadedBlockingReadOnVirtualTime() throws Exception {
+        try (Sim sim = new Sim(probe())) {
+            Sensor probe = sim.board.sensor("probe");
+            sim.advance(ofSeconds(5));
+            CompletableFuture<Reading> result = sim.loop.submit(() -> sim.loop.offload(probe::readBlocking))
+                    .thenCompose(f -> f);
+            sim.advance(ofSeconds(1));
+            Reading r = result.get(10, TimeUnit.SECONDS);
+            assertThat(r.timestamp()).isEqualTo(sim.clock.instant().minusSeconds(1));
+            assertThat(r.value(Quantity.TEMPERATURE)).isEqualTo(20);
+        }
+    }
+
+    @Test
     @DisplayName("on an event loop thread a blocking read really holds the thread for its latency")
     void blockingReadOnTheLoopStallsIt() throws Exception {
         try (Sim sim = new Sim(probe())) {
