@@ -315,6 +315,42 @@ class ControllerRunnerTest {
         }
 
         @Test
+        @DisplayName("startAll fails with the first failed initialize and attaches the others, the rest keep running")
+        void startAllReportsEveryFailure() throws Exception {
+            CountingController healthy = new CountingController(clock);
+            runner.register("first", failingInitialize("no port"), Duration.ofSeconds(1))
+                    .register("healthy", healthy, Duration.ofSeconds(1))
+                    .register("second", failingInitialize("no bus"), Duration.ofSeconds(1));
+
+            CompletableFuture<Void> all = runner.startAll();
+            clock.runUntilIdle();
+
+            assertThatThrownBy(all::join).cause().isInstanceOf(ControllerFailedException.class)
+                    .hasMessageStartingWith("controller 'first' failed in initialize(): java.io.IOException: no port")
+                    .satisfies(error -> assertThat(error.getSuppressed()).singleElement()
+                            .isInstanceOf(ControllerFailedException.class)
+                            .extracting(Throwable::getMessage).asString()
+                            .startsWith("controller 'second' failed in initialize()"));
+            assertThat(runner.state("healthy")).isEqualTo(ControllerState.RUNNING);
+            assertThat(runner.state("first")).isEqualTo(ControllerState.FAILED);
+            assertThat(healthy.starts).containsExactly(at(0));
+        }
+
+        private Controller failingInitialize(String message) {
+            return new Controller() {
+                @Override
+                public void initialize() throws IOException {
+                    throw new IOException(message);
+                }
+
+                @Override
+                public CompletionStage<Void> loopAsync() {
+                    return CompletableFuture.completedFuture(null);
+                }
+            };
+        }
+
+        @Test
         @DisplayName("treats a loopAsync that returns null as a failed iteration with a clear message")
         void nullStageIsAFailure() throws Exception {
             Controller careless = new Controller() {
@@ -663,6 +699,32 @@ class ControllerRunnerTest {
         }
 
         @Test
+        @DisplayName("rejects stop while the controller is still starting")
+        void stopWhileStarting() throws Exception {
+            CompletableFuture<Void> initialized = new CompletableFuture<>();
+            runner.register("slow-start", new Controller() {
+                @Override
+                public CompletionStage<Void> initializeAsync() {
+                    return initialized;
+                }
+
+                @Override
+                public CompletionStage<Void> loopAsync() {
+                    return CompletableFuture.completedFuture(null);
+                }
+            }, Duration.ofSeconds(1));
+            CompletableFuture<Void> start = runner.start("slow-start");
+            clock.runUntilIdle();
+
+            assertThatThrownBy(() -> runner.stop("slow-start")).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("controller 'slow-start' cannot be stopped while it is STARTING; stop is allowed only "
+                            + "while RUNNING. Wait for the future returned by start(\"slow-start\").");
+            initialized.complete(null);
+            done(start);
+            assertThat(done(runner.stop("slow-start")).isClean()).isTrue();
+        }
+
+        @Test
         @DisplayName("rejects periods that are zero or negative, naming the controller and the value")
         void rejectsBadPeriods() {
             assertThatThrownBy(() -> runner.register("fan", valid, Duration.ZERO))
@@ -805,6 +867,47 @@ class ControllerRunnerTest {
             assertThat(refused).hasValue(threads - 1);
             done(won.get(0));
             assertThat(contested.initializes).hasValue(1);
+        }
+    }
+
+    @Nested
+    @DisplayName("concurrent stops")
+    class ConcurrentStops {
+
+        @Test
+        @DisplayName("lets exactly one of many concurrent stops of the same controller win")
+        void oneConcurrentStopWins() throws Exception {
+            CountingController contested = new CountingController(clock);
+            runner.register("contested", contested, Duration.ofSeconds(1));
+            done(runner.start("contested"));
+            int threads = 8;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            AtomicInteger refused = new AtomicInteger();
+            List<CompletableFuture<StopReport>> won = new CopyOnWriteArrayList<>();
+            try {
+                CyclicBarrier barrier = new CyclicBarrier(threads);
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    futures.add(pool.submit(() -> {
+                        barrier.await();
+                        try {
+                            won.add(runner.stop("contested"));
+                        } catch (IllegalStateException alreadyStopping) {
+                            refused.incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> future : futures) {
+                    future.get(10, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(won).hasSize(1);
+            assertThat(refused).hasValue(threads - 1);
+            assertThat(done(won.get(0)).isClean()).isTrue();
+            assertThat(contested.stops).hasValue(1);
         }
     }
 
