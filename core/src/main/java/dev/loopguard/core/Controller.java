@@ -1,5 +1,6 @@
 package dev.loopguard.core;
 
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -63,7 +64,10 @@ public interface Controller {
 
     /** Asynchronous variant of {@link #initialize()}; runs on the loop thread. */
     default CompletionStage<Void> initializeAsync() {
-        return Controller.completedBy(this::initialize);
+        return Controller.completedBy(() -> {
+            initialize();
+            return null;
+        });
     }
 
     /** Runs at every start, after {@link #initialize()}. Plain variant: runs off the loop. */
@@ -72,7 +76,10 @@ public interface Controller {
 
     /** Asynchronous variant of {@link #start()}; runs on the loop thread. */
     default CompletionStage<Void> startAsync() {
-        return Controller.completedBy(this::start);
+        return Controller.completedBy(() -> {
+            start();
+            return null;
+        });
     }
 
     /**
@@ -84,7 +91,10 @@ public interface Controller {
 
     /** Asynchronous variant of {@link #loop()}; runs on the loop thread and must not block. */
     default CompletionStage<Void> loopAsync() {
-        return Controller.completedBy(this::loop);
+        return Controller.completedBy(() -> {
+            loop();
+            return null;
+        });
     }
 
     /** Releases what the controller holds; runs at every stop. Plain variant: runs off the loop. */
@@ -93,7 +103,10 @@ public interface Controller {
 
     /** Asynchronous variant of {@link #stop()}; runs on the loop thread. */
     default CompletionStage<Void> stopAsync() {
-        return Controller.completedBy(this::stop);
+        return Controller.completedBy(() -> {
+            stop();
+            return null;
+        });
     }
 
     /**
@@ -114,15 +127,9 @@ public interface Controller {
         }
     }
 
-    /** A step body that may throw, for the default asynchronous methods. */
-    @FunctionalInterface
-    interface Step {
-        void run() throws Exception;
-    }
-
-    private static CompletionStage<Void> completedBy(Step step) {
+    private static CompletionStage<Void> completedBy(Callable<Void> step) {
         try {
-            step.run();
+            step.call();
             return CompletableFuture.completedFuture(null);
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);

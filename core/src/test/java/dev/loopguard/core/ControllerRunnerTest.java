@@ -418,6 +418,34 @@ class ControllerRunnerTest {
         }
 
         @Test
+        @DisplayName("the default asynchronous methods, for direct callers, return the plain method's outcome")
+        void defaultAsyncMethodsDelegate() {
+            AtomicInteger loops = new AtomicInteger();
+            Controller plain = new Controller() {
+                @Override
+                public void loop() {
+                    loops.incrementAndGet();
+                }
+
+                @Override
+                public void stop() throws IOException {
+                    throw new IOException("relay stuck");
+                }
+
+                @Override
+                public Health.Status healthCheck() {
+                    return Health.Status.DEGRADED;
+                }
+            };
+
+            assertThat(plain.loopAsync().toCompletableFuture()).isCompleted();
+            assertThat(loops).hasValue(1);
+            assertThat(plain.stopAsync().toCompletableFuture()).isCompletedExceptionally();
+            assertThat(plain.healthCheckAsync().toCompletableFuture()).isCompletedWithValue(Health.Status.DEGRADED);
+            assertThat(plain.initializeAsync().toCompletableFuture()).isCompleted();
+        }
+
+        @Test
         @DisplayName("prefers the asynchronous method when a controller overrides both")
         void prefersAsync() throws Exception {
             ConcurrentLinkedQueue<String> calls = new ConcurrentLinkedQueue<>();
