@@ -96,7 +96,7 @@ public final class Recorder {
     }
 
     /**
-     * The levels an output, relay or input went through, starting with its level when it was opened.
+     * The levels an output, relay or input went through, starting with its level when the board started.
      */
     public List<State> states(String device) {
         return events(device).stream()

@@ -96,15 +96,21 @@ final class InputRuntime {
         }
     }
 
-    private synchronized void settle(long changeStamp) {
-        if (lastRawChange != changeStamp || raw == state) {
-            return;
+    private void settle(long changeStamp) {
+        EdgeEvent event;
+        List<Listener> targets;
+        synchronized (this) {
+            if (lastRawChange != changeStamp || raw == state) {
+                return;
+            }
+            state = raw;
+            board.recorder().record(spec.id(), RecordedEvent.Kind.INPUT, "state", state ? 1 : 0, "", "");
+            event = new EdgeEvent(spec.id(), spec.pin(), state, board.clock().instant());
+            targets = List.copyOf(listeners);
         }
-        state = raw;
-        board.recorder().record(spec.id(), RecordedEvent.Kind.INPUT, "state", state ? 1 : 0, "", "");
-        EdgeEvent event = new EdgeEvent(spec.id(), spec.pin(), state, board.clock().instant());
-        for (Listener l : List.copyOf(listeners)) {
-            if (l.edge().matches(state)) {
+        // dispatch outside the lock: a listener on a direct executor may drive other inputs or read this one
+        for (Listener l : targets) {
+            if (l.edge().matches(event.state())) {
                 try {
                     l.executor().execute(() -> l.consumer().accept(event));
                 } catch (RejectedExecutionException e) {

@@ -188,9 +188,7 @@ final class ScenarioFiles {
                     if (n.has("registers")) {
                         JsonNode regs = n.get("registers");
                         object(regs, path + ".registers", null);
-                        Iterator<Map.Entry<String, JsonNode>> it = regs.fields();
-                        while (it.hasNext()) {
-                            Map.Entry<String, JsonNode> e = it.next();
+                        for (Map.Entry<String, JsonNode> e : regs.properties()) {
                             String p = path + ".registers." + e.getKey();
                             int reg;
                             try {
@@ -229,9 +227,7 @@ final class ScenarioFiles {
             if (n.has("channels")) {
                 JsonNode chs = n.get("channels");
                 object(chs, path + ".channels", null);
-                Iterator<Map.Entry<String, JsonNode>> it = chs.fields();
-                while (it.hasNext()) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : chs.properties()) {
                     String p = path + ".channels." + e.getKey();
                     Quantity q = null;
                     for (Quantity candidate : model.quantities()) {

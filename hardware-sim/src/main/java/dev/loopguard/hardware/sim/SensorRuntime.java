@@ -120,9 +120,9 @@ final class SensorRuntime {
                     describeFault(f));
             switch (f.type()) {
                 case TIMEOUT -> outcome = Outcome.TIMEOUT;
-                case DISCONNECT -> outcome = worse(outcome, Outcome.DISCONNECTED);
-                case IO_ERROR -> outcome = worse(outcome, Outcome.IO_ERROR);
-                case CRC_ERROR -> outcome = worse(outcome, Outcome.CRC_ERROR);
+                case DISCONNECT -> outcome = moreSevere(outcome, Outcome.DISCONNECTED);
+                case IO_ERROR -> outcome = moreSevere(outcome, Outcome.IO_ERROR);
+                case CRC_ERROR -> outcome = moreSevere(outcome, Outcome.CRC_ERROR);
                 default -> {
                     if (f.type() == FaultSpec.Type.SPIKE) {
                         spikeSigns[i] = random.nextBoolean() ? 1 : -1;
@@ -134,7 +134,7 @@ final class SensorRuntime {
         if (crcErrorRate > 0 && random.nextDouble() < crcErrorRate) {
             board.recorder().record(spec.id(), RecordedEvent.Kind.FAULT, FaultSpec.Type.CRC_ERROR.key(), Double.NaN,
                     "", "checksum mismatch drawn from crcErrorRate " + crcErrorRate);
-            outcome = worse(outcome, Outcome.CRC_ERROR);
+            outcome = moreSevere(outcome, Outcome.CRC_ERROR);
         }
         boolean powerOn = false;
         if (outcome == Outcome.DISCONNECTED) {
@@ -253,7 +253,7 @@ final class SensorRuntime {
         };
     }
 
-    private static Outcome worse(Outcome a, Outcome b) {
+    private static Outcome moreSevere(Outcome a, Outcome b) {
         return a.ordinal() != 0 && a.ordinal() < b.ordinal() ? a : b;
     }
 

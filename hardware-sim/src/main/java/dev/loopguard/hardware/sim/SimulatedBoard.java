@@ -34,6 +34,12 @@ import java.util.concurrent.TimeUnit;
  * <p>The simulation runs from {@link #start} whether or not a device is open: the plant evolves, input levels
  * change on their timeline. Every reading, actuation, input change and fault lands in {@link #recorder()}.
  *
+ * <p>Blocking reads ({@link Sensor#readBlocking()}) hold the calling thread for the read's latency. On a
+ * virtual clock that means: an event-loop thread sleeps for the latency in real time while virtual time stands still
+ * (the stall the Loopguard agent reports); a task inside {@code EventLoop.offload(...)} of the board's loop returns
+ * at once, because the virtual clock does not move while offloaded calls are pending; any other thread waits until
+ * the virtual clock passes the read's deadline.
+ *
  * <p>Randomness: each device draws from its own random source derived from the scenario seed and the device id,
  * so the same seed and the same sequence of operations give the same timeline, and adding a device does not change
  * the others' draws.
