@@ -54,11 +54,19 @@ final class InputRuntime {
     }
 
     /** The wire is driven to {@code level}; bounce faults may add transitions before it settles. */
-    synchronized void drive(boolean level) {
-        if (level == raw) {
-            return;
+    void drive(boolean level) {
+        long stamp;
+        synchronized (this) {
+            if (level == raw) {
+                return;
+            }
+            stamp = setRaw(level);
+            scheduleBounces();
         }
-        setRaw(level);
+        settleUnlessDebounced(stamp);
+    }
+
+    private void scheduleBounces() {
         Duration t = Duration.ofNanos(board.clock().nanoTime() - board.startNanos());
         for (FaultSpec f : spec.faults()) {
             if (!f.windowContains(t) || (f.probability() != null && random.nextDouble() >= f.probability())) {
@@ -80,19 +88,29 @@ final class InputRuntime {
         }
     }
 
-    private synchronized void toggleRaw() {
-        setRaw(!raw);
+    private void toggleRaw() {
+        long stamp;
+        synchronized (this) {
+            stamp = setRaw(!raw);
+        }
+        settleUnlessDebounced(stamp);
     }
 
-    private void setRaw(boolean level) {
+    /** Changes the raw level now; returns the change's time stamp. Caller holds the lock. */
+    private long setRaw(boolean level) {
         raw = level;
         long now = board.clock().nanoTime();
         lastRawChange = now;
         long debounce = spec.debounce().toNanos();
-        if (debounce == 0) {
-            settle(now);
-        } else {
+        if (debounce > 0) {
             board.schedule(() -> settle(now), debounce);
+        }
+        return now;
+    }
+
+    private void settleUnlessDebounced(long stamp) {
+        if (spec.debounce().isZero()) {
+            settle(stamp);
         }
     }
 
