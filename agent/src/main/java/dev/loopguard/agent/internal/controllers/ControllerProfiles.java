@@ -1,0 +1,149 @@
+package dev.loopguard.agent.internal.controllers;
+
+import dev.loopguard.agent.bootstrap.ControllerBridge;
+import dev.loopguard.agent.internal.JsonWriter;
+import dev.loopguard.agent.internal.ProfileSection;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * Receives the controller advice: keeps each controller's loop statistics, emits a {@code loopguard.ControllerLoop}
+ * JFR event per loop, and sets the {@link ControllerScope} while a step runs so that findings raised inside it name
+ * the controller. Written to the report as {@code profile.controllers}.
+ */
+public final class ControllerProfiles implements ControllerBridge.Handler, ProfileSection {
+
+    static final String DETECTOR = "controllers";
+    private static final long NESTED = -2;
+
+    private final Duration slowThreshold;
+    private final BiConsumer<String, Throwable> onFailure;
+    private final Map<Object, String> names = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<String, LoopStatistics> statistics = new ConcurrentHashMap<>();
+    private final ThreadLocal<ArrayDeque<Object>> running = ThreadLocal.withInitial(ArrayDeque::new);
+    private volatile boolean failed;
+
+    /**
+     * @param slowThreshold loops longer than this count as slow (the agent's {@code stallThreshold})
+     * @param onFailure     told once if this detector fails, with the detector name
+     */
+    public ControllerProfiles(Duration slowThreshold, BiConsumer<String, Throwable> onFailure) {
+        this.slowThreshold = Objects.requireNonNull(slowThreshold, "slowThreshold");
+        this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+    }
+
+    @Override
+    public void named(Object controller, String name) {
+        if (controller != null && name != null) {
+            names.put(controller, name);
+        }
+    }
+
+    @Override
+    public long enter(Object controller, String step) {
+        if (failed) {
+            return -1;
+        }
+        try {
+            ArrayDeque<Object> stack = running.get();
+            boolean nested = stack.contains(controller);
+            stack.push(controller);
+            ControllerScope.enter(nameOf(controller));
+            return nested || !isLoop(step) ? NESTED : System.nanoTime();
+        } catch (RuntimeException e) {
+            fail(e);
+            return -1;
+        }
+    }
+
+    @Override
+    public void exit(Object controller, String step, long token, Object returned, Throwable thrown) {
+        try {
+            ArrayDeque<Object> stack = running.get();
+            stack.remove(controller);
+            Object outer = stack.peek();
+            ControllerScope.restore(outer == null ? null : nameOf(outer));
+            if (token < 0) {
+                return;
+            }
+            String name = nameOf(controller);
+            if (thrown == null && returned instanceof CompletionStage) {
+                ((CompletionStage<?>) returned).whenComplete((v, e) -> record(name, step, System.nanoTime() - token, e));
+            } else {
+                record(name, step, System.nanoTime() - token, thrown);
+            }
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    /** Records one loop; public to the package for tests. */
+    void record(String name, String step, long nanos, Throwable failure) {
+        statistics.computeIfAbsent(name, n -> new LoopStatistics(slowThreshold)).record(nanos, failure);
+        ControllerLoopEvent event = new ControllerLoopEvent();
+        if (event.isEnabled()) {
+            event.controller = name;
+            event.step = step;
+            event.loopDuration = nanos;
+            event.failed = failure != null;
+            event.error = failure == null ? null : failure.getClass().getName() + ": " + failure.getMessage();
+            event.slow = nanos > slowThreshold.toNanos();
+            event.commit();
+        }
+    }
+
+    /** The statistics of one controller, or null when it never looped. */
+    LoopStatistics.Snapshot statistics(String name) {
+        LoopStatistics s = statistics.get(name);
+        return s == null ? null : s.snapshot();
+    }
+
+    @Override
+    public void writeJson(JsonWriter out) {
+        out.beginObject();
+        for (Map.Entry<String, LoopStatistics> e : new TreeMap<>(statistics).entrySet()) {
+            LoopStatistics.Snapshot s = e.getValue().snapshot();
+            out.name(e.getKey()).beginObject()
+                    .name("loops").value(s.count)
+                    .name("meanMillis").value(millis(s.meanNanos))
+                    .name("p50Millis").value(millis(s.p50Nanos))
+                    .name("p99Millis").value(millis(s.p99Nanos))
+                    .name("maxMillis").value(millis(s.maxNanos))
+                    .name("failures").value(s.failures)
+                    .name("slowLoops").value(s.slowLoops);
+            if (s.lastError != null) {
+                out.name("lastError").value(s.lastError);
+            }
+            out.endObject();
+        }
+        out.endObject();
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 1_000.0) / 1_000.0;
+    }
+
+    private String nameOf(Object controller) {
+        String name = names.get(controller);
+        return name != null ? name : controller.getClass().getName();
+    }
+
+    private static boolean isLoop(String step) {
+        return "loop".equals(step) || "loopAsync".equals(step);
+    }
+
+    private void fail(RuntimeException e) {
+        if (!failed) {
+            failed = true;
+            onFailure.accept(DETECTOR, e);
+        }
+    }
+}
