@@ -25,7 +25,8 @@ final class AgentInstaller {
     static final List<Instrumenter> INSTRUMENTERS = List.of(
             new LoopThreadInstrumenter(),
             new BlockingCallInstrumenter(),
-            new dev.loopguard.agent.internal.futures.TaskInstrumenter());
+            new dev.loopguard.agent.internal.futures.TaskInstrumenter(),
+            new dev.loopguard.agent.internal.controllers.ControllerInstrumenter());
 
     private AgentInstaller() {
     }

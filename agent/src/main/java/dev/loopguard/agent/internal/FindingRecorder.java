@@ -26,8 +26,9 @@ public final class FindingRecorder {
     }
 
     /** Merges the finding, emits its JFR event and notifies listeners. Never throws. */
-    public void record(Finding finding) {
+    public void record(Finding reported) {
         try {
+            Finding finding = dev.loopguard.agent.internal.controllers.ControllerScope.attach(reported);
             Finding merged = findings.merge(key(finding), finding, FindingRecorder::merge);
             events.emit(finding);
             for (FindingListener listener : listeners) {
