@@ -707,10 +707,11 @@ final class ScenarioFiles {
         }
 
         static JsonNode signal(SignalSpec s) {
-            ObjectNode n = F.objectNode();
             if (s instanceof SignalSpec.Constant c) {
-                n.put("type", "constant").put("value", c.value());
-            } else if (s instanceof SignalSpec.Sine w) {
+                return F.numberNode(c.value()); // a bare number reads back as a constant
+            }
+            ObjectNode n = F.objectNode();
+            if (s instanceof SignalSpec.Sine w) {
                 n.put("type", "sine").put("mean", w.mean()).put("amplitude", w.amplitude())
                         .put("period", Durations.format(w.period())).put("phase", Durations.format(w.phase()));
             } else if (s instanceof SignalSpec.RandomWalk r) {
