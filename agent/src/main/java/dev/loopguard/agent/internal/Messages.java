@@ -22,7 +22,8 @@ final class Messages {
 
     static String contendedMonitor(String monitorClass, String thread, String site, Duration waited) {
         return "Contended synchronized block on a " + monitorClass + " monitor on event-loop thread '" + thread + "' at "
-                + where(site) + ": the loop waited " + waited.toMillis() + " ms for another thread to release it."
+                + where(site) + ": the loop waited " + (waited.toMillis() == 0 ? "less than 1 ms" : waited.toMillis() + " ms")
+                + " for another thread to release it."
                 + " Blocking stalls every task on this loop; use a non-blocking structure (a concurrent collection,"
                 + " an atomic, or confine the state to the loop) or " + OFFLOAD + ".";
     }

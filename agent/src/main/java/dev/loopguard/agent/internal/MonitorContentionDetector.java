@@ -31,22 +31,23 @@ final class MonitorContentionDetector {
         this.allowCheck = new BlockingCallDetector(runtime);
     }
 
-    /** Starts the stream on its own daemon thread (JFR start-up takes a while; no loop thread should pay it). */
+    /**
+     * Runs the stream on its own daemon thread: JFR start-up takes a while and no loop thread should pay for it, and
+     * {@code startAsync()} would create a non-daemon thread that keeps the JVM from exiting.
+     */
     void start() {
-        Thread starter = new Thread(() -> {
-            try {
-                RecordingStream rs = new RecordingStream();
+        Thread consumer = new Thread(() -> {
+            try (RecordingStream rs = new RecordingStream()) {
                 rs.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
                 rs.onEvent("jdk.JavaMonitorEnter", this::onEvent);
-                rs.setReuse(false);
                 stream = rs;
-                rs.startAsync();
+                rs.start();
             } catch (Throwable e) {
                 runtime.detectorFailed(NAME, e);
             }
-        }, "loopguard-monitor-start");
-        starter.setDaemon(true);
-        starter.start();
+        }, "loopguard-monitor-events");
+        consumer.setDaemon(true);
+        consumer.start();
     }
 
     /** On JDK 20+ {@code RecordingStream.stop()} delivers the events still buffered; used at exit. */

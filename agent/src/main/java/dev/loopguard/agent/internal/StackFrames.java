@@ -137,7 +137,8 @@ public final class StackFrames {
         if (isAgentFrame(callee.getClassName())) {
             return fallback;
         }
-        return publicName(callee.getClassName()) + "." + callee.getMethodName();
+        String type = publicName(callee.getClassName());
+        return "<init>".equals(callee.getMethodName()) ? "new " + type : type + "." + callee.getMethodName();
     }
 
     static String publicName(String className) {
