@@ -139,6 +139,19 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         return Optional.empty();
     }
 
+    /**
+     * The loop whose {@link #offload(Callable)} worker pool is running the calling thread, if it is one of those
+     * workers. Code that may block (a driver's blocking read) can use it to know that it runs off the loop on that
+     * loop's behalf, for example to take no virtual time while the loop's {@link VirtualClock} waits for it.
+     */
+    public static Optional<EventLoop> offloadingLoop() {
+        Thread current = Thread.currentThread();
+        if (current instanceof OffloadThread) {
+            return Optional.of(((OffloadThread) current).loop);
+        }
+        return Optional.empty();
+    }
+
     /** The loop's name, which is also its thread's name. */
     public String name() {
         return name;
@@ -203,6 +216,8 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         Objects.requireNonNull(blockingCall, "blockingCall");
         rejectIfShutDown(blockingCall);
         CompletableFuture<T> result = new CompletableFuture<>();
+        // One unit of pending work covers the call and then its completion on the loop, so that the count never
+        // drops to zero in between (a VirtualClock would otherwise see the loop idle and move on too early).
         pendingWork.incrementAndGet();
         try {
             offloadPool().execute(() -> {
@@ -215,17 +230,16 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
                 }
                 T finalValue = value;
                 Throwable finalFailure = failure;
-                deliverInternal(() -> {
+                deliverCompletion(() -> {
                     if (finalFailure != null) {
                         result.completeExceptionally(finalFailure);
                     } else {
                         result.complete(finalValue);
                     }
                 });
-                pendingWork.decrementAndGet();
             });
         } catch (RejectedExecutionException e) {
-            pendingWork.decrementAndGet();
+            workDoneOffLoop();
             result.completeExceptionally(new RejectedExecutionException("EventLoop '" + name + "' could not offload "
                     + blockingCall + ": all " + offloadThreads + " offload threads are busy and "
                     + offloadQueueCapacity + " calls are queued. Raise EventLoop.builder().offloadThreads(...) or "
@@ -347,26 +361,39 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         inbox.offer(task);
         if (state == TERMINATED && inbox.remove(task)) {
             // The loop terminated between the check above and the offer, and did not see the task.
-            pendingWork.decrementAndGet();
+            workDoneOffLoop();
             throw rejection(task.task);
         }
         wakeUp();
     }
 
-    /** Internal completions (offload results) are never rejected: late ones run on the calling thread. */
-    private void deliverInternal(Runnable completion) {
+    /**
+     * Delivers an offload's completion, which already holds one unit of pending work. Completions are never
+     * rejected: once the loop has terminated they run on the calling thread.
+     */
+    private void deliverCompletion(Runnable completion) {
         InternalTask internal = new InternalTask(completion);
         if (state == TERMINATED) {
             internal.runOnce();
+            workDoneOffLoop();
             return;
         }
-        pendingWork.incrementAndGet();
         inbox.offer(new QueuedTask(internal, clock.nanoTime(), false));
         if (state == TERMINATED && internal.runOnce()) {
-            pendingWork.decrementAndGet();
+            workDoneOffLoop();
             return;
         }
         wakeUp();
+    }
+
+    /**
+     * Ends a unit of pending work on another thread. When that was the last one, the loop is woken: it may be parked
+     * with a virtual deadline it did not run ahead to because work was pending.
+     */
+    private void workDoneOffLoop() {
+        if (pendingWork.decrementAndGet() == 0) {
+            wakeUp();
+        }
     }
 
     private void rejectIfShutDown(Object task) {
@@ -437,6 +464,11 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
             // Re-check after announcing that we park: a producer either sees parked == true and unparks us, or its
             // task is already visible here.
             if (!inbox.isEmpty() || state != RUNNING || cancelQueued || clock.isVirtual() && clock.nanoTime() != now) {
+                parked = false;
+                continue;
+            }
+            if (clock.isVirtual() && deadline != NO_DEADLINE && pendingWork.get() == 0
+                    && ((VirtualClock) clock).tryRunAhead(this, deadline)) {
                 parked = false;
                 continue;
             }
@@ -748,7 +780,8 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
                     AtomicInteger ids = new AtomicInteger();
                     pool = new ThreadPoolExecutor(offloadThreads, offloadThreads, 30, TimeUnit.SECONDS,
                             new ArrayBlockingQueue<>(offloadQueueCapacity), runnable -> {
-                                Thread worker = new Thread(runnable, name + "-offload-" + ids.incrementAndGet());
+                                Thread worker = new OffloadThread(this, runnable,
+                                        name + "-offload-" + ids.incrementAndGet());
                                 worker.setDaemon(true);
                                 return worker;
                             });
@@ -807,6 +840,16 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         @Override
         public void run() {
             loop.runLoop();
+        }
+    }
+
+    /** A worker of a loop's offload pool: blocking is expected here, and it is not an event-loop thread. */
+    private static final class OffloadThread extends Thread {
+        private final EventLoop loop;
+
+        OffloadThread(EventLoop loop, Runnable work, String name) {
+            super(work, name);
+            this.loop = loop;
         }
     }
 

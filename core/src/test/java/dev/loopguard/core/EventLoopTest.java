@@ -219,6 +219,49 @@ class EventLoopTest {
         }
 
         @Test
+        @DisplayName("runs ahead through a day of 10-second deadlines on one loop, keeping every task's exact time")
+        void runsAheadOnOneLoop() {
+            VirtualClock clock = VirtualClock.create();
+            EventLoop loop = track(EventLoop.builder().clock(clock).build());
+            List<Duration> fast = new ArrayList<>();
+            List<Duration> slow = new ArrayList<>();
+
+            loop.scheduleAtFixedRate(() -> fast.add(clock.elapsed()), Duration.ofSeconds(10), Duration.ofSeconds(10));
+            loop.scheduleAtFixedRate(() -> slow.add(clock.elapsed()), Duration.ofSeconds(7), Duration.ofHours(1));
+            clock.advanceBy(Duration.ofDays(1));
+
+            assertThat(fast).hasSize(8640);
+            for (int i = 0; i < fast.size(); i++) {
+                assertThat(fast.get(i)).isEqualTo(Duration.ofSeconds(10L * (i + 1)));
+            }
+            assertThat(slow).hasSize(24).first().isEqualTo(Duration.ofSeconds(7));
+            assertThat(clock.elapsed()).isEqualTo(Duration.ofDays(1));
+        }
+
+        @Test
+        @DisplayName("waits for an offloaded call before running ahead past it")
+        void runAheadWaitsForOffload() {
+            VirtualClock clock = VirtualClock.create();
+            EventLoop loop = track(EventLoop.builder().clock(clock).build());
+            List<String> log = new CopyOnWriteArrayList<>();
+            CountDownLatch release = new CountDownLatch(1);
+
+            loop.schedule(() -> loop.offload(() -> {
+                release.await();
+                return "io";
+            }).thenAccept(v -> log.add(v + "@" + clock.elapsed().toSeconds())), Duration.ofSeconds(1));
+            loop.schedule(() -> log.add("timer@" + clock.elapsed().toSeconds()), Duration.ofSeconds(5));
+            CompletableFuture<Void> advancing = CompletableFuture.runAsync(() -> clock.advanceBy(Duration.ofSeconds(10)),
+                    Executors.newSingleThreadExecutor());
+            await().atMost(Duration.ofSeconds(10)).until(() -> clock.elapsed().equals(Duration.ofSeconds(1)));
+            assertThat(advancing).isNotDone();
+            release.countDown();
+
+            assertThat(advancing).succeedsWithin(Duration.ofSeconds(10));
+            assertThat(log).containsExactly("io@1", "timer@5");
+        }
+
+        @Test
         @DisplayName("runs tasks that tasks schedule, in deadline order, across several loops on one clock")
         void chainedAcrossLoops() {
             VirtualClock clock = VirtualClock.create();
@@ -411,6 +454,18 @@ class EventLoopTest {
             } finally {
                 release.countDown();
             }
+        }
+
+        @Test
+        @DisplayName("tells offloaded code which loop it runs for, and nobody else")
+        void offloadingLoop() {
+            EventLoop loop = track(EventLoop.create());
+
+            assertThat(loop.offload(EventLoop::offloadingLoop)).succeedsWithin(Duration.ofSeconds(10))
+                    .isEqualTo(java.util.Optional.of(loop));
+            assertThat(loop.submit(EventLoop::offloadingLoop)).succeedsWithin(Duration.ofSeconds(10))
+                    .isEqualTo(java.util.Optional.empty());
+            assertThat(EventLoop.offloadingLoop()).isEmpty();
         }
 
         @Test
