@@ -135,13 +135,10 @@ final class SensorHandle implements AnalogInput {
         }
     }
 
-    /**
-     * Whether this thread runs an {@code EventLoop.offload(...)} call of the board's loop. Core names those workers
-     * {@code <loop>-offload-<n>} and has no marker type for them yet.
-     */
+    /** Whether this thread runs an {@code EventLoop.offload(...)} call of the board's loop. */
     private boolean isOffloadWorker() {
         return board.executor() instanceof EventLoop loop
-                && Thread.currentThread().getName().startsWith(loop.name() + "-offload-");
+                && EventLoop.offloadingLoop().filter(owner -> owner == loop).isPresent();
     }
 
     private Reading finish(SensorRuntime.Plan plan, boolean timesOut, Duration timeout, String caller) {
