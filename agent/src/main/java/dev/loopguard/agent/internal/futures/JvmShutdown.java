@@ -1,12 +1,12 @@
 package dev.loopguard.agent.internal.futures;
 
 /** Whether the JVM is running its shutdown hooks. */
-final class JvmShutdown {
+public final class JvmShutdown {
 
     private JvmShutdown() {
     }
 
-    static boolean inProgress() {
+    public static boolean inProgress() {
         Thread probe = new Thread(() -> { }, "loopguard-shutdown-probe");
         try {
             Runtime.getRuntime().addShutdownHook(probe);
