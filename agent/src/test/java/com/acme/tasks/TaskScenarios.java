@@ -1,6 +1,8 @@
 package com.acme.tasks;
 
 import dev.loopguard.agent.FindingKind;
+import dev.loopguard.core.ClosePolicy;
+import dev.loopguard.core.EventLoop;
 import dev.loopguard.agent.LoopguardAgent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +47,8 @@ public final class TaskScenarios {
         discardOldestPolicy();
         shutdownNowDropped();
         uncaughtInThreadWithoutHandler();
+        eventLoopClosedWithUnrunTasks();
+        eventLoopClosedWithAHandler();
         GO.countDown();
 
         executor.shutdown();
@@ -181,6 +185,24 @@ public final class TaskScenarios {
 
     private static void threadBody() {
         throw new IllegalStateException("worker died");
+    }
+
+    static void eventLoopClosedWithUnrunTasks() {
+        EventLoop loop = EventLoop.builder().name("reminders").closePolicy(ClosePolicy.CANCEL_QUEUED).build();
+        loop.schedule(() -> System.out.println("never printed"), Duration.ofHours(1));
+        loop.scheduleAtFixedRate(() -> { }, Duration.ofHours(1), Duration.ofHours(1));
+        loop.close();
+    }
+
+    static void eventLoopClosedWithAHandler() {
+        List<Runnable> handedBack = new ArrayList<>();
+        EventLoop loop = EventLoop.builder().name("handled").closePolicy(ClosePolicy.CANCEL_QUEUED)
+                .onUnrunTasks(handedBack::addAll).build();
+        loop.schedule(() -> System.out.println("never printed"), Duration.ofHours(1));
+        loop.close();
+        if (handedBack.size() != 1) {
+            throw new IllegalStateException("the loop did not hand back its task");
+        }
     }
 
     static void abandonedPendingFuture() {

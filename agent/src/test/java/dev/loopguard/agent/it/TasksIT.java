@@ -120,6 +120,14 @@ class TasksIT {
     }
 
     @Test
+    void tasksAnEventLoopCancelledAtCloseWithoutAHandlerAreLostTasksButPeriodicOnesAndHandledOnesAreNot() {
+        JsonNode f = only("LOST_TASK", "eventLoopClosedWithUnrunTasks");
+        assertThat(f.get("loop").asText()).isEqualTo("reminders");
+        assertThat(f.get("message").asText()).contains("with 1 queued task(s) that never ran");
+        none("eventLoopClosedWithAHandler");
+    }
+
+    @Test
     void aThreadDyingOfAnExceptionWithoutAHandlerIsAnUnhandledFailure() {
         JsonNode f = only("UNHANDLED_FAILURE", "threadBody");
         assertThat(f.get("thread").asText()).isEqualTo("acme-worker");

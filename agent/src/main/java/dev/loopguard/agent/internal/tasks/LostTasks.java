@@ -73,7 +73,9 @@ public final class LostTasks {
             if (!(tasks instanceof List)) {
                 return;
             }
-            List<?> unrun = nonPeriodic((List<?>) tasks);
+            List<?> unrun = nonPeriodic((List<?>) tasks).stream()
+                    .filter(t -> !(t instanceof Future && ((Future<?>) t).isDone()))
+                    .collect(java.util.stream.Collectors.toList());
             if (unrun.isEmpty()) {
                 return;
             }
@@ -93,7 +95,10 @@ public final class LostTasks {
         }
     }
 
-    /** An event loop stopped with tasks that never ran, and handed them to its default warning only. */
+    /**
+     * An event loop stopped with tasks that never ran (which it cancelled) and handed them to its default warning
+     * only: nobody chose what happens to that work.
+     */
     public void loopClosedWithUnrunTasks(Object loop, List<?> tasks) {
         try {
             List<?> unrun = nonPeriodic(tasks);
@@ -165,10 +170,10 @@ public final class LostTasks {
                 .controller(context.currentController());
     }
 
+    /** Without periodic tasks: a stopped schedule is what shutting down means. */
     private static List<?> nonPeriodic(List<?> tasks) {
         return tasks.stream()
                 .filter(t -> !(t instanceof RunnableScheduledFuture && ((RunnableScheduledFuture<?>) t).isPeriodic()))
-                .filter(t -> !(t instanceof Future && ((Future<?>) t).isDone()))
                 .collect(java.util.stream.Collectors.toList());
     }
 
