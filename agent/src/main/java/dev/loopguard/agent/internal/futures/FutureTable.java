@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Tracked futures by identity: striped open-addressing tables (linear probing, backward-shift deletion), so a tracked
- * future costs one 4-byte slot at a load factor of at most one half, instead of a hash-map entry and a key wrapper.
+ * future costs one 4-byte slot at a load factor of at most three quarters, instead of a hash-map entry and a key
+ * wrapper.
  */
 final class FutureTable {
 
@@ -52,7 +53,7 @@ final class FutureTable {
     void add(TrackedFuture record) {
         Stripe s = stripes[record.hash & (STRIPES - 1)];
         synchronized (s) {
-            if ((s.count + 1) * 2 > s.slots.length) {
+            if ((s.count + 1) * 4 > s.slots.length * 3) {
                 resize(s);
             }
             insert(s.slots, record);
@@ -104,6 +105,17 @@ final class FutureTable {
             }
         }
         return all;
+    }
+
+    /** Bytes of the slot arrays as {@code sizer} measures them (an {@code Instrumentation::getObjectSize}). */
+    long slotBytes(java.util.function.ToLongFunction<Object> sizer) {
+        long total = 0;
+        for (Stripe s : stripes) {
+            synchronized (s) {
+                total += sizer.applyAsLong(s.slots);
+            }
+        }
+        return total;
     }
 
     /** Slot capacity summed over the stripes, for the memory figure in the docs. */

@@ -125,7 +125,7 @@ public final class FutureTracker implements TaskBridge.Handler {
                     record = track(future, siteId);
                 }
                 if (record != null) {
-                    record.discardSite = siteId;
+                    record.droppedAt(siteId);
                     judgeIfDone(future, record);
                 }
             }
@@ -187,7 +187,7 @@ public final class FutureTracker implements TaskBridge.Handler {
             }
             if (record.is(TrackedFuture.FAILED)) {
                 if (use == TaskBridge.READ || use == TaskBridge.HANDLE) {
-                    observedFailures.put(record.failure, Boolean.TRUE);
+                    observedFailures.put(record.failure(), Boolean.TRUE);
                 }
                 forget(record);
             } else if ((use == TaskBridge.HANDLE || use == TaskBridge.CHAIN) && !record.is(TrackedFuture.WAITED_ON)
@@ -216,7 +216,7 @@ public final class FutureTracker implements TaskBridge.Handler {
                     record.flags |= TrackedFuture.OBSERVED;
                 }
                 if (record.is(TrackedFuture.FAILED)) {
-                    observedFailures.put(record.failure, Boolean.TRUE);
+                    observedFailures.put(record.failure(), Boolean.TRUE);
                     forget(record);
                 }
             }
@@ -280,8 +280,7 @@ public final class FutureTracker implements TaskBridge.Handler {
             synchronized (record) {
                 newlyFailed = !record.is(TrackedFuture.FAILED);
                 record.flags |= TrackedFuture.FAILED;
-                record.failure = failure;
-                record.thread = Thread.currentThread().getName();
+                record.failedWith(failure, Thread.currentThread().getName());
             }
             if (newlyFailed) {
                 adjustUnobserved(1);
@@ -297,7 +296,7 @@ public final class FutureTracker implements TaskBridge.Handler {
                 record.flags |= TrackedFuture.TASK;
             }
         }
-        record.discardSite = site.id();
+        record.droppedAt(site.id());
         judgeDroppedTask(task, record);
     }
 
@@ -307,10 +306,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
         Throwable failure = FutureInternals.failure(task);
         if (forget(record) && failure != null) {
-            synchronized (record) {
-                record.failure = failure;
-                record.thread = Thread.currentThread().getName();
-            }
+            record.failedWith(failure, Thread.currentThread().getName());
             reportUnhandled(record);
         }
     }
@@ -359,7 +355,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
         if (record.is(TrackedFuture.FAILED)) {
             adjustUnobserved(-1);
-            if (!observedFailures.containsKey(record.failure)) {
+            if (!observedFailures.containsKey(record.failure())) {
                 reportUnhandled(record);
             }
         } else if (record.is(TrackedFuture.WAITED_ON) && !record.is(TrackedFuture.TASK)) {
@@ -381,7 +377,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
         drainQueue();
         for (TrackedFuture record : table.snapshot()) {
-            if (record.is(TrackedFuture.FAILED) && forget(record) && !observedFailures.containsKey(record.failure)) {
+            if (record.is(TrackedFuture.FAILED) && forget(record) && !observedFailures.containsKey(record.failure())) {
                 reportUnhandled(record);
             }
         }
@@ -439,8 +435,8 @@ public final class FutureTracker implements TaskBridge.Handler {
 
     private void reportUnhandled(TrackedFuture record) {
         CallSite created = sites.get(record.site);
-        CallSite dropped = record.discardSite >= 0 ? sites.get(record.discardSite) : null;
-        Throwable failure = record.failure;
+        CallSite dropped = record.discardSite() >= 0 ? sites.get(record.discardSite()) : null;
+        Throwable failure = record.failure();
         String createdAt = created == null ? null : created.frame();
         StringBuilder message = new StringBuilder();
         boolean task = record.is(TrackedFuture.TASK);
@@ -452,7 +448,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         if (failure.getMessage() != null) {
             message.append(": ").append(failure.getMessage());
         }
-        message.append(" on thread '").append(record.thread).append("', and nothing observed the failure");
+        message.append(" on thread '").append(record.thread()).append("', and nothing observed the failure");
         if (dropped != null) {
             message.append("; the ").append(task ? "Future" : "future").append(" returned by ")
                     .append(simpleMethod(dropped.operation())).append(" at ").append(dropped.shortLocation())
@@ -463,7 +459,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
         message.append('.');
         context.record(Finding.builder(FindingKind.UNHANDLED_FAILURE)
-                .thread(record.thread)
+                .thread(record.thread())
                 .message(message.toString())
                 .site(createdAt)
                 .createdAt(createdAt)
@@ -481,9 +477,9 @@ public final class FutureTracker implements TaskBridge.Handler {
         CallSite created = sites.get(record.site);
         String createdAt = created == null ? null : created.frame();
         context.record(Finding.builder(FindingKind.LOST_TASK)
-                .thread(record.thread)
+                .thread(record.thread())
                 .message("A future created" + (created == null ? "" : " by " + created.description() + " at "
-                        + created.shortLocation()) + " on thread '" + record.thread + "' became unreachable while "
+                        + created.shortLocation()) + " on thread '" + record.thread() + "' became unreachable while "
                         + "still pending, with callbacks waiting on it: nothing can complete it now, so those "
                         + "callbacks will never run.")
                 .site(createdAt)

@@ -7,9 +7,10 @@ import java.lang.ref.WeakReference;
  * What the agent remembers about one tracked future. It refers to the future weakly, so tracking never keeps a future
  * alive; when the collector clears it, the record is queued and the reaper judges the future by its last state.
  *
- * <p>Kept small on purpose (the budget is 64 bytes per tracked future, table slot included): with compressed oops a
- * {@code WeakReference} is 28 bytes (header 12, referent, queue, next, discovered), and these fields add 4 ints/refs
- * and a byte: 45 bytes, 48 with alignment.
+ * <p>Kept small on purpose (the budget is 64 bytes per tracked pending future, table slot included): with compressed
+ * oops a {@code WeakReference} is 28 bytes, and this class adds two ints, a byte and one reference: 48 bytes with
+ * alignment. The rarer facts (the failure, where the future was dropped) go into a {@link Details} object that only
+ * failed or dropped futures pay for.
  */
 final class TrackedFuture extends WeakReference<Object> {
 
@@ -20,20 +21,59 @@ final class TrackedFuture extends WeakReference<Object> {
 
     final int hash;
     final int site;
-    int discardSite = -1;
     byte flags;
-    /** The creating thread's name until a failure; then the failing thread's name. */
-    String thread;
-    Throwable failure;
+    /** The creating thread's name, until {@link Details} replace it. */
+    private Object extra;
 
     TrackedFuture(Object future, int hash, int site, String thread, ReferenceQueue<Object> queue) {
         super(future, queue);
         this.hash = hash;
         this.site = site;
-        this.thread = thread;
+        this.extra = thread;
+    }
+
+    /** Facts only failed or dropped futures have. */
+    private static final class Details {
+        String thread;
+        Throwable failure;
+        int discardSite = -1;
+
+        Details(String thread) {
+            this.thread = thread;
+        }
     }
 
     boolean is(byte flag) {
         return (flags & flag) != 0;
+    }
+
+    synchronized String thread() {
+        return extra instanceof Details ? ((Details) extra).thread : (String) extra;
+    }
+
+    synchronized Throwable failure() {
+        return extra instanceof Details ? ((Details) extra).failure : null;
+    }
+
+    synchronized int discardSite() {
+        return extra instanceof Details ? ((Details) extra).discardSite : -1;
+    }
+
+    /** Records the failure and the thread it happened on. */
+    synchronized void failedWith(Throwable failure, String thread) {
+        Details details = details();
+        details.failure = failure;
+        details.thread = thread;
+    }
+
+    synchronized void droppedAt(int site) {
+        details().discardSite = site;
+    }
+
+    private Details details() {
+        if (!(extra instanceof Details)) {
+            extra = new Details((String) extra);
+        }
+        return (Details) extra;
     }
 }

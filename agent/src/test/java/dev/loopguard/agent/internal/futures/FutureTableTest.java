@@ -43,6 +43,6 @@ class FutureTableTest {
         }
         assertThat(table.find(new CompletableFuture<>())).isNull();
         assertThat(table.snapshot()).hasSize(2500);
-        assertThat(table.capacity()).as("load factor at most one half").isGreaterThanOrEqualTo(5000);
+        assertThat(table.capacity()).as("load factor at most three quarters").isGreaterThanOrEqualTo(2500 * 4 / 3);
     }
 }

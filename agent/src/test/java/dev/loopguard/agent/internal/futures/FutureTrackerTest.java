@@ -10,6 +10,7 @@ import dev.loopguard.agent.internal.tasks.RecordingContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class FutureTrackerTest {
 
     private static FutureInternals internals;
+    private static java.lang.instrument.Instrumentation instrumentation;
 
     private final RecordingContext context = new RecordingContext(name -> name.startsWith("com.acme."));
     private final CallSites sites = new CallSites();
@@ -47,7 +49,8 @@ class FutureTrackerTest {
 
     @BeforeAll
     static void openInternals() {
-        internals = FutureInternals.open(ByteBuddyAgent.install());
+        instrumentation = ByteBuddyAgent.install();
+        internals = FutureInternals.open(instrumentation);
     }
 
     @AfterEach
@@ -313,5 +316,23 @@ class FutureTrackerTest {
         assertThat(TaskBridge.unobservedFailures).isEqualTo(1);
         tracker.reportAtExit();
         assertThat(context.findings(FindingKind.UNHANDLED_FAILURE)).hasSize(1);
+    }
+
+    @Test
+    void aTrackedPendingFutureCostsAtMost64BytesBeyondTheFutureItself() {
+        start(TrackingLevel.FULL, false);
+        List<CompletableFuture<String>> pending = new java.util.ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            CompletableFuture<String> future = new CompletableFuture<>();
+            pending.add(future);
+            tracker.created(future, createdSite);
+        }
+        TrackedFuture record = tracker.table().find(pending.get(0));
+        long recordBytes = instrumentation.getObjectSize(record);
+        double slotBytes = (double) tracker.table().slotBytes(instrumentation::getObjectSize) / pending.size();
+        // The record plus its share of the table; the future's identity hash lives in its header, which costs nothing.
+        assertThat(recordBytes + slotBytes).as("record %d bytes + %.1f bytes of slots", recordBytes, slotBytes)
+                .isLessThanOrEqualTo(64.0);
+        assertThat(tracker.trackedCount()).isEqualTo(10_000);
     }
 }
