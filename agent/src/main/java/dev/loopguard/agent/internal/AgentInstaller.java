@@ -43,6 +43,7 @@ final class AgentInstaller {
         runtime.threads().onFirstLoop(() -> {
             watchdog.start();
             monitors.start();
+            prepareSlowPath(runtime);
         });
         Bridge.install(activity);
 
@@ -80,6 +81,24 @@ final class AgentInstaller {
         runtime.threads().isEventLoopThread(Thread.currentThread());
         StackFrames.isApplicationFrame("warm.Up");
         new JsonWriter().beginObject().endObject().toJson();
+    }
+
+    /**
+     * Loads and registers what the first finding needs (JFR event types, the finding model) on a daemon thread, so the
+     * first blocking call on a loop does not pay for it and show up as a stall.
+     */
+    private static void prepareSlowPath(AgentRuntime runtime) {
+        Thread t = new Thread(() -> {
+            try {
+                FindingEvents.register();
+                dev.loopguard.agent.Finding.builder(dev.loopguard.agent.FindingKind.BLOCKING_CALL).thread("warm-up")
+                        .message("warm-up").stack(StackFrames.render(new Throwable().getStackTrace())).build();
+            } catch (Throwable e) {
+                runtime.agentError("warm-up", e);
+            }
+        }, "loopguard-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Reports a class that could not be instrumented; the rest of the agent keeps working. */

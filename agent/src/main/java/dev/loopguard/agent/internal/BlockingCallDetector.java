@@ -42,6 +42,11 @@ final class BlockingCallDetector {
         StackTraceElement[] frames = Arrays.copyOfRange(stack, StackFrames.firstNonAgentFrame(stack), stack.length);
         String operation = StackFrames.publicOperation(frames, fallbackOperation);
         String site = StackFrames.applicationSite(frames);
+        if (site == null) {
+            // Only JDK and framework frames: the framework's own bookkeeping (a pool worker exiting), no line the
+            // user could change.
+            return null;
+        }
         String thread = state.thread.getName();
         boolean waits = flags == Bridge.PARK || operation.endsWith(".wait") || operation.endsWith(".join");
         Finding finding = Finding.builder(FindingKind.BLOCKING_CALL)

@@ -8,6 +8,8 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
+import java.util.List;
+
 /**
  * Emits every finding as a JFR event ({@code loopguard.BlockingCall}, {@code loopguard.LoopStall}, ...). The event's
  * own stack trace is the recording thread's; the finding's stack (for a stall, the stalled thread's sampled stack) is
@@ -18,6 +20,18 @@ final class FindingEvents {
 
     FindingEvents(AgentRuntime runtime) {
         this.runtime = runtime;
+    }
+
+    /**
+     * Initializes every event type ahead of the first finding (registration is slow the first time). JFR registers an
+     * event class in its static initializer; calling {@code FlightRecorder.register} here instead would take JFR's
+     * lock and the class-initialization lock in the opposite order from a thread committing the first event.
+     */
+    static void register() throws ClassNotFoundException {
+        for (Class<?> type : List.of(BlockingCall.class, LoopStall.class, LostTask.class, UnhandledFailure.class,
+                IgnoredFuture.class, PinnedThread.class)) {
+            Class.forName(type.getName(), true, type.getClassLoader());
+        }
     }
 
     void emit(Finding f) {

@@ -4,9 +4,11 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 
 import static dev.loopguard.agent.internal.BlockingCallInstrumenter.advise;
 import static dev.loopguard.agent.internal.BlockingCallInstrumenter.java;
+import static net.bytebuddy.matcher.ElementMatchers.failSafe;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
@@ -26,8 +28,9 @@ final class LoopThreadInstrumenter implements Instrumenter {
     @Override
     public AgentBuilder contribute(AgentBuilder builder, AgentRuntime runtime) {
         return builder
-                .type(nameStartsWith("io.netty.").and(not(isInterface()))
-                        .and(hasSuperType(named("io.netty.channel.EventLoop"))))
+                .type(nameStartsWith("io.netty.").and(nameContains("EventLoop")).and(not(isInterface()))
+                        // Fail-safe: Netty classes may refer to optional libraries that are not on the class path.
+                        .and(failSafe(hasSuperType(named("io.netty.channel.EventLoop")))))
                 .transform(advise(BlockingAdvice.LoopRun.class, java(named("run").and(takesArguments(0)))))
                 .type(named("dev.loopguard.core.EventLoop"))
                 .transform(advise(BlockingAdvice.Idle.class, java(named("awaitTask"))))

@@ -79,6 +79,15 @@ public final class StackFrames {
         return className.startsWith("dev.loopguard.agent.");
     }
 
+    static boolean containsAgentFrame(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            if (isAgentFrame(e.getClassName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Frames as {@link StackTraceElement#toString()}, innermost first, agent frames removed. */
     public static List<String> render(StackTraceElement[] stack) {
         List<String> out = new ArrayList<>(stack.length);

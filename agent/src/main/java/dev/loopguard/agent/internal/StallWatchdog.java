@@ -29,7 +29,7 @@ final class StallWatchdog implements Runnable {
         final long start;
         StackTraceElement[] sample;
         long lastSeenBusy;
-        boolean onlyClassLoading = true;
+        boolean onlyStartUp = true;
         boolean flushed;
 
         Watch(long start) {
@@ -91,7 +91,7 @@ final class StallWatchdog implements Runnable {
                 if (s.busySince == since && sample.length > 0) {
                     w.sample = sample;
                     w.lastSeenBusy = System.nanoTime();
-                    w.onlyClassLoading &= StackFrames.isClassLoading(sample);
+                    w.onlyStartUp &= StackFrames.isClassLoading(sample) || StackFrames.containsAgentFrame(sample);
                 }
             }
         }
@@ -111,8 +111,9 @@ final class StallWatchdog implements Runnable {
     }
 
     private void finish(ThreadState s, Watch w, long durationNanos) {
-        // A first task that only loads classes is start-up, not a stall the user can fix.
-        if (w.flushed || w.sample == null || w.onlyClassLoading) {
+        // A task seen only loading classes or inside the agent's own first-use work is start-up, not a stall the
+        // user can fix.
+        if (w.flushed || w.sample == null || w.onlyStartUp) {
             return;
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(durationNanos);
