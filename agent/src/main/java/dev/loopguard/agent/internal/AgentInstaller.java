@@ -51,7 +51,7 @@ final class AgentInstaller {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.REDEFINE_FROZEN)
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .ignore(nameStartsWith("dev.loopguard.agent.").or(nameStartsWith("net.bytebuddy."))
                         .or(nameContains("$$Lambda")).or(isSynthetic()))
                 .assureReadEdgeTo(inst, Bridge.class)

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * Catches calls to JDK methods that are native on this JDK ({@code Thread.sleep(long)} and {@code Object.wait(long)}
- * on JDK 17) where the application makes them: it inserts a {@code Bridge.callSite(operation)} call right before the
+ * on JDK 17) where code outside the JDK makes them: it inserts a {@code Bridge.callSite(operation)} call right before the
  * invoke instruction in application classes. The inserted code leaves the operand stack as it found it, so no stack
  * map frame changes; classes that mention neither name are returned untouched without being parsed.
  */
@@ -47,7 +47,7 @@ final class NativeCallSiteTransformer implements ClassFileTransformer {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (c.getClassLoader() != null && !c.isArray() && !c.isHidden() && inst.isModifiableClass(c)
-                    && StackFrames.isApplicationFrame(c.getName())) {
+                    && isCandidate(c.getName().replace('.', '/'))) {
                 loaded.add(c);
             }
         }
@@ -58,6 +58,16 @@ final class NativeCallSiteTransformer implements ClassFileTransformer {
                 runtime.agentError("call sites of " + c.getName(), e);
             }
         }
+    }
+
+    /**
+     * Every class outside the JDK and the agent: libraries and frameworks too, whatever {@code packages} says, so a
+     * library that sleeps on the loop on behalf of the application is seen (the stack then names the user's line).
+     */
+    private static boolean isCandidate(String internalName) {
+        return !(internalName.startsWith("java/") || internalName.startsWith("javax/") || internalName.startsWith("jdk/")
+                || internalName.startsWith("sun/") || internalName.startsWith("com/sun/")
+                || internalName.startsWith("dev/loopguard/agent/"));
     }
 
     private static boolean isNative(Class<?> type, String name) {
@@ -75,7 +85,7 @@ final class NativeCallSiteTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            if (!StackFrames.isApplicationFrame(className.replace('/', '.'))
+            if (!isCandidate(className)
                     || !(contains(bytes, SLEEP) && sleepIsNative || contains(bytes, WAIT) && waitIsNative)) {
                 return null;
             }

@@ -27,7 +27,9 @@ final class ReportWriter {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
+        // Named by process and thread rather than Files.createTempFile, whose SecureRandom costs ~100 ms at exit.
+        Path temp = dir.resolve("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + Thread.currentThread().getId() + ".tmp");
         try {
             Files.write(temp, json);
             try {

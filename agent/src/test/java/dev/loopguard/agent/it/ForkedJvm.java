@@ -108,12 +108,14 @@ final class ForkedJvm {
     /** Runs in a fresh directory under target/it-runs/NAME and waits for the exit, bounded by {@link #TIMEOUT}. */
     Result run(String name) throws IOException, InterruptedException {
         Path dir = WORK_DIR.resolve(name);
-        Files.createDirectories(dir);
-        try (var old = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) old::iterator) {
-                Files.deleteIfExists(p);
+        if (Files.exists(dir)) {
+            try (var old = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) old.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
             }
         }
+        Files.createDirectories(dir);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (withAgent) {

@@ -1,0 +1,40 @@
+package dev.loopguard.agent.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ShadedJarIT {
+
+    @Test
+    void holdsOnlyOurPackagesAndMetaInf() throws Exception {
+        try (JarFile jar = new JarFile(ForkedJvm.AGENT_JAR.toFile())) {
+            List<String> names = Collections.list(jar.entries()).stream().map(JarEntry::getName)
+                    .collect(Collectors.toList());
+            assertThat(names).allMatch(n -> n.startsWith("dev/loopguard/") || n.startsWith("META-INF/")
+                    || n.equals("dev/"));
+            assertThat(names).contains("dev/loopguard/agent/shaded/bytebuddy/agent/builder/AgentBuilder.class",
+                    "dev/loopguard/agent/shaded/bytebuddy/agent/ByteBuddyAgent.class",
+                    "dev/loopguard/agent/bootstrap/Bridge.class");
+            assertThat(names).noneMatch(n -> n.contains("net/bytebuddy") || n.endsWith("module-info.class"));
+        }
+    }
+
+    @Test
+    void declaresTheAgentEntryPointsAndRetransformation() throws Exception {
+        try (JarFile jar = new JarFile(ForkedJvm.AGENT_JAR.toFile())) {
+            Attributes main = jar.getManifest().getMainAttributes();
+            assertThat(main.getValue("Premain-Class")).isEqualTo("dev.loopguard.agent.internal.AgentEntry");
+            assertThat(main.getValue("Agent-Class")).isEqualTo("dev.loopguard.agent.internal.AgentEntry");
+            assertThat(main.getValue("Can-Retransform-Classes")).isEqualTo("true");
+            assertThat(main.getValue("Can-Redefine-Classes")).isEqualTo("true");
+        }
+    }
+}
