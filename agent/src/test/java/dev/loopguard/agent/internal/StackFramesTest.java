@@ -1,0 +1,98 @@
+package dev.loopguard.agent.internal;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StackFramesTest {
+
+    private static StackTraceElement frame(String cls, String method, int line) {
+        String file = cls.substring(cls.lastIndexOf('.') + 1).replaceAll("\\$.*", "") + ".java";
+        return new StackTraceElement(cls, method, file, line);
+    }
+
+    private static final StackTraceElement[] JOIN = {
+        frame("dev.loopguard.agent.internal.LoopActivity", "enterBlocking", 30),
+        frame("dev.loopguard.agent.bootstrap.Bridge", "enter", 70),
+        frame("java.util.concurrent.locks.LockSupport", "park", 211),
+        frame("java.util.concurrent.CompletableFuture$Signaller", "block", 1864),
+        frame("java.util.concurrent.ForkJoinPool", "managedBlock", 3463),
+        frame("java.util.concurrent.CompletableFuture", "waitingGet", 1898),
+        frame("java.util.concurrent.CompletableFuture", "join", 2117),
+        frame("com.acme.Pump", "run", 41),
+        frame("io.netty.util.concurrent.AbstractEventExecutor", "runTask", 173),
+    };
+
+    @AfterEach
+    void allPackages() {
+        StackFrames.applicationPackages(List.of());
+    }
+
+    @Test
+    void theOperationIsThePublicApiTheApplicationCalled() {
+        assertThat(StackFrames.publicOperation(JOIN, "java.util.concurrent.locks.LockSupport.park"))
+                .isEqualTo("java.util.concurrent.CompletableFuture.join");
+    }
+
+    @Test
+    void internalJdkClassesAreNamedByTheirPublicType() {
+        StackTraceElement[] read = {
+            frame("sun.nio.ch.FileChannelImpl", "read", 200),
+            frame("com.acme.Store", "load", 12),
+        };
+        assertThat(StackFrames.publicOperation(read, "x")).isEqualTo("java.nio.channels.FileChannel.read");
+        StackTraceElement[] open = {
+            frame("java.io.FileInputStream", "<init>", 150),
+            frame("com.acme.Store", "open", 9),
+        };
+        assertThat(StackFrames.publicOperation(open, "x")).isEqualTo("new java.io.FileInputStream");
+    }
+
+    @Test
+    void aCallSiteInApplicationCodeKeepsTheOperationItWasGiven() {
+        StackTraceElement[] callSite = {
+            frame("dev.loopguard.agent.bootstrap.Bridge", "callSite", 80),
+            frame("com.acme.Pump", "run", 41),
+        };
+        assertThat(StackFrames.publicOperation(callSite, "java.lang.Thread.sleep")).isEqualTo("java.lang.Thread.sleep");
+    }
+
+    @Test
+    void theSiteIsTheFirstApplicationFrameAndAgentFramesAreNotRendered() {
+        assertThat(StackFrames.applicationSite(JOIN)).isEqualTo("com.acme.Pump.run(Pump.java:41)");
+        assertThat(StackFrames.render(JOIN)).hasSize(JOIN.length - 2)
+                .first().isEqualTo("java.util.concurrent.locks.LockSupport.park(LockSupport.java:211)");
+    }
+
+    @Test
+    void jdkAgentAndFrameworkFramesAreNotTheApplications() {
+        assertThat(StackFrames.isApplicationFrame("com.acme.Pump")).isTrue();
+        assertThat(StackFrames.isApplicationFrame("java.lang.Thread")).isFalse();
+        assertThat(StackFrames.isApplicationFrame("io.netty.channel.nio.NioEventLoop")).isFalse();
+        assertThat(StackFrames.isApplicationFrame("reactor.core.publisher.Mono")).isFalse();
+        assertThat(StackFrames.isApplicationFrame("dev.loopguard.core.EventLoop")).isFalse();
+        assertThat(StackFrames.isApplicationFrame("dev.loopguard.agent.internal.StackFrames")).isFalse();
+    }
+
+    @Test
+    void packagesRestrictTheApplication() {
+        StackFrames.applicationPackages(List.of("com.acme."));
+        assertThat(StackFrames.isApplicationFrame("com.acme.Pump")).isTrue();
+        assertThat(StackFrames.isApplicationFrame("com.other.Lib")).isFalse();
+    }
+
+    @Test
+    void recognisesClassLoadingOnTheStack() {
+        StackTraceElement[] loading = {
+            frame("java.io.RandomAccessFile", "read", 1),
+            frame("jdk.internal.loader.BuiltinClassLoader", "loadClassOrNull", 2),
+            frame("java.lang.ClassLoader", "loadClass", 3),
+            frame("com.acme.Pump", "run", 41),
+        };
+        assertThat(StackFrames.isClassLoading(loading)).isTrue();
+        assertThat(StackFrames.isClassLoading(JOIN)).isFalse();
+    }
+}
