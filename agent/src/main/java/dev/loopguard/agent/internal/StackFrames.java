@@ -88,11 +88,14 @@ public final class StackFrames {
         return false;
     }
 
-    /** Frames as {@link StackTraceElement#toString()}, innermost first, agent frames removed. */
+    /**
+     * Frames as {@link StackTraceElement#toString()}, innermost first, without agent frames and without the lambda
+     * proxies that a stack sampled from another thread shows and the thread's own stack hides.
+     */
     public static List<String> render(StackTraceElement[] stack) {
         List<String> out = new ArrayList<>(stack.length);
         for (StackTraceElement e : stack) {
-            if (!isAgentFrame(e.getClassName())) {
+            if (!isAgentFrame(e.getClassName()) && !e.getClassName().contains("$$Lambda")) {
                 out.add(format(e));
             }
         }
