@@ -21,8 +21,8 @@ public final class InstallScenario {
         }
         try {
             LoopguardAgent.install();
-        } catch (IllegalStateException e) {
-            System.out.println("install failed: " + e.getMessage());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            System.out.println("install failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             return;
         }
         LoopguardAgent.install();

@@ -11,6 +11,9 @@ public final class InProcess {
 
     /** Attaches loopguard-agent.jar (the jar these classes came from) to this JVM. */
     public static void selfAttach() {
+        // Validate here so a malformed loopguard.* property is the caller's IllegalArgumentException, not an attach
+        // failure reported from inside the attach machinery.
+        AgentOptions.parse(null, System.getProperties());
         Path jar = BootstrapInjector.agentJar();
         try {
             ByteBuddyAgent.attach(jar.toFile(), ByteBuddyAgent.ProcessProvider.ForCurrentVm.INSTANCE);

@@ -218,8 +218,20 @@ class OptionsIT {
             ForkedJvm.Result run = ForkedJvm.main(InstallScenario.class).withoutAgentFlag().classPath(cp)
                     .run("install-unshaded");
             assertThat(run.exitCode).as(run.toString()).isZero();
-            assertThat(run.stdout).as(run.toString()).contains("install failed: the Loopguard agent must run from its"
+            assertThat(run.stdout).as(run.toString()).contains("install failed: IllegalStateException: the Loopguard"
+                    + " agent must run from its"
                     + " shaded jar (loopguard-agent.jar)").contains("instead of agent/target/classes");
+        }
+
+        @Test
+        void aMalformedSystemPropertyIsTheCallersIllegalArgumentException() throws Exception {
+            List<String> cp = new ArrayList<>(ForkedJvm.scenarioClassPath());
+            cp.add(ForkedJvm.AGENT_JAR.toString());
+            ForkedJvm.Result run = ForkedJvm.main(InstallScenario.class).withoutAgentFlag().classPath(cp)
+                    .jvmFlags("-Dloopguard.mode=loud").run("install-malformed");
+            assertThat(run.exitCode).as(run.toString()).isZero();
+            assertThat(run.stdout).as(run.toString()).contains(
+                    "install failed: IllegalArgumentException: loopguard mode must be report|throw, was 'loud'");
         }
     }
 }
