@@ -24,6 +24,7 @@ final class ForkedJvm {
     static final Path AGENT_JAR = Path.of(required("loopguard.it.agentJar"));
     static final Path SCHEMA = Path.of(required("loopguard.it.schema"));
     static final Path NETTY42_DIR = Path.of(required("loopguard.it.netty42Dir"));
+    static final Path VERTX5_DIR = Path.of(required("loopguard.it.vertx5Dir"));
     static final Path WORK_DIR = Path.of(required("loopguard.it.workDir"));
     static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,9 +77,18 @@ final class ForkedJvm {
 
     /** Only the test classes and Netty 4.2: a second, independent Netty version. */
     static List<String> netty42ClassPath() throws IOException {
+        return testClassesAnd(NETTY42_DIR);
+    }
+
+    /** Only the test classes, Vert.x 5 and its Netty 4.2. */
+    static List<String> vertx5ClassPath() throws IOException {
+        return testClassesAnd(VERTX5_DIR);
+    }
+
+    private static List<String> testClassesAnd(Path jarDirectory) throws IOException {
         List<String> cp = new ArrayList<>();
         cp.add(testClasses());
-        try (var jars = Files.list(NETTY42_DIR)) {
+        try (var jars = Files.list(jarDirectory)) {
             jars.map(Path::toString).filter(p -> p.endsWith(".jar")).sorted().forEach(cp::add);
         }
         return cp;

@@ -2,6 +2,7 @@ package dev.loopguard.agent.it;
 
 import com.acme.loops.NettyLoops;
 import com.acme.loops.ReactorAndVertxLoops;
+import com.acme.loops.VertxLoops;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -90,6 +91,39 @@ class FrameworkLoopsIT {
         @Override
         String expectedVersionPrefix() {
             return "4.2.";
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @DisplayName("Vert.x 5")
+    class Vertx5 {
+        ForkedJvm.Result run;
+        JsonNode report;
+
+        @BeforeAll
+        void runScenario() throws Exception {
+            run = ForkedJvm.main(VertxLoops.class).classPath(ForkedJvm.vertx5ClassPath()).run("vertx5");
+            assertThat(run.exitCode).as(run.toString()).isZero();
+            assertThat(run.stdout).as(run.toString()).contains("vertx 5.").contains("scenario done");
+            report = run.report();
+            assertThat(ReportSchema.errors(report)).isEmpty();
+            assertThat(report.get("agentErrors")).as(report.toPrettyString()).isEmpty();
+        }
+
+        @Test
+        void reportsASleepOnAVertx5EventLoop() {
+            assertThat(run.findingsAt(report, "BLOCKING_CALL", "vertxEventLoopSleep")).as(report.toPrettyString())
+                    .singleElement().satisfies(f -> {
+                        assertThat(f.get("thread").asText()).startsWith("vert.x-eventloop-thread-");
+                        assertThat(f.get("operation").asText()).isEqualTo("java.lang.Thread.sleep");
+                    });
+        }
+
+        @Test
+        void aVertx5WorkerRunningExecuteBlockingIsNotAnEventLoop() {
+            assertThat(run.findingsAt(report, "BLOCKING_CALL", "vertxWorkerSleep")).as(report.toPrettyString())
+                    .isEmpty();
         }
     }
 
