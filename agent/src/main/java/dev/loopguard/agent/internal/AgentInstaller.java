@@ -6,6 +6,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
@@ -47,7 +48,7 @@ final class AgentInstaller {
         });
         Bridge.install(activity);
 
-        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        AgentBuilder builder = newAgentBuilder()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
@@ -68,6 +69,25 @@ final class AgentInstaller {
         }, "loopguard-report");
         Runtime.getRuntime().addShutdownHook(hook);
         return runtime;
+    }
+
+    /**
+     * The default AgentBuilder prepares Byte Buddy's "nexus" for self-initializing types, which the agent never uses
+     * (it does not change class formats) and which touches {@code sun.misc.Unsafe}: JDK 24+ prints a deprecation
+     * warning for that. Byte Buddy's own switch turns it off while the builder is created.
+     */
+    private static AgentBuilder newAgentBuilder() {
+        String previous = System.getProperty(Nexus.PROPERTY);
+        System.setProperty(Nexus.PROPERTY, "true");
+        try {
+            return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED));
+        } finally {
+            if (previous == null) {
+                System.clearProperty(Nexus.PROPERTY);
+            } else {
+                System.setProperty(Nexus.PROPERTY, previous);
+            }
+        }
     }
 
     /**
