@@ -23,15 +23,21 @@ public final class GreenhouseScenario {
     public static void main(String[] args) throws Exception {
         Fan fan = new Fan();
         Mixer mixer = new Mixer();
+        Valve valve = new Valve();
         try (EventLoop loop = EventLoop.create()) {
             ControllerRunner runner = ControllerRunner.on(loop)
                     .register("greenhouse-fan", fan, Duration.ofMillis(10))
-                    .register("mixer", mixer, Duration.ofMillis(10));
+                    .register("mixer", mixer, Duration.ofMillis(10))
+                    .register("valve", valve, Duration.ofMillis(10));
             runner.startAll().get(10, TimeUnit.SECONDS);
             if (!fan.sixLoops.await(30, TimeUnit.SECONDS) || !mixer.threeLoops.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("controllers did not loop");
             }
+            if (!valve.failedOnce.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the valve did not loop");
+            }
             runner.stopAll().get(10, TimeUnit.SECONDS);
+            runner.healthCheck("valve").get(10, TimeUnit.SECONDS); // the valve's failure is read; the fan's are not
         }
         System.out.println("scenario done");
     }
@@ -50,6 +56,19 @@ public final class GreenhouseScenario {
             }
             if (n % 3 == 0) {
                 throw new IOException("sensor offline");
+            }
+        }
+    }
+
+    /** Fails its first loop; the scenario reads its health afterwards. */
+    static final class Valve implements Controller {
+        final CountDownLatch failedOnce = new CountDownLatch(1);
+
+        @Override
+        public void loop() {
+            if (failedOnce.getCount() > 0) {
+                failedOnce.countDown();
+                throw new IllegalStateException("valve stuck");
             }
         }
     }

@@ -19,6 +19,8 @@ public final class ControllerBridge {
         long enter(Object controller, String step);
 
         void exit(Object controller, String step, long token, Object returned, Throwable thrown);
+
+        void healthRead(String name);
     }
 
     /** Installs the handler; {@code null} removes it. */
@@ -49,6 +51,18 @@ public final class ControllerBridge {
             }
         }
         return -1;
+    }
+
+    /** Someone asked a runner for the health or state of controller {@code name} ({@code null}: of all of them). */
+    public static void healthRead(String name) {
+        Handler h = handler;
+        if (h != null) {
+            try {
+                h.healthRead(name);
+            } catch (Throwable ignored) {
+                // see named
+            }
+        }
     }
 
     /** The step returned {@code returned} (a stage for asynchronous steps) or threw {@code thrown}. */

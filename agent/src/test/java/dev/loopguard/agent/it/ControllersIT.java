@@ -57,6 +57,21 @@ class ControllersIT {
     }
 
     @Test
+    void failuresTheRunnerRecordedThatNobodyReadAreUnhandledFailures() {
+        List<JsonNode> unread = new java.util.ArrayList<>();
+        for (JsonNode f : report.get("findings")) {
+            if (f.get("kind").asText().equals("UNHANDLED_FAILURE") && f.has("controller")) {
+                unread.add(f);
+            }
+        }
+        assertThat(unread).as(report.toPrettyString()).singleElement().satisfies(f -> {
+            assertThat(f.get("controller").asText()).isEqualTo("greenhouse-fan");
+            assertThat(f.get("exception").get("message").asText()).isEqualTo("sensor offline");
+            assertThat(f.get("site").asText()).contains("GreenhouseScenario$Fan.loop(GreenhouseScenario.java:");
+        });
+    }
+
+    @Test
     void eachLoopIsAControllerLoopJfrEvent() throws Exception {
         List<RecordedEvent> loops = RecordingFile.readAllEvents(run.dir.resolve("recording.jfr")).stream()
                 .filter(e -> e.getEventType().getName().equals("loopguard.ControllerLoop"))

@@ -32,4 +32,20 @@ final class ControllerAdvice {
             ControllerBridge.named(controller, name);
         }
     }
+
+    /** {@code ControllerRunner.healthCheck(name)} and {@code state(name)}: the runner's record of failures is read. */
+    static final class HealthRead {
+        @Advice.OnMethodEnter
+        static void enter(@Advice.Argument(0) String name) {
+            ControllerBridge.healthRead(name);
+        }
+    }
+
+    /** {@code ControllerRunner.healthCheckAll()}. */
+    static final class AllHealthRead {
+        @Advice.OnMethodEnter
+        static void enter() {
+            ControllerBridge.healthRead(null);
+        }
+    }
 }

@@ -11,6 +11,8 @@ import dev.loopguard.agent.bootstrap.ControllerBridge;
 import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.Instrumenter;
 import dev.loopguard.agent.internal.StackFrames;
+import dev.loopguard.agent.internal.futures.JvmShutdown;
+import dev.loopguard.agent.internal.tasks.RuntimeDetectorContext;
 import java.util.HashSet;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -22,7 +24,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 /**
  * Profiles controllers: application classes that implement core's {@code Controller}, and the classes the
  * {@code controllers} option names (which follow the same method names). Their {@code loop}/{@code loopAsync} are
- * timed, and every lifecycle step sets the controller scope that findings carry.
+ * timed, every lifecycle step sets the controller scope that findings carry, and failures the runner recorded that
+ * nobody read (by asking the runner for the controller's health or state) are reported at exit.
  */
 public final class ControllerInstrumenter implements Instrumenter {
 
@@ -31,8 +34,13 @@ public final class ControllerInstrumenter implements Instrumenter {
     @Override
     public AgentBuilder contribute(AgentBuilder builder, AgentRuntime runtime) {
         ControllerProfiles profiles = new ControllerProfiles(runtime.options().stallThreshold(),
-                runtime::detectorFailed);
+                new RuntimeDetectorContext(runtime));
         runtime.addProfileSection("controllers", profiles);
+        runtime.beforeReport(() -> {
+            if (JvmShutdown.inProgress()) {
+                profiles.reportUnreadFailures(); // until exit, someone may still ask for the health
+            }
+        });
         ControllerBridge.install(profiles);
         Set<String> named = new HashSet<>(runtime.options().controllers());
         return builder
@@ -42,9 +50,15 @@ public final class ControllerInstrumenter implements Instrumenter {
                                 "stop", "stopAsync", "healthCheck", "healthCheckAsync")
                                 .and(takesArguments(0)).and(not(isAbstract())))))
                 .type(named("dev.loopguard.core.ControllerRunner"))
-                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(ControllerAdvice.Register.class)
-                        .on(named("register").and(takesArgument(0, String.class)).and(takesArguments(3)
-                                .or(takesArguments(4))))));
+                .transform((b, type, loader, module, domain) -> b
+                        .visit(Advice.to(ControllerAdvice.Register.class)
+                                .on(named("register").and(takesArgument(0, String.class)).and(takesArguments(3)
+                                        .or(takesArguments(4)))))
+                        .visit(Advice.to(ControllerAdvice.HealthRead.class)
+                                .on(namedOneOf("healthCheck", "state").and(takesArguments(1))
+                                        .and(takesArgument(0, String.class))))
+                        .visit(Advice.to(ControllerAdvice.AllHealthRead.class)
+                                .on(named("healthCheckAll").and(takesArguments(0)))));
     }
 
     /** Application classes (never the interface itself) that implement Controller, or that the option names. */

@@ -1,6 +1,9 @@
 package dev.loopguard.agent.internal.controllers;
 
+import dev.loopguard.agent.Finding;
+import dev.loopguard.agent.FindingKind;
 import dev.loopguard.agent.bootstrap.ControllerBridge;
+import dev.loopguard.agent.internal.tasks.DetectorContext;
 import dev.loopguard.agent.internal.JsonWriter;
 import dev.loopguard.agent.internal.ProfileSection;
 import java.time.Duration;
@@ -12,7 +15,6 @@ import java.util.TreeMap;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 
 /**
  * Receives the controller advice: keeps each controller's loop statistics, emits a {@code loopguard.ControllerLoop}
@@ -25,19 +27,25 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
     private static final long NESTED = -2;
 
     private final Duration slowThreshold;
-    private final BiConsumer<String, Throwable> onFailure;
+    private final DetectorContext context;
+    private final Map<String, UnreadFailures> unread = new ConcurrentHashMap<>();
     private final Map<Object, String> names = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<String, LoopStatistics> statistics = new ConcurrentHashMap<>();
     private final ThreadLocal<ArrayDeque<Object>> running = ThreadLocal.withInitial(ArrayDeque::new);
     private volatile boolean failed;
 
-    /**
-     * @param slowThreshold loops longer than this count as slow (the agent's {@code stallThreshold})
-     * @param onFailure     told once if this detector fails, with the detector name
-     */
-    public ControllerProfiles(Duration slowThreshold, BiConsumer<String, Throwable> onFailure) {
+    /** @param slowThreshold loops longer than this count as slow (the agent's {@code stallThreshold}) */
+    public ControllerProfiles(Duration slowThreshold, DetectorContext context) {
         this.slowThreshold = Objects.requireNonNull(slowThreshold, "slowThreshold");
-        this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+        this.context = Objects.requireNonNull(context, "context");
+    }
+
+    /** Failures of one controller since its health or state was last read. */
+    private static final class UnreadFailures {
+        long count;
+        Throwable last;
+        String step;
+        String thread;
     }
 
     @Override
@@ -71,18 +79,72 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
             stack.remove(controller);
             Object outer = stack.peek();
             ControllerScope.restore(outer == null ? null : nameOf(outer));
-            if (token < 0) {
+            if (token == -1) {
                 return;
             }
             String name = nameOf(controller);
             if (thrown == null && returned instanceof CompletionStage) {
-                ((CompletionStage<?>) returned).whenComplete((v, e) -> record(name, step, System.nanoTime() - token, e));
+                ((CompletionStage<?>) returned).whenComplete((v, e) -> finished(name, step, token, e));
             } else {
-                record(name, step, System.nanoTime() - token, thrown);
+                finished(name, step, token, thrown);
             }
         } catch (RuntimeException e) {
             fail(e);
         }
+    }
+
+    private void finished(String name, String step, long token, Throwable failure) {
+        if (failure != null) {
+            UnreadFailures failures = unread.computeIfAbsent(name, n -> new UnreadFailures());
+            synchronized (failures) {
+                failures.count++;
+                failures.last = failure;
+                failures.step = step;
+                failures.thread = Thread.currentThread().getName();
+            }
+        }
+        if (token >= 0) {
+            record(name, step, System.nanoTime() - token, failure);
+        }
+    }
+
+    @Override
+    public void healthRead(String name) {
+        if (name == null) {
+            unread.clear();
+        } else {
+            unread.remove(name);
+        }
+    }
+
+    /**
+     * At exit: a controller whose steps failed since anyone last asked the runner for its health or state had
+     * failures recorded that nobody read.
+     */
+    public void reportUnreadFailures() {
+        for (Map.Entry<String, UnreadFailures> e : new TreeMap<>(unread).entrySet()) {
+            UnreadFailures f = e.getValue();
+            synchronized (f) {
+                Throwable failure = f.last;
+                StackTraceElement[] stack = failure.getStackTrace();
+                String site = context.applicationSite(stack);
+                context.record(Finding.builder(FindingKind.UNHANDLED_FAILURE)
+                        .thread(f.thread)
+                        .message("Controller '" + e.getKey() + "' failed " + f.count + " time(s) in " + f.step
+                                + " since anyone last read its health (last: " + failure.getClass().getName()
+                                + (failure.getMessage() == null ? "" : ": " + failure.getMessage())
+                                + (site == null ? "" : " at " + site) + "); the runner recorded the failures and "
+                                + "carried on, and nobody looked.")
+                        .site(site)
+                        .stack(context.render(stack))
+                        .exception(Finding.ExceptionDetails.of(failure))
+                        .controller(e.getKey())
+                        .advice("Read the runner's healthCheck(name) (or state) and act on DEGRADED/DOWN, or handle "
+                                + "the exception inside the step.")
+                        .build());
+            }
+        }
+        unread.clear();
     }
 
     /** Records one loop; public to the package for tests. */
@@ -143,7 +205,7 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
     private void fail(RuntimeException e) {
         if (!failed) {
             failed = true;
-            onFailure.accept(DETECTOR, e);
+            context.detectorFailed(DETECTOR, e);
         }
     }
 }

@@ -8,18 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 import dev.loopguard.agent.internal.JsonWriter;
+import dev.loopguard.agent.internal.tasks.RecordingContext;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class ControllerProfilesTest {
 
-    private final List<Throwable> failures = new ArrayList<>();
-    private final ControllerProfiles profiles = new ControllerProfiles(Duration.ofMillis(100),
-            (detector, e) -> failures.add(e));
+    private final RecordingContext context = new RecordingContext(name -> name.startsWith("dev.loopguard.agent.internal.controllers."));
+    private final ControllerProfiles profiles = new ControllerProfiles(Duration.ofMillis(100), context);
     private final Object fan = new Object();
 
     @Test
@@ -107,6 +105,32 @@ class ControllerProfilesTest {
         assertThat(fan.get("slowLoops").asLong()).isZero();
         assertThat(fan.get("lastError").asText()).startsWith("java.lang.IllegalStateException: x at ");
         assertThat(json.get("b-pump").has("lastError")).isFalse();
-        assertThat(failures).isEmpty();
+        assertThat(context.failures()).isEmpty();
+    }
+
+    @Test
+    void failuresNobodyReadAreReportedAtExitAndReadingTheHealthClearsThem() {
+        profiles.named(fan, "fan");
+        Object valve = new Object();
+        profiles.named(valve, "valve");
+        fail(fan, new IOException("sensor offline"));
+        fail(fan, new IOException("sensor offline again"));
+        fail(valve, new IllegalStateException("stuck"));
+        profiles.healthRead("valve");
+
+        profiles.reportUnreadFailures();
+
+        assertThat(context.findings()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(FindingKind.UNHANDLED_FAILURE);
+            assertThat(f.controller()).contains("fan");
+            assertThat(f.message()).contains("Controller 'fan' failed 2 time(s) in loop", "sensor offline again");
+            assertThat(f.exception().orElseThrow().type()).isEqualTo("java.io.IOException");
+            assertThat(f.site()).hasValueSatisfying(site -> assertThat(site).contains("ControllerProfilesTest"));
+        });
+    }
+
+    private void fail(Object controller, Exception failure) {
+        long token = profiles.enter(controller, "loop");
+        profiles.exit(controller, "loop", token, null, failure);
     }
 }
