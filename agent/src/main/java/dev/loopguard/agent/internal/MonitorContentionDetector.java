@@ -9,7 +9,6 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
 
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +20,7 @@ import java.util.List;
  */
 final class MonitorContentionDetector {
     static final String NAME = "monitor";
+    static final long DRAIN_LIMIT_MILLIS = 1_000;
 
     private final AgentRuntime runtime;
     private final BlockingCallDetector allowCheck;
@@ -50,19 +50,31 @@ final class MonitorContentionDetector {
         consumer.start();
     }
 
-    /** On JDK 20+ {@code RecordingStream.stop()} delivers the events still buffered; used at exit. */
+    /**
+     * At exit: on JDK 20+ {@code RecordingStream.stop()} delivers the events still buffered, but during shutdown it
+     * can wait for a stream that never ends (JFR's own shutdown hook may already have stopped the recording), so it
+     * gets at most {@link #DRAIN_LIMIT_MILLIS} on a daemon thread, and then the stream is closed regardless.
+     */
     void stopAndDrain() {
         RecordingStream rs = stream;
         if (rs == null) {
             return;
         }
+        Thread drain = new Thread(() -> {
+            try {
+                RecordingStream.class.getMethod("stop").invoke(rs);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // No stop() before JDK 20, or the stream is already stopping: events not yet delivered are lost.
+            }
+        }, "loopguard-monitor-drain");
+        drain.setDaemon(true);
+        drain.start();
         try {
-            Method stop = RecordingStream.class.getMethod("stop");
-            stop.invoke(rs);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // No stop() before JDK 20, or the stream is already stopping: events not yet delivered are lost.
-            rs.close();
+            drain.join(DRAIN_LIMIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        rs.close();
     }
 
     private void onEvent(RecordedEvent event) {
