@@ -367,7 +367,7 @@ public final class BlockingOperations {
     }
 
     static Object cpuBound() {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
         long spins = 0;
         while (System.nanoTime() < end) {
             spins++;

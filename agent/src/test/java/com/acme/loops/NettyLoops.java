@@ -38,7 +38,7 @@ public final class NettyLoops {
     }
 
     static Object nettyCpuBound() {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
         long spins = 0;
         while (System.nanoTime() < end) {
             spins++;
