@@ -24,11 +24,13 @@ public final class GreenhouseScenario {
         Fan fan = new Fan();
         Mixer mixer = new Mixer();
         Valve valve = new Valve();
+        Kiln kiln = new Kiln();
         try (EventLoop loop = EventLoop.create()) {
             ControllerRunner runner = ControllerRunner.on(loop)
                     .register("greenhouse-fan", fan, Duration.ofMillis(10))
                     .register("mixer", mixer, Duration.ofMillis(10))
-                    .register("valve", valve, Duration.ofMillis(10));
+                    .register("valve", valve, Duration.ofMillis(10))
+                    .register("kiln", kiln, Duration.ofMillis(10));
             runner.startAll().get(10, TimeUnit.SECONDS);
             if (!fan.sixLoops.await(30, TimeUnit.SECONDS) || !mixer.threeLoops.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("controllers did not loop");
@@ -36,10 +38,51 @@ public final class GreenhouseScenario {
             if (!valve.failedOnce.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the valve did not loop");
             }
+            if (!kiln.stalledOnce.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the kiln did not loop");
+            }
             runner.stopAll().get(10, TimeUnit.SECONDS);
+            loop.submit(GreenhouseScenario::stallOutsideControllers).get(30, TimeUnit.SECONDS);
             runner.healthCheck("valve").get(10, TimeUnit.SECONDS); // the valve's failure is read; the fan's are not
         }
         System.out.println("scenario done");
+    }
+
+    /**
+     * A stall on the same loop thread but in no controller step: its finding names no controller. The busy loop is
+     * written out here (not shared with the kiln) so that each stall's first application frame, its site, differs.
+     */
+    private static long stallOutsideControllers() {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+        long n = 0;
+        while (System.nanoTime() - end < 0) {
+            n += Long.numberOfTrailingZeros(n + System.nanoTime());
+        }
+        return n;
+    }
+
+    /** Asynchronous loop that keeps the loop thread busy, once, far beyond the stall threshold. */
+    static final class Kiln implements Controller {
+        final CountDownLatch stalledOnce = new CountDownLatch(1);
+
+        @Override
+        public CompletionStage<Void> loopAsync() {
+            if (stalledOnce.getCount() > 0) {
+                fire();
+                stalledOnce.countDown();
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+
+        /** Busy (no blocking call) for 200 ms on the loop thread: a stall, and nothing else. */
+        private static long fire() {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+            long n = 0;
+            while (System.nanoTime() - end < 0) {
+                n += Long.numberOfTrailingZeros(n + System.nanoTime());
+            }
+            return n;
+        }
     }
 
     /** Plain loop: runs off the loop thread, may block. */

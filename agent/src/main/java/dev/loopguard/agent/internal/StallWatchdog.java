@@ -2,6 +2,7 @@ package dev.loopguard.agent.internal;
 
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
+import dev.loopguard.agent.internal.controllers.ControllerScope;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,8 @@ final class StallWatchdog implements Runnable {
         long lastSeenBusy;
         boolean onlyStartUp = true;
         boolean flushed;
+        /** The controller the thread was inside when last sampled during this stall, if any. */
+        String controller;
 
         Watch(long start) {
             this.start = start;
@@ -87,8 +90,12 @@ final class StallWatchdog implements Runnable {
                     w = new Watch(since);
                     watches.put(s, w);
                 }
+                String controller = ControllerScope.of(s.thread);
                 StackTraceElement[] sample = s.thread.getStackTrace();
                 if (s.busySince == since && sample.length > 0) {
+                    if (controller != null) {
+                        w.controller = controller;
+                    }
                     w.sample = sample;
                     w.lastSeenBusy = System.nanoTime();
                     w.onlyStartUp &= StackFrames.isClassLoading(sample) || StackFrames.containsAgentFrame(sample);
@@ -131,6 +138,7 @@ final class StallWatchdog implements Runnable {
                 .message(Messages.stall(thread, millis, threshold, site))
                 .advice(Messages.STALL_ADVICE)
                 .loop(s.loopName)
+                .controller(w.controller)
                 .firstSeen(Instant.now().minusMillis(millis))
                 .lastSeen(Instant.now())
                 .build());

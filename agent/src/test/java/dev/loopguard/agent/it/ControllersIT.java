@@ -57,6 +57,18 @@ class ControllersIT {
     }
 
     @Test
+    void aStallOfTheLoopThreadInsideAControllerStepNamesTheControllerAndOneOutsideDoesNot() {
+        List<JsonNode> inKiln = run.findingsAt(report, "LOOP_STALL", "fire");
+        assertThat(inKiln).as(report.toPrettyString()).singleElement().satisfies(f -> {
+            assertThat(f.get("controller").asText()).isEqualTo("kiln");
+            assertThat(f.get("durationMillis").asLong()).isGreaterThanOrEqualTo(50);
+        });
+        List<JsonNode> outside = run.findingsAt(report, "LOOP_STALL", "stallOutsideControllers");
+        assertThat(outside).as(report.toPrettyString()).singleElement()
+                .satisfies(f -> assertThat(f.has("controller")).as(f.toPrettyString()).isFalse());
+    }
+
+    @Test
     void failuresTheRunnerRecordedThatNobodyReadAreUnhandledFailures() {
         List<JsonNode> unread = new java.util.ArrayList<>();
         for (JsonNode f : report.get("findings")) {

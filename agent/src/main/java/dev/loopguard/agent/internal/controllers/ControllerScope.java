@@ -1,14 +1,21 @@
 package dev.loopguard.agent.internal.controllers;
 
 import dev.loopguard.agent.Finding;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The controller whose step the current thread is running, so that a finding raised inside it (a blocking call in
  * {@code loop()}, a dropped future) names it. Set and cleared by the controller advice around each step.
+ *
+ * <p>The scope is also readable from other threads ({@link #of(Thread)}): the stall watchdog samples a loop thread
+ * from its own thread and must name the controller the stalled thread was inside. A thread has an entry only while
+ * it is inside a step, so the map holds at most one entry per thread running a controller step at that moment.
  */
 public final class ControllerScope {
 
     private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+    private static final Map<Thread, String> BY_THREAD = new ConcurrentHashMap<>();
 
     private ControllerScope() {
     }
@@ -16,6 +23,11 @@ public final class ControllerScope {
     /** The controller the current thread is inside, or null. */
     public static String current() {
         return CURRENT.get();
+    }
+
+    /** The controller {@code thread} is inside right now, or null; safe from any thread. */
+    public static String of(Thread thread) {
+        return thread == null ? null : BY_THREAD.get(thread);
     }
 
     /** The finding, naming the current thread's controller when it does not name one yet. */
@@ -31,6 +43,7 @@ public final class ControllerScope {
     static String enter(String name) {
         String previous = CURRENT.get();
         CURRENT.set(name);
+        publish(name);
         return previous;
     }
 
@@ -39,6 +52,15 @@ public final class ControllerScope {
             CURRENT.remove();
         } else {
             CURRENT.set(previous);
+        }
+        publish(previous);
+    }
+
+    private static void publish(String name) {
+        if (name == null) {
+            BY_THREAD.remove(Thread.currentThread());
+        } else {
+            BY_THREAD.put(Thread.currentThread(), name);
         }
     }
 }
