@@ -27,8 +27,9 @@ final class ComparisonTable {
         }
     }
 
-    /** Heap per pending future under one configuration, or the reason there is no figure. */
-    record Footprint(Configuration configuration, double bytesPerFuture, String missing) {
+    /** Heap per pending future under one configuration (median and range of several JVMs), or why there is none. */
+    record Footprint(Configuration configuration, double bytesPerFuture, double lowest, double highest,
+                     String missing) {
     }
 
     private final Map<String, List<Row>> rowsByBenchmark = new LinkedHashMap<>();
@@ -52,12 +53,13 @@ final class ComparisonTable {
                 Objects.requireNonNull(reason, "reason")));
     }
 
-    void footprint(Configuration configuration, double bytesPerFuture) {
-        footprints.add(new Footprint(configuration, bytesPerFuture, null));
+    void footprint(Configuration configuration, double median, double lowest, double highest) {
+        footprints.add(new Footprint(configuration, median, lowest, highest, null));
     }
 
     void footprintMissing(Configuration configuration, String reason) {
-        footprints.add(new Footprint(configuration, Double.NaN, Objects.requireNonNull(reason, "reason")));
+        footprints.add(new Footprint(configuration, Double.NaN, Double.NaN, Double.NaN,
+                Objects.requireNonNull(reason, "reason")));
     }
 
     /** A remark printed under the tables, e.g. an agent that wrote no report. */
@@ -101,14 +103,17 @@ final class ComparisonTable {
                     .filter(f -> f.configuration().id().equals(Configuration.NONE.id()) && f.missing() == null)
                     .findFirst().orElse(null);
             out.append('\n');
-            out.append("| Configuration | Heap per pending future (bytes) | Added by the agent per future (bytes) |\n");
-            out.append("|---|---:|---:|\n");
+            out.append("| Configuration | Heap per pending future (bytes, median) | Range over JVMs | "
+                    + "Added by the agent per future (bytes) |\n");
+            out.append("|---|---:|---:|---:|\n");
             for (Footprint footprint : footprints) {
                 out.append("| ").append(footprint.configuration().label()).append(" | ");
                 if (footprint.missing() != null) {
-                    out.append(footprint.missing()).append(" | |\n");
+                    out.append(footprint.missing()).append(" | | |\n");
                 } else {
                     out.append(format("%.1f", footprint.bytesPerFuture())).append(" | ")
+                            .append(format("%.1f", footprint.lowest())).append("–")
+                            .append(format("%.1f", footprint.highest())).append(" | ")
                             .append(baseline == null ? "n/a (no baseline)" : footprint == baseline ? "baseline"
                                     : format("%+.1f", footprint.bytesPerFuture() - baseline.bytesPerFuture()))
                             .append(" |\n");

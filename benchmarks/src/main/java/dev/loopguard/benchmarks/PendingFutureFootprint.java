@@ -3,7 +3,6 @@ package dev.loopguard.benchmarks;
 import dev.loopguard.core.EventLoop;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.lang.ref.Reference;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,18 +19,22 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Allocation rates ({@code gc.alloc.rate.norm}) would count short-lived garbage too; what matters for a service
  * holding thousands of pending requests is what stays reachable. So this measures the used heap after full
- * collections, before and after creating {@code count} elements that are kept reachable, and divides. With a
+ * collections while {@code count} elements are kept pending (see {@link #measure(int)}). With a
  * stop-the-world collector and a fixed heap, {@code System.gc()} leaves only live objects. The futures are completed
  * afterwards so that a correct agent reports nothing at exit.
  *
- * <p>Run: {@code java -XX:+UseSerialGC -Xms512m -Xmx512m [-javaagent:...] -cp benchmarks/target/benchmarks.jar
- * dev.loopguard.benchmarks.PendingFutureFootprint 200000}. Prints one line:
+ * <p>Run: {@code java -XX:+UseSerialGC -Xms1g -Xmx1g [-javaagent:...] -cp benchmarks/target/benchmarks.jar
+ * dev.loopguard.benchmarks.PendingFutureFootprint 500000}. Prints one line:
  * {@code bytesPerPendingFuture=<double> count=<elements> futuresPerElement=2}.
  */
 public final class PendingFutureFootprint {
 
-    static final int DEFAULT_COUNT = 200_000;
+    static final int DEFAULT_COUNT = 500_000;
     static final int FUTURES_PER_ELEMENT = 2;
+    static final int CHUNK = 2000;
+    static final int STEPS = 4;
+    static final int SETTLE_ATTEMPTS = 40;
+    static final long SETTLE_PAUSE_MILLIS = 25;
 
     private PendingFutureFootprint() {
     }
@@ -59,43 +62,74 @@ public final class PendingFutureFootprint {
         return count;
     }
 
-    /** Bytes of heap retained per pending future, including its share of the slots that keep it. */
+    /**
+     * Bytes of heap retained per pending future, including its share of the completion linking call and stage.
+     *
+     * <p>Measured as a slope while everything stays pending: the used heap after the first {@value #STEPS}th of the
+     * requests has started, and again after all of them have; the difference divided by the futures added in
+     * between. Nothing completes during the measurement, so an agent that holds on to records of completed futures
+     * until a background thread releases them cannot blur the figure, and one-time costs (the first table, the
+     * first records) fall into the first step.
+     */
     static double measure(int count) throws Exception {
         try (EventLoop loop = EventLoop.builder().name("footprint-loop").build()) {
             // Warm the code paths (and any agent) first, so that class metadata and caches are not counted.
-            createAndComplete(loop, 1000);
-            long before = usedHeapAfterGc();
-            Requests requests = loop.submit(() -> Requests.start(count)).get();
-            long after = usedHeapAfterGc();
-            Reference.reachabilityFence(requests);
-            loop.submit(requests::complete).get();
-            return (after - before) / (double) (count * FUTURES_PER_ELEMENT);
+            Requests warmUp = new Requests(CHUNK);
+            warmUp.startOn(loop, 0, CHUNK);
+            warmUp.completeOn(loop);
+            Requests requests = new Requests(count);
+            int first = count / STEPS;
+            requests.startOn(loop, 0, first);
+            long afterFirst = usedHeapAfterGc();
+            requests.startOn(loop, first, count);
+            long afterAll = usedHeapAfterGc();
+            requests.completeOn(loop);
+            if (Boolean.getBoolean("loopguard.footprint.verbose")) {
+                System.out.printf(Locale.ROOT, "used with %d requests pending: %d bytes; with %d: %d bytes%n",
+                        first, afterFirst, count, afterAll);
+            }
+            return (afterAll - afterFirst) / (double) ((count - first) * FUTURES_PER_ELEMENT);
         }
     }
 
-    private static void createAndComplete(EventLoop loop, int count) throws Exception {
-        Requests requests = loop.submit(() -> Requests.start(count)).get();
-        loop.submit(requests::complete).get();
-    }
-
-    /** Requests in flight: each a pending call and the stage that will handle its reply. */
+    /**
+     * Requests in flight: each a pending call and the stage that will handle its reply. They are started and
+     * completed in loop tasks of {@value #CHUNK}, as a well-behaved loop program would: one task creating hundreds of
+     * thousands of futures would stall the loop, and a stall detector sampling it would add its own allocations to the
+     * measurement.
+     */
     static final class Requests {
         final CompletableFuture<Long>[] calls;
         final CompletableFuture<Long>[] replies;
 
         @SuppressWarnings("unchecked")
-        private Requests(int count) {
+        Requests(int count) {
             calls = (CompletableFuture<Long>[]) new CompletableFuture<?>[count];
             replies = (CompletableFuture<Long>[]) new CompletableFuture<?>[count];
         }
 
-        static Requests start(int count) {
-            Requests requests = new Requests(count);
-            for (int i = 0; i < count; i++) {
-                requests.calls[i] = sendRequest();
-                requests.replies[i] = requests.calls[i].thenApply(reply -> reply + 1);
+        void startOn(EventLoop loop, int fromIndex, int toIndex) throws Exception {
+            for (int from = fromIndex; from < toIndex; from += CHUNK) {
+                int to = Math.min(toIndex, from + CHUNK);
+                int first = from;
+                loop.submit(() -> start(first, to)).get();
             }
-            return requests;
+        }
+
+        void completeOn(EventLoop loop) throws Exception {
+            for (int from = 0; from < calls.length; from += CHUNK) {
+                int to = Math.min(calls.length, from + CHUNK);
+                int first = from;
+                loop.submit(() -> complete(first, to)).get();
+            }
+        }
+
+        private int start(int from, int to) {
+            for (int i = from; i < to; i++) {
+                calls[i] = sendRequest();
+                replies[i] = calls[i].thenApply(reply -> reply + 1);
+            }
+            return to - from;
         }
 
         /** Stands for a client call whose reply has not arrived yet. */
@@ -103,9 +137,9 @@ public final class PendingFutureFootprint {
             return new CompletableFuture<>();
         }
 
-        long complete() {
+        private long complete(int from, int to) {
             long sum = 0;
-            for (int i = 0; i < calls.length; i++) {
+            for (int i = from; i < to; i++) {
                 calls[i].complete((long) i);
                 sum += replies[i].join();
             }
@@ -113,14 +147,26 @@ public final class PendingFutureFootprint {
         }
     }
 
-    private static long usedHeapAfterGc() {
+    /**
+     * The used heap after full collections, once it has stopped shrinking: an agent's background threads may still be
+     * releasing what they held a moment ago. Bounded: at most {@value #SETTLE_ATTEMPTS} collections,
+     * {@value #SETTLE_PAUSE_MILLIS} ms apart.
+     */
+    private static long usedHeapAfterGc() throws InterruptedException {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long used = Long.MAX_VALUE;
-        // Several rounds: reference processing and finalization can free more on the next collection.
-        for (int round = 0; round < 4; round++) {
+        long lowest = Long.MAX_VALUE;
+        int withoutImprovement = 0;
+        for (int attempt = 0; attempt < SETTLE_ATTEMPTS && withoutImprovement < 3; attempt++) {
             System.gc();
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+            long used = memory.getHeapMemoryUsage().getUsed();
+            if (used < lowest - lowest / 1000) {
+                withoutImprovement = 0;
+            } else {
+                withoutImprovement++;
+            }
+            lowest = Math.min(lowest, used);
+            Thread.sleep(SETTLE_PAUSE_MILLIS);
         }
-        return used;
+        return lowest;
     }
 }

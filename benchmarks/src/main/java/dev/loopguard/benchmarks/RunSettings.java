@@ -25,7 +25,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * loopguard.bench.measurement   ITERATIONSxTIME                                     default: 5x2s
  * loopguard.bench.configs       ids separated by ',' (none, loopguard-off, loopguard-sampled, loopguard-full,
  *                               blockhound)                                         default: all of them
- * loopguard.bench.footprint     futures created by the memory measurement, &gt;= 1000, or 0 to skip   default: 200000
+ * loopguard.bench.footprint     futures created by the memory measurement, &gt;= 1000, or 0 to skip   default: 500000
  * </pre>
  * The repository is found from where the benchmark classes were loaded ({@code benchmarks/target/benchmarks.jar} or
  * {@code benchmarks/target/classes}), else the working directory.
@@ -56,7 +56,7 @@ record RunSettings(Path agentJar, Path output, int forks, int warmupIterations, 
         int forks = integer(properties, "loopguard.bench.forks", "1", 1);
         String warmup = properties.getOrDefault("loopguard.bench.warmup", "3x2s");
         String measurement = properties.getOrDefault("loopguard.bench.measurement", "5x2s");
-        int footprint = integer(properties, "loopguard.bench.footprint", "200000", 0);
+        int footprint = integer(properties, "loopguard.bench.footprint", "500000", 0);
         if (footprint != 0 && footprint < 1000) {
             throw new IllegalArgumentException("loopguard.bench.footprint must be 0 (skip) or >= 1000, was "
                     + footprint);

@@ -18,8 +18,8 @@ class ComparisonTableTest {
         table.measured("Chain.hops", off, 1_950_000, 25_000, 150.5);
         table.measured("Chain.hops", Configuration.BLOCKHOUND, 1_000_000, Double.NaN, Double.NaN);
         table.missing("Locks.reentrant", off, "skipped: no agent jar at agent/target/loopguard-agent.jar");
-        table.footprint(Configuration.NONE, 92.0);
-        table.footprint(Configuration.loopguard("full"), 130.5);
+        table.footprint(Configuration.NONE, 44.0, 44.0, 44.1);
+        table.footprint(Configuration.loopguard("full"), 82.5, 80.0, 90.25);
         table.note("a remark");
 
         String document = table.render(List.of("# Title"));
@@ -31,8 +31,8 @@ class ComparisonTableTest {
                 "| Chain.hops | BlockHound 1.0.17 | 1,000,000 | n/a | -50.0% | 1000.0 | n/a |\n",
                 "| Locks.reentrant | loopguard tasks=off | skipped: no agent jar at agent/target/loopguard-agent.jar"
                         + " | | | | |\n",
-                "| no agent | 92.0 | baseline |\n",
-                "| loopguard tasks=full | 130.5 | +38.5 |\n",
+                "| no agent | 44.0 | 44.0–44.1 | baseline |\n",
+                "| loopguard tasks=full | 82.5 | 80.0–90.3 | +38.5 |\n",
                 "- a remark\n");
     }
 

@@ -26,7 +26,7 @@ class RunSettingsTest {
         assertThat(settings.measurementIterations()).isEqualTo(5);
         assertThat(settings.measurementTime()).isEqualTo(TimeValue.seconds(2));
         assertThat(settings.configs()).containsExactlyElementsOf(RunSettings.CONFIG_IDS);
-        assertThat(settings.footprintCount()).isEqualTo(200_000);
+        assertThat(settings.footprintCount()).isEqualTo(500_000);
     }
 
     @Test
