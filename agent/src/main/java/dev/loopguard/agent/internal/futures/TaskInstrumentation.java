@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.loopguard.agent.internal.tasks.DetectorContext;
@@ -12,6 +13,7 @@ import dev.loopguard.agent.internal.tasks.TaskAdvice;
 import java.lang.instrument.Instrumentation;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
@@ -40,6 +42,7 @@ public final class TaskInstrumentation {
     private final TrackingLevel requestedLevel;
     private final boolean strict;
     private final Set<String> fireAndForget;
+    private final PendingLoopTasks loopTasks;
     private volatile FutureTracker tracker;
     private volatile CallSitePolicy policy;
 
@@ -49,6 +52,7 @@ public final class TaskInstrumentation {
         this.requestedLevel = level;
         this.strict = strict;
         this.fireAndForget = Set.copyOf(fireAndForget);
+        this.loopTasks = level == TrackingLevel.OFF ? null : new PendingLoopTasks(context, level);
     }
 
     /**
@@ -124,6 +128,18 @@ public final class TaskInstrumentation {
             return result;
         }
         return result
+                .type(named("dev.loopguard.core.EventLoop"))
+                .transform((b, type, loader, module, domain) -> b
+                        .visit(Advice.to(TaskAdvice.LoopExecute.class)
+                                .on(named("execute").and(takesArguments(1))))
+                        .visit(Advice.to(TaskAdvice.LoopSubmit.class)
+                                .on(named("submit").and(takesArgument(0, Callable.class).or(takesArguments(2)))))
+                        .visit(Advice.to(TaskAdvice.LoopSchedule.class)
+                                .on(named("scheduleTask").and(takesArguments(4))))
+                        .visit(Advice.to(TaskAdvice.LoopRunTask.class)
+                                .on(named("runTask").and(takesArguments(1))))
+                        .visit(Advice.to(TaskAdvice.LoopTerminated.class)
+                                .on(named("terminate").and(takesArguments(0)))))
                 .type(named(CF))
                 .transform((b, type, loader, module, domain) -> b
                         .visit(Advice.to(FutureAdvice.NormalCompletion.class)
@@ -162,6 +178,9 @@ public final class TaskInstrumentation {
         if (t != null) {
             t.start();
         }
+        if (loopTasks != null) {
+            loopTasks.start();
+        }
     }
 
     /** At JVM exit: reports failures still unobserved. */
@@ -170,6 +189,9 @@ public final class TaskInstrumentation {
         if (t != null) {
             t.reportAtExit();
         }
+        if (loopTasks != null) {
+            loopTasks.reportAtExit();
+        }
     }
 
     /** Stops tracking; the instrumentation stays but calls nothing. */
@@ -177,6 +199,9 @@ public final class TaskInstrumentation {
         FutureTracker t = tracker;
         if (t != null) {
             t.stop();
+        }
+        if (loopTasks != null) {
+            loopTasks.stop();
         }
     }
 

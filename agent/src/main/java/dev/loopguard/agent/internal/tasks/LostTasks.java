@@ -124,6 +124,31 @@ public final class LostTasks {
     }
 
     /**
+     * A one-shot task submitted to an event loop at {@code submittedAt} on {@code thread} had not started when the
+     * JVM exited, and its loop was still running: the work never ran.
+     */
+    public void pendingAtExit(Object loop, Object task, StackTraceElement[] submittedAt, String thread) {
+        try {
+            String site = context.applicationSite(submittedAt);
+            String name = loopName(loop);
+            context.record(base(FindingKind.LOST_TASK, site, submittedAt)
+                    .thread(thread)
+                    .message("A task (" + describe(task) + ") submitted" + (site == null ? "" : " at " + shortForm(site))
+                            + " on thread '" + thread + "' to event loop '" + name + "' had not started when the JVM "
+                            + "exited, and the loop was still running: it never ran.")
+                    .createdAt(site)
+                    .reason("pending in the event loop at exit")
+                    .loop(name)
+                    .advice("Wait for the work before exiting (join the future that submit or schedule returns), "
+                            + "close() the loop so that its close policy runs or hands back what is queued, or "
+                            + "cancel what is no longer needed.")
+                    .build());
+        } catch (RuntimeException | LinkageError e) {
+            context.detectorFailed(DETECTOR, e);
+        }
+    }
+
+    /**
      * A thread is about to die of {@code failure}; a finding when neither the thread, its group, nor a default
      * handler takes care of it (only the JVM's line on standard error would record it).
      */

@@ -1,9 +1,11 @@
 package dev.loopguard.agent.internal.tasks;
 
+import dev.loopguard.agent.bootstrap.LoopTaskBridge;
 import dev.loopguard.agent.bootstrap.TaskBridge;
 import java.util.List;
 import java.util.concurrent.ThreadPoolExecutor;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /** Advice inlined into rejection policies, {@code Thread} and core's {@code EventLoop}; it only calls the bridge. */
 public final class TaskAdvice {
@@ -60,6 +62,52 @@ public final class TaskAdvice {
         @Advice.OnMethodEnter
         static void enter(@Advice.This Object loop, @Advice.Argument(0) List<?> unrun) {
             TaskBridge.unrunTasks(unrun, loop, -1);
+        }
+    }
+
+    /** core {@code EventLoop.execute(Runnable)} returned: the loop accepted the task. */
+    public static final class LoopExecute {
+        @Advice.OnMethodExit
+        static void exit(@Advice.This Object loop, @Advice.Argument(0) Object task) {
+            LoopTaskBridge.submitted(loop, task, task);
+        }
+    }
+
+    /** core {@code EventLoop.submit(...)} returned the future that the loop will run. */
+    public static final class LoopSubmit {
+        @Advice.OnMethodExit
+        static void exit(@Advice.This Object loop, @Advice.Argument(0) Object task,
+                         @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object future) {
+            LoopTaskBridge.submitted(loop, future, task);
+        }
+    }
+
+    /** core {@code EventLoop.scheduleTask(callable, delay, period, original)}: one-shot schedules only. */
+    public static final class LoopSchedule {
+        @Advice.OnMethodExit
+        static void exit(@Advice.This Object loop, @Advice.Argument(2) long period, @Advice.Argument(3) Object task,
+                         @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object scheduled) {
+            if (period == 0) {
+                LoopTaskBridge.submitted(loop, scheduled, task);
+            }
+        }
+    }
+
+    /** core {@code EventLoop.runTask(queued)}: the loop starts a task; one field read while nothing is followed. */
+    public static final class LoopRunTask {
+        @Advice.OnMethodEnter
+        static void enter(@Advice.Argument(0) Object queued) {
+            if (LoopTaskBridge.tracked > 0) {
+                LoopTaskBridge.started(queued);
+            }
+        }
+    }
+
+    /** core {@code EventLoop.terminate()} returned: the loop stopped, and its close policy took what was left. */
+    public static final class LoopTerminated {
+        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        static void exit(@Advice.This Object loop) {
+            LoopTaskBridge.terminated(loop);
         }
     }
 }

@@ -1,0 +1,207 @@
+package dev.loopguard.agent.internal.futures;
+
+import dev.loopguard.agent.bootstrap.LoopTaskBridge;
+import dev.loopguard.agent.internal.tasks.DetectorContext;
+import dev.loopguard.agent.internal.tasks.LostTasks;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Follows one-shot tasks submitted to core's {@code EventLoop} from submission until the loop starts them, so that
+ * the ones still waiting when the JVM exits are reported as lost, with the site and thread that submitted them.
+ *
+ * <p>Everything here runs on the submitting thread, the loop thread or the exit thread, and only touches this
+ * object's own table under its lock: the loop's queues, which belong to the loop thread, are never read. A task
+ * leaves the table when the loop starts it, when its loop terminates (what a loop leaves unrun at termination goes
+ * to its close policy, which the close rule judges), or when it is a future that is already done (cancelled) at a
+ * sweep. Sweeps run when the table has doubled since the last one, so they cost O(1) per submission amortised and a
+ * program that cancels many scheduled timeouts does not grow the table.
+ *
+ * <p>At {@code sampled} the task's class stands for its site (a lambda's class is unique to the place that wrote
+ * it): the first {@link SiteSampler#FIRST_TRACKED} tasks of a class are followed, then 1 in {@link SiteSampler#ONE_IN}.
+ * The submission stack is captured as a {@code Throwable}, whose frames are only materialised for tasks reported.
+ */
+final class PendingLoopTasks implements LoopTaskBridge.Handler {
+
+    static final String DETECTOR = "loop-tasks";
+    private static final int FIRST_SWEEP = 1024;
+
+    private final DetectorContext context;
+    private final LostTasks lostTasks;
+    private final boolean sampled;
+    private final Map<Object, Pending> pending = new IdentityHashMap<>();
+    private final ClassValue<int[]> seenPerClass = new ClassValue<>() {
+        @Override
+        protected int[] computeValue(Class<?> type) {
+            return new int[1];
+        }
+    };
+    private volatile Field queuedTaskField;
+    private int sweepAt = FIRST_SWEEP;
+    private volatile boolean failed;
+
+    /** A task the loop has not started yet: where and on which thread it was submitted. */
+    private static final class Pending {
+        final Object loop;
+        final Object task;
+        final Throwable submittedAt;
+        final String thread;
+        /** How many times this same task object waits in the loop (a shared Runnable executed twice). */
+        int times = 1;
+
+        Pending(Object loop, Object task, Throwable submittedAt, String thread) {
+            this.loop = loop;
+            this.task = task;
+            this.submittedAt = submittedAt;
+            this.thread = thread;
+        }
+    }
+
+    PendingLoopTasks(DetectorContext context, TrackingLevel level) {
+        this.context = Objects.requireNonNull(context, "context");
+        this.lostTasks = new LostTasks(context);
+        if (Objects.requireNonNull(level, "level") == TrackingLevel.OFF) {
+            throw new IllegalArgumentException("level must be sampled or full for event-loop task tracking, was off");
+        }
+        this.sampled = level == TrackingLevel.SAMPLED;
+    }
+
+    void start() {
+        LoopTaskBridge.install(this);
+    }
+
+    void stop() {
+        LoopTaskBridge.install(null);
+        synchronized (pending) {
+            pending.clear();
+            LoopTaskBridge.tracked = 0;
+        }
+    }
+
+    @Override
+    public void submitted(Object loop, Object queued, Object task) {
+        if (failed || isLoopInternal(task)) {
+            return; // the loop's own nested call (execute of the future submit made): followed as the outer call
+        }
+        if (!sample(task == null ? queued : task)) {
+            return;
+        }
+        try {
+            Pending record = new Pending(loop, task == null ? queued : task, new Throwable(),
+                    Thread.currentThread().getName());
+            synchronized (pending) {
+                Pending known = pending.putIfAbsent(queued, record);
+                if (known != null) {
+                    known.times++;
+                }
+                if (pending.size() >= sweepAt) {
+                    sweep();
+                }
+                LoopTaskBridge.tracked = pending.size();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public void started(Object queuedTask) {
+        try {
+            Object task = unwrap(queuedTask);
+            synchronized (pending) {
+                Pending p = pending.get(task);
+                if (p != null && --p.times == 0) {
+                    pending.remove(task);
+                    LoopTaskBridge.tracked = pending.size();
+                }
+            }
+        } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public void terminated(Object loop) {
+        synchronized (pending) {
+            pending.values().removeIf(p -> p.loop == loop);
+            LoopTaskBridge.tracked = pending.size();
+        }
+    }
+
+    /** At JVM exit: tasks of loops still running that were submitted and never started. */
+    void reportAtExit() {
+        if (failed) {
+            return;
+        }
+        List<Pending> unstarted = new ArrayList<>();
+        synchronized (pending) {
+            for (Map.Entry<Object, Pending> e : pending.entrySet()) {
+                Object queued = e.getKey();
+                Pending p = e.getValue();
+                boolean done = queued instanceof Future && ((Future<?>) queued).isDone();
+                boolean loopTerminated = p.loop instanceof ExecutorService && ((ExecutorService) p.loop).isTerminated();
+                for (int i = 0; !done && !loopTerminated && i < p.times; i++) {
+                    unstarted.add(p);
+                }
+            }
+        }
+        for (Pending p : unstarted) {
+            lostTasks.pendingAtExit(p.loop, p.task, p.submittedAt.getStackTrace(), p.thread);
+        }
+    }
+
+    int trackedCount() {
+        synchronized (pending) {
+            return pending.size();
+        }
+    }
+
+    /** Drops cancelled futures (a cancelled schedule may be purged by the loop without ever starting). */
+    private void sweep() {
+        Iterator<Object> it = pending.keySet().iterator();
+        while (it.hasNext()) {
+            Object queued = it.next();
+            if (queued instanceof Future && ((Future<?>) queued).isDone()) {
+                it.remove();
+            }
+        }
+        sweepAt = Math.max(FIRST_SWEEP, pending.size() * 2);
+    }
+
+    private static boolean isLoopInternal(Object task) {
+        return task != null && task.getClass().getName().startsWith("dev.loopguard.core.EventLoop$");
+    }
+
+    private boolean sample(Object task) {
+        if (!sampled) {
+            return true;
+        }
+        // An unsynchronised counter: a lost increment under a race shifts which task is sampled, never whether.
+        int seen = ++seenPerClass.get(task.getClass())[0];
+        return seen <= SiteSampler.FIRST_TRACKED || seen % SiteSampler.ONE_IN == 0;
+    }
+
+    /** The task inside the loop's queue entry ({@code EventLoop$QueuedTask.task}). */
+    private Object unwrap(Object queuedTask) throws ReflectiveOperationException {
+        Field f = queuedTaskField;
+        if (f == null || f.getDeclaringClass() != queuedTask.getClass()) {
+            f = queuedTask.getClass().getDeclaredField("task");
+            f.setAccessible(true);
+            queuedTaskField = f;
+        }
+        return f.get(queuedTask);
+    }
+
+    private void fail(Throwable e) {
+        failed = true;
+        stop();
+        context.detectorFailed(DETECTOR, e);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.loopguard.agent.internal.futures;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.loopguard.agent.FindingKind;
+import dev.loopguard.agent.internal.tasks.RecordingContext;
+import dev.loopguard.core.EventLoop;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The bookkeeping behind "event-loop task pending at exit", driven directly through the bridge's handler calls. */
+class PendingLoopTasksTest {
+
+    private final RecordingContext context = new RecordingContext(
+            name -> name.equals(PendingLoopTasksTest.class.getName()));
+    private final EventLoop loop = EventLoop.builder().name("test-loop").build();
+
+    /** Stands for core's queue entry, whose {@code task} field the handler reads when the loop starts it. */
+    private static final class QueuedEntry {
+        final Object task;
+
+        QueuedEntry(Object task) {
+            this.task = task;
+        }
+    }
+
+    @AfterEach
+    void closeLoop() {
+        loop.close();
+    }
+
+    @Test
+    void aTaskNeverStartedIsReportedAtExitWithItsSubmissionSiteThreadAndLoop() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
+        Runnable task = () -> { };
+        tasks.submitted(loop, task, task);
+        tasks.reportAtExit();
+
+        assertThat(context.findings(FindingKind.LOST_TASK)).singleElement().satisfies(f -> {
+            assertThat(f.site()).hasValueSatisfying(site -> assertThat(site)
+                    .contains("PendingLoopTasksTest.aTaskNeverStartedIsReportedAtExitWithItsSubmissionSiteThreadAndLoop("));
+            assertThat(f.thread()).isEqualTo(Thread.currentThread().getName());
+            assertThat(f.loop()).hasValue("test-loop");
+            assertThat(f.reason()).hasValue("pending in the event loop at exit");
+        });
+    }
+
+    @Test
+    void aStartedTaskIsNotReportedAndASharedTaskCountsEachSubmission() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
+        Runnable shared = () -> { };
+        tasks.submitted(loop, shared, shared);
+        tasks.submitted(loop, shared, shared);
+        tasks.started(new QueuedEntry(shared));
+        assertThat(tasks.trackedCount()).isEqualTo(1);
+        tasks.reportAtExit();
+        assertThat(context.findings(FindingKind.LOST_TASK)).hasSize(1);
+
+        tasks.started(new QueuedEntry(shared));
+        assertThat(tasks.trackedCount()).isZero();
+    }
+
+    @Test
+    void cancelledFuturesAreNotReportedAndAreSweptOnceTheTableDoubles() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
+        for (int i = 0; i < 1023; i++) {
+            CompletableFuture<Void> timeout = new CompletableFuture<>();
+            tasks.submitted(loop, timeout, (Runnable) () -> { });
+            timeout.cancel(false);
+        }
+        assertThat(tasks.trackedCount()).isEqualTo(1023);
+        tasks.reportAtExit();
+        assertThat(context.findings()).isEmpty();
+
+        CompletableFuture<Void> live = new CompletableFuture<>();
+        tasks.submitted(loop, live, (Runnable) () -> { });
+        assertThat(tasks.trackedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void tasksOfALoopThatTerminatedAreLeftToItsClosePolicy() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
+        Runnable task = () -> { };
+        tasks.submitted(loop, task, task);
+        tasks.terminated(loop);
+        assertThat(tasks.trackedCount()).isZero();
+        tasks.reportAtExit();
+        assertThat(context.findings()).isEmpty();
+    }
+
+    @Test
+    void sampledFollowsTheFirstTasksOfAClassThenOneInSixtyFour() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.SAMPLED);
+        int submissions = SiteSampler.FIRST_TRACKED + 64 * 10;
+        for (int i = 0; i < submissions; i++) {
+            CompletableFuture<Void> queued = new CompletableFuture<>();
+            tasks.submitted(loop, queued, new Object());
+        }
+        assertThat(tasks.trackedCount()).isEqualTo(SiteSampler.FIRST_TRACKED + 10);
+    }
+
+    @Test
+    void theLoopsOwnNestedCallsAreNotFollowedTwice() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
+        CompletableFuture<String> submitted = loop.submit(() -> "x");
+        tasks.submitted(loop, submitted, submitted); // execute(future) inside submit: core's own class
+        assertThat(tasks.trackedCount()).isZero();
+    }
+
+    @Test
+    void rejectsTheOffLevel() {
+        assertThatThrownBy(() -> new PendingLoopTasks(context, TrackingLevel.OFF))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("level must be sampled or full for event-loop task tracking, was off");
+    }
+}

@@ -1,0 +1,63 @@
+package dev.loopguard.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.tasks.PendingAtExitScenario;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** One-shot tasks of a core EventLoop that had not started when the JVM exited are lost tasks. */
+@DisplayName("Event-loop tasks pending at exit")
+class PendingLoopTasksIT {
+    private static ForkedJvm.Result run;
+    private static JsonNode report;
+
+    @BeforeAll
+    static void runScenario() throws Exception {
+        run = ForkedJvm.main(PendingAtExitScenario.class).run("pending-at-exit");
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.stdout).as(run.toString()).contains("scenario done");
+        report = run.report();
+    }
+
+    private static List<JsonNode> lost(String method) {
+        return run.findingsAt(report, "LOST_TASK", method);
+    }
+
+    @Test
+    void aOneShotScheduleThatNeverCameDueNamesTheSiteTheThreadAndTheLoop() {
+        assertThat(lost("reminderScheduledForLater")).as(report.toPrettyString()).singleElement().satisfies(f -> {
+            assertThat(f.get("thread").asText()).isEqualTo("acme-scheduler");
+            assertThat(f.get("loop").asText()).isEqualTo("outbox");
+            assertThat(f.get("reason").asText()).isEqualTo("pending in the event loop at exit");
+            assertThat(f.get("site").asText()).matches(
+                    "com\\.acme\\.tasks\\.PendingAtExitScenario\\.reminderScheduledForLater\\(PendingAtExitScenario\\.java:\\d+\\)");
+            assertThat(f.get("message").asText()).contains("on thread 'acme-scheduler'", "event loop 'outbox'",
+                    "had not started when the JVM exited");
+        });
+    }
+
+    @Test
+    void tasksQueuedBehindABusyTaskAreCountedPerSite() {
+        assertThat(lost("submittedBehindABusyTask")).as(report.toPrettyString()).singleElement().satisfies(f -> {
+            assertThat(f.get("count").asInt()).isEqualTo(2);
+            assertThat(f.get("thread").asText()).isEqualTo("main");
+        });
+    }
+
+    @Test
+    void tasksThatRanOrStartedPeriodicCancelledOrHandedBackAtCloseAreNotFindings() {
+        for (String method : List.of("ranBeforeExit", "occupyTheLoop", "periodicSchedule", "cancelledSchedule",
+                "closedWithAHandler")) {
+            assertThat(lost(method)).as("%s in %s", method, report.toPrettyString()).isEmpty();
+        }
+    }
+
+    @Test
+    void theReportValidatesAgainstThePublishedSchema() throws Exception {
+        assertThat(ReportSchema.errors(report)).isEmpty();
+    }
+}
