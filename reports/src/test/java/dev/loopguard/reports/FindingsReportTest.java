@@ -50,6 +50,10 @@ class FindingsReportTest {
         assertThat(stall.controller()).isEqualTo("Thermostat");
         assertThat(stall.operation()).isNull();
         assertThat(report.profile()).containsKey("controllers");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, java.util.Map<String, Object>> controllers =
+                (java.util.Map<String, java.util.Map<String, Object>>) report.profile().get("controllers");
+        assertThat(controllers.get("Thermostat")).containsEntry("loops", 2880).containsEntry("slowLoops", 1);
         assertThat(report.agentErrors()).containsExactly(
                 "monitor-contention: java.lang.IllegalStateException: JFR unavailable");
     }
@@ -105,6 +109,16 @@ class FindingsReportTest {
         assertThatThrownBy(() -> FindingsReport.read(file)).isInstanceOfSatisfying(InvalidReportException.class,
                 e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("$.findings[0]")
                         .contains("operation")));
+    }
+
+    @Test
+    @DisplayName("rejects a controller profile without its statistics")
+    void controllerProfileWithoutStatistics() throws Exception {
+        Path file = writeVariant("\"slowLoops\": 1, ", "");
+
+        assertThatThrownBy(() -> FindingsReport.read(file)).isInstanceOfSatisfying(InvalidReportException.class,
+                e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p)
+                        .startsWith("$.profile.controllers.Thermostat").contains("slowLoops")));
     }
 
     @Test
