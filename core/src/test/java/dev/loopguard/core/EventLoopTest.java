@@ -29,6 +29,17 @@ class EventLoopTest {
 
     private final List<EventLoop> loops = new ArrayList<>();
 
+    /** A task that holds the loop until {@code release} is counted down. */
+    private static Runnable awaiting(CountDownLatch release) {
+        return () -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
     private EventLoop track(EventLoop loop) {
         loops.add(loop);
         return loop;
@@ -353,13 +364,7 @@ class EventLoopTest {
             VirtualClock clock = VirtualClock.create().idleTimeout(Duration.ofMillis(200));
             EventLoop loop = track(EventLoop.builder().clock(clock).name("stuck-loop").build());
             CountDownLatch release = new CountDownLatch(1);
-            loop.execute(() -> {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            loop.execute(awaiting(release));
             try {
                 assertThatThrownBy(() -> clock.advanceBy(Duration.ofSeconds(1)))
                         .isInstanceOf(IllegalStateException.class)
@@ -549,13 +554,7 @@ class EventLoopTest {
             EventLoop loop = EventLoop.builder().onUnrunTasks(handedBack::add).build();
             CountDownLatch gate = new CountDownLatch(1);
             AtomicInteger ran = new AtomicInteger();
-            loop.execute(() -> {
-                try {
-                    gate.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            loop.execute(awaiting(gate));
             for (int i = 0; i < 5; i++) {
                 loop.execute(ran::incrementAndGet);
             }
@@ -667,13 +666,7 @@ class EventLoopTest {
         void closeTimeout() {
             EventLoop loop = EventLoop.builder().closeTimeout(Duration.ofMillis(200)).name("slow-loop").build();
             CountDownLatch release = new CountDownLatch(1);
-            loop.execute(() -> {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            loop.execute(awaiting(release));
             try {
                 assertThatThrownBy(loop::close).isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("slow-loop").hasMessageContaining("did not stop within");
