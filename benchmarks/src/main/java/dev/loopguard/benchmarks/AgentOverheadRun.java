@@ -44,7 +44,7 @@ public final class AgentOverheadRun {
 
     static final String PREFIX = "dev.loopguard.benchmarks.";
     /** The agent's own live data varies by a few megabytes from moment to moment; a median of JVMs steadies it. */
-    static final int FOOTPRINT_JVMS = 3;
+    static final int FOOTPRINT_JVMS = 5;
     private static final Pattern FINDING_KIND = Pattern.compile("\"kind\"\\s*:\\s*\"([A-Z_]+)\"");
 
     /** The non-blocking event-loop workloads and the per-call cost, measured for blocking detection. */
