@@ -45,7 +45,7 @@ public class BlockingMethodFastPathBenchmark {
 
     @Setup
     public void prepare() throws InterruptedException {
-        BlockHoundSupport.installIfRequested();
+        BlockHoundSetup.installIfRequested();
         completed = CompletableFuture.completedFuture(System.nanoTime());
         finished = new Thread(() -> { }, "bench-finished-thread");
         finished.start();

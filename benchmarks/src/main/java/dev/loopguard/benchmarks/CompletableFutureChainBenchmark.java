@@ -45,7 +45,7 @@ public class CompletableFutureChainBenchmark {
 
     @Setup
     public void startLoop() {
-        BlockHoundSupport.installIfRequested();
+        BlockHoundSetup.installIfRequested();
         loop = EventLoop.builder().name("bench-chain-loop").build();
     }
 

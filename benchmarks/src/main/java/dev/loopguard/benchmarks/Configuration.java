@@ -16,7 +16,7 @@ record Configuration(String id, String label, String tasks, List<String> extraJv
     static final Configuration NONE = new Configuration("none", "no agent", null, List.of());
     /** BlockHound 1.0.17, installed in each benchmark's setup; on JDK 13+ it needs the class-redefinition flag. */
     static final Configuration BLOCKHOUND = new Configuration("blockhound", "BlockHound 1.0.17", null,
-            List.of("-XX:+AllowRedefinitionToAddDeleteMethods", "-D" + BlockHoundSupport.PROPERTY + "=true"));
+            List.of("-XX:+AllowRedefinitionToAddDeleteMethods", "-D" + BlockHoundSetup.PROPERTY + "=true"));
 
     Configuration {
         Objects.requireNonNull(id, "id");

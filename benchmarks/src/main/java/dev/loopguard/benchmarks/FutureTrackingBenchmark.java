@@ -51,7 +51,7 @@ public class FutureTrackingBenchmark {
 
     @Setup
     public void startLoop() {
-        BlockHoundSupport.installIfRequested();
+        BlockHoundSetup.installIfRequested();
         loop = EventLoop.builder().name("bench-futures-loop").build();
     }
 

@@ -47,7 +47,7 @@ public class NettyResubmitBenchmark {
 
     @Setup
     public void startLoop() {
-        BlockHoundSupport.installIfRequested();
+        BlockHoundSetup.installIfRequested();
         switch (loopKind) {
             case "nio":
                 group = new NioEventLoopGroup(1);

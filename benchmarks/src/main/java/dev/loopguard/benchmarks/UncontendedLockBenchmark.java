@@ -44,7 +44,7 @@ public class UncontendedLockBenchmark {
 
     @Setup
     public void startLoop() {
-        BlockHoundSupport.installIfRequested();
+        BlockHoundSetup.installIfRequested();
         loop = EventLoop.builder().name("bench-lock-loop").build();
     }
 

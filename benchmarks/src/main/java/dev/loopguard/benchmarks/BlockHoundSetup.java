@@ -15,13 +15,13 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * core's {@code EventLoop} is taught here: its thread is a non-blocking thread and its idle wait, {@code awaitTask},
  * may park. Without this, BlockHound would watch nothing on core's loop and its row would flatter it.
  */
-final class BlockHoundSupport {
+final class BlockHoundSetup {
 
     static final String PROPERTY = "loopguard.bench.blockhound";
 
     private static boolean installed;
 
-    private BlockHoundSupport() {
+    private BlockHoundSetup() {
     }
 
     /** Installs BlockHound once per JVM if the property is {@code true}; any other value except absent is an error. */
