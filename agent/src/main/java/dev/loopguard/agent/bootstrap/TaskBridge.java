@@ -51,6 +51,10 @@ public final class TaskBridge {
         void unrunTasks(Object tasks, Object executor, int site);
 
         void uncaught(Thread thread, Throwable failure);
+
+        /** A rejection handler returned normally for {@code task}; only future tracking judges this. */
+        default void rejectionReturned(Runnable task, Object executor, Object rejectionHandler) {
+        }
     }
 
     /** Installs the handler; {@code null} removes it. */
@@ -136,6 +140,18 @@ public final class TaskBridge {
         if (h != null && tasks != null) {
             try {
                 h.unrunTasks(tasks, executor, site);
+            } catch (Throwable ignored) {
+                // see discarded
+            }
+        }
+    }
+
+    /** {@code ThreadPoolExecutor.reject} returned: {@code rejectionHandler} neither threw nor stopped the caller. */
+    public static void rejectionReturned(Runnable task, Object executor, Object rejectionHandler) {
+        Handler h = handler;
+        if (h != null) {
+            try {
+                h.rejectionReturned(task, executor, rejectionHandler);
             } catch (Throwable ignored) {
                 // see discarded
             }

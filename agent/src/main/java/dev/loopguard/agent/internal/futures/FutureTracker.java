@@ -41,6 +41,7 @@ public final class FutureTracker implements TaskBridge.Handler {
     private final CallSites sites;
     private final DetectorContext context;
     private final LostTasks lostTasks;
+    private final RejectedTasks rejectedTasks;
     private final FutureInternals internals;
     private final TrackingLevel level;
     private final boolean strict;
@@ -59,6 +60,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         this.sites = Objects.requireNonNull(sites, "sites");
         this.context = Objects.requireNonNull(context, "context");
         this.lostTasks = new LostTasks(context);
+        this.rejectedTasks = new RejectedTasks(context);
         this.internals = internals;
         this.level = internals == null ? TrackingLevel.OFF : Objects.requireNonNull(level, "level");
         this.strict = strict;
@@ -85,6 +87,7 @@ public final class FutureTracker implements TaskBridge.Handler {
     void stop() {
         TaskBridge.tracking = false;
         TaskBridge.install(null);
+        rejectedTasks.stop();
         Thread t = reaper;
         reaper = null;
         if (t != null) {
@@ -152,6 +155,7 @@ public final class FutureTracker implements TaskBridge.Handler {
 
     @Override
     public void completed(Object value) {
+        rejectedTasks.completed(value);
         if (failed || table.size() == 0) {
             return;
         }
@@ -245,6 +249,13 @@ public final class FutureTracker implements TaskBridge.Handler {
     @Override
     public void uncaught(Thread thread, Throwable failure) {
         lostTasks.uncaught(thread, failure);
+    }
+
+    @Override
+    public void rejectionReturned(Runnable task, Object executor, Object rejectionHandler) {
+        if (level != TrackingLevel.OFF) {
+            rejectedTasks.handlerReturned(task, executor, rejectionHandler);
+        }
     }
 
     // ------------------------------------------------------------------------------------------ tracking
@@ -376,6 +387,7 @@ public final class FutureTracker implements TaskBridge.Handler {
             return;
         }
         drainQueue();
+        rejectedTasks.reportCleared();
         for (TrackedFuture record : table.snapshot()) {
             if (record.is(TrackedFuture.FAILED) && forget(record) && !observedFailures.containsKey(record.failure())) {
                 reportUnhandled(record);

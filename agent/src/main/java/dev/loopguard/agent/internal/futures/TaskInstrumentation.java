@@ -31,7 +31,9 @@ import net.bytebuddy.pool.TypePool;
  * Everything part 2 of the agent instruments for tasks and futures, contributed to the agent's one
  * {@link AgentBuilder}: call sites in application classes, completion and observation in {@code CompletableFuture}
  * and {@code FutureTask}, the rejection policies of {@code ThreadPoolExecutor}, threads dying of an exception, and
- * the default unrun-task warning of core's {@code EventLoop}.
+ * the default unrun-task warning of core's {@code EventLoop}; with tracking on, also the return of any rejection
+ * handler ({@code ThreadPoolExecutor.reject}) and the one-shot tasks of core's {@code EventLoop} from submission to
+ * start.
  */
 public final class TaskInstrumentation {
 
@@ -128,6 +130,9 @@ public final class TaskInstrumentation {
             return result;
         }
         return result
+                .type(named("java.util.concurrent.ThreadPoolExecutor"))
+                .transform((b, type, loader, module, domain) -> b.visit(
+                        Advice.to(TaskAdvice.HandlerReturned.class).on(named("reject").and(takesArguments(1)))))
                 .type(named("dev.loopguard.core.EventLoop"))
                 .transform((b, type, loader, module, domain) -> b
                         .visit(Advice.to(TaskAdvice.LoopExecute.class)

@@ -65,6 +65,32 @@ public final class LostTasks {
     }
 
     /**
+     * A task that custom rejection handler {@code handler} returned from without running, re-queueing or refusing
+     * it became unreachable while still not done: it was dropped, and nothing can run it now. {@code rejectedAt} is
+     * the stack of the rejected submission, on {@code thread}.
+     */
+    public void droppedByHandler(String task, String executor, String handler, StackTraceElement[] rejectedAt,
+                                 String thread) {
+        try {
+            String site = context.applicationSite(rejectedAt);
+            context.record(base(FindingKind.LOST_TASK, site, rejectedAt)
+                    .thread(thread)
+                    .message("The rejection handler " + handler + " of " + executor + " returned without running, "
+                            + "re-queueing or refusing a task (" + task + ") submitted"
+                            + (site == null ? "" : " at " + shortForm(site)) + " on thread '" + thread + "', and the "
+                            + "task later became unreachable without ever running: it was dropped silently.")
+                    .createdAt(site)
+                    .reason("dropped by rejection handler " + handler)
+                    .advice("Make the handler run the task (like CallerRunsPolicy), hand it on, or throw a "
+                            + "RejectedExecutionException so the caller knows; if dropping is intended, cancel the "
+                            + "task's future in the handler so that whoever holds it is told.")
+                    .build());
+        } catch (RuntimeException | LinkageError e) {
+            context.detectorFailed(DETECTOR, e);
+        }
+    }
+
+    /**
      * A list of never-run tasks (from {@code shutdownNow()}) that the caller dropped at {@code callSite}; periodic
      * tasks are left out, since a stopped schedule is what shutting down means.
      */
@@ -223,7 +249,7 @@ public final class LostTasks {
     }
 
     /** A short, bounded description of a task or executor for a message. */
-    static String describe(Object o) {
+    public static String describe(Object o) {
         if (o == null) {
             return "null";
         }

@@ -49,6 +49,22 @@ public final class TaskAdvice {
         }
     }
 
+    /**
+     * {@code ThreadPoolExecutor.reject(task)} returned normally: whatever handler the executor has (a lambda too)
+     * neither threw nor failed; future tracking judges what became of the task.
+     */
+    public static final class HandlerReturned {
+        @Advice.OnMethodExit
+        static void exit(@Advice.This Object executor, @Advice.Argument(0) Runnable task,
+                         @Advice.FieldValue("handler") Object rejectionHandler) {
+            // Typed Object, not ThreadPoolExecutor: resolving the class being transformed from its own advice is a
+            // class-circularity error.
+            if (TaskBridge.tracking) {
+                TaskBridge.rejectionReturned(task, executor, rejectionHandler);
+            }
+        }
+    }
+
     /** {@code Thread.dispatchUncaughtException}: the thread is about to die of an exception. */
     public static final class Uncaught {
         @Advice.OnMethodEnter
