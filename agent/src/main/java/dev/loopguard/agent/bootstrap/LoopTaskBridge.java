@@ -22,7 +22,11 @@ public final class LoopTaskBridge {
 
     /** What the agent does with the calls; implemented outside the bootstrap class loader. */
     public interface Handler {
-        void submitted(Object loop, Object queued, Object task);
+        void queued(Object loop, Object queuedTask);
+
+        void refused(Object queuedTask);
+
+        void scheduledOnLoop(Object loop, Object loopThread, Object scheduled);
 
         void started(Object queuedTask);
 
@@ -35,16 +39,43 @@ public final class LoopTaskBridge {
     }
 
     /**
-     * {@code loop} accepted a one-shot task: {@code queued} is what the loop will run (the task itself, or the future
-     * that wraps it), {@code task} what the caller passed.
+     * {@code loop} is about to put {@code queuedTask} (its own queue entry) in its inbox. Called before the entry is
+     * visible to the loop thread, so that the loop cannot start the task before it is followed.
      */
-    public static void submitted(Object loop, Object queued, Object task) {
+    public static void queued(Object loop, Object queuedTask) {
         Handler h = handler;
-        if (h != null && queued != null) {
+        if (h != null && queuedTask != null) {
             try {
-                h.submitted(loop, queued, task);
+                h.queued(loop, queuedTask);
             } catch (Throwable ignored) {
                 // the handler reports its own failures; the loop and its caller must not see them
+            }
+        }
+    }
+
+    /** The loop refused {@code queuedTask} (it was shut down): the caller got an exception, nothing was queued. */
+    public static void refused(Object queuedTask) {
+        Handler h = handler;
+        if (h != null && queuedTask != null) {
+            try {
+                h.refused(queuedTask);
+            } catch (Throwable ignored) {
+                // see queued
+            }
+        }
+    }
+
+    /**
+     * {@code loop} created the schedule {@code scheduled}; when the caller is the loop's own thread
+     * ({@code loopThread}) it went straight to the loop's timer queue rather than through {@link #queued}.
+     */
+    public static void scheduledOnLoop(Object loop, Object loopThread, Object scheduled) {
+        Handler h = handler;
+        if (h != null && scheduled != null && loopThread == Thread.currentThread()) {
+            try {
+                h.scheduledOnLoop(loop, loopThread, scheduled);
+            } catch (Throwable ignored) {
+                // see queued
             }
         }
     }
@@ -56,7 +87,7 @@ public final class LoopTaskBridge {
             try {
                 h.started(queuedTask);
             } catch (Throwable ignored) {
-                // see submitted
+                // see queued
             }
         }
     }
@@ -68,7 +99,7 @@ public final class LoopTaskBridge {
             try {
                 h.terminated(loop);
             } catch (Throwable ignored) {
-                // see submitted
+                // see queued
             }
         }
     }

@@ -10,8 +10,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RunnableScheduledFuture;
 
 /**
  * Follows one-shot tasks submitted to core's {@code EventLoop} from submission until the loop starts them, so that
@@ -31,6 +33,7 @@ import java.util.concurrent.Future;
 final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
     static final String DETECTOR = "loop-tasks";
+    private static final String LOOP_INTERNAL = "dev.loopguard.core.EventLoop$";
     private static final int FIRST_SWEEP = 1024;
 
     private final DetectorContext context;
@@ -43,7 +46,19 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             return new int[1];
         }
     };
-    private volatile Field queuedTaskField;
+    /** The {@code task} field of core's wrapper classes (a queue entry, a future, an adapter), if it has one. */
+    private final ClassValue<Optional<Field>> taskField = new ClassValue<>() {
+        @Override
+        protected Optional<Field> computeValue(Class<?> type) {
+            try {
+                Field f = type.getDeclaredField("task");
+                f.setAccessible(true);
+                return Optional.of(f);
+            } catch (NoSuchFieldException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+    };
     private int sweepAt = FIRST_SWEEP;
     private volatile boolean failed;
 
@@ -86,28 +101,54 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     }
 
     @Override
-    public void submitted(Object loop, Object queued, Object task) {
-        if (failed || isLoopInternal(task)) {
-            return; // the loop's own nested call (execute of the future submit made): followed as the outer call
-        }
-        if (!sample(task == null ? queued : task)) {
+    public void queued(Object loop, Object queuedTask) {
+        if (failed) {
             return;
         }
         try {
-            Pending record = new Pending(loop, task == null ? queued : task, new Throwable(),
-                    Thread.currentThread().getName());
-            synchronized (pending) {
-                Pending known = pending.putIfAbsent(queued, record);
-                if (known != null) {
-                    known.times++;
-                }
-                if (pending.size() >= sweepAt) {
-                    sweep();
-                }
-                LoopTaskBridge.tracked = pending.size();
-            }
-        } catch (RuntimeException | LinkageError e) {
+            follow(loop, unwrap(queuedTask));
+        } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
             fail(e);
+        }
+    }
+
+    @Override
+    public void refused(Object queuedTask) {
+        started(queuedTask); // nothing was queued: forget it the same way
+    }
+
+    @Override
+    public void scheduledOnLoop(Object loop, Object loopThread, Object scheduled) {
+        if (failed) {
+            return;
+        }
+        try {
+            follow(loop, scheduled);
+        } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
+            fail(e);
+        }
+    }
+
+    /** Starts following {@code queued}, what the loop will run, unless it is periodic or sampled out. */
+    private void follow(Object loop, Object queued) throws ReflectiveOperationException {
+        if (queued == null || queued instanceof RunnableScheduledFuture
+                && ((RunnableScheduledFuture<?>) queued).isPeriodic()) {
+            return; // a stopped schedule is what closing or exiting means
+        }
+        Object task = userTask(queued);
+        if (!sample(task)) {
+            return;
+        }
+        Pending record = new Pending(loop, task, new Throwable(), Thread.currentThread().getName());
+        synchronized (pending) {
+            Pending known = pending.putIfAbsent(queued, record);
+            if (known != null) {
+                known.times++;
+            }
+            if (pending.size() >= sweepAt) {
+                sweep();
+            }
+            LoopTaskBridge.tracked = pending.size();
         }
     }
 
@@ -176,7 +217,21 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     }
 
     private static boolean isLoopInternal(Object task) {
-        return task != null && task.getClass().getName().startsWith("dev.loopguard.core.EventLoop$");
+        return task != null && task.getClass().getName().startsWith(LOOP_INTERNAL);
+    }
+
+    /** What the caller submitted, inside the loop's wrappers (its future, its Runnable-to-Callable adapter). */
+    private Object userTask(Object queued) throws ReflectiveOperationException {
+        Object task = queued;
+        for (int depth = 0; depth < 4 && isLoopInternal(task); depth++) {
+            Field f = taskField.get(task.getClass()).orElse(null);
+            Object inner = f == null ? null : f.get(task);
+            if (inner == null) {
+                break;
+            }
+            task = inner;
+        }
+        return task;
     }
 
     private boolean sample(Object task) {
@@ -190,12 +245,8 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
     /** The task inside the loop's queue entry ({@code EventLoop$QueuedTask.task}). */
     private Object unwrap(Object queuedTask) throws ReflectiveOperationException {
-        Field f = queuedTaskField;
-        if (f == null || f.getDeclaringClass() != queuedTask.getClass()) {
-            f = queuedTask.getClass().getDeclaredField("task");
-            f.setAccessible(true);
-            queuedTaskField = f;
-        }
+        Field f = taskField.get(queuedTask.getClass()).orElseThrow(() -> new IllegalStateException(
+                "core's EventLoop queue entry " + queuedTask.getClass().getName() + " has no field 'task'"));
         return f.get(queuedTask);
     }
 

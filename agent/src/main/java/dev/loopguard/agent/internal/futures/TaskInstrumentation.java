@@ -5,7 +5,6 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.loopguard.agent.internal.tasks.DetectorContext;
@@ -13,7 +12,6 @@ import dev.loopguard.agent.internal.tasks.TaskAdvice;
 import java.lang.instrument.Instrumentation;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
@@ -135,10 +133,8 @@ public final class TaskInstrumentation {
                         Advice.to(TaskAdvice.HandlerReturned.class).on(named("reject").and(takesArguments(1)))))
                 .type(named("dev.loopguard.core.EventLoop"))
                 .transform((b, type, loader, module, domain) -> b
-                        .visit(Advice.to(TaskAdvice.LoopExecute.class)
-                                .on(named("execute").and(takesArguments(1))))
-                        .visit(Advice.to(TaskAdvice.LoopSubmit.class)
-                                .on(named("submit").and(takesArgument(0, Callable.class).or(takesArguments(2)))))
+                        .visit(Advice.to(TaskAdvice.LoopEnqueue.class)
+                                .on(named("enqueue").and(takesArguments(1))))
                         .visit(Advice.to(TaskAdvice.LoopSchedule.class)
                                 .on(named("scheduleTask").and(takesArguments(4))))
                         .visit(Advice.to(TaskAdvice.LoopRunTask.class)

@@ -81,31 +81,30 @@ public final class TaskAdvice {
         }
     }
 
-    /** core {@code EventLoop.execute(Runnable)} returned: the loop accepted the task. */
-    public static final class LoopExecute {
-        @Advice.OnMethodExit
-        static void exit(@Advice.This Object loop, @Advice.Argument(0) Object task) {
-            LoopTaskBridge.submitted(loop, task, task);
+    /**
+     * core {@code EventLoop.enqueue(queued)}: every task submitted from any thread passes here before the loop can see
+     * it; if the loop refuses it (shut down), the caller gets an exception and nothing is queued.
+     */
+    public static final class LoopEnqueue {
+        @Advice.OnMethodEnter
+        static void enter(@Advice.This Object loop, @Advice.Argument(0) Object queued) {
+            LoopTaskBridge.queued(loop, queued);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        static void exit(@Advice.Argument(0) Object queued, @Advice.Thrown Throwable thrown) {
+            if (thrown != null) {
+                LoopTaskBridge.refused(queued);
+            }
         }
     }
 
-    /** core {@code EventLoop.submit(...)} returned the future that the loop will run. */
-    public static final class LoopSubmit {
-        @Advice.OnMethodExit
-        static void exit(@Advice.This Object loop, @Advice.Argument(0) Object task,
-                         @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object future) {
-            LoopTaskBridge.submitted(loop, future, task);
-        }
-    }
-
-    /** core {@code EventLoop.scheduleTask(callable, delay, period, original)}: one-shot schedules only. */
+    /** core {@code EventLoop.scheduleTask(...)}: a schedule made on the loop thread skips the inbox. */
     public static final class LoopSchedule {
         @Advice.OnMethodExit
-        static void exit(@Advice.This Object loop, @Advice.Argument(2) long period, @Advice.Argument(3) Object task,
+        static void exit(@Advice.This Object loop, @Advice.FieldValue("thread") Object loopThread,
                          @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object scheduled) {
-            if (period == 0) {
-                LoopTaskBridge.submitted(loop, scheduled, task);
-            }
+            LoopTaskBridge.scheduledOnLoop(loop, loopThread, scheduled);
         }
     }
 

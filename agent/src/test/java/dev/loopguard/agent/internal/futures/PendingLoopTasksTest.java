@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.loopguard.agent.FindingKind;
 import dev.loopguard.agent.internal.tasks.RecordingContext;
 import dev.loopguard.core.EventLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +19,9 @@ class PendingLoopTasksTest {
 
     private final RecordingContext context = new RecordingContext(
             name -> name.equals(PendingLoopTasksTest.class.getName()));
-    private final EventLoop loop = EventLoop.builder().name("test-loop").build();
+    /** Schedules made here are left pending on purpose; closing hands them to a handler that keeps them. */
+    private final List<Runnable> leftAtClose = new ArrayList<>();
+    private final EventLoop loop = EventLoop.builder().name("test-loop").onUnrunTasks(leftAtClose::addAll).build();
 
     /** Stands for core's queue entry, whose {@code task} field the handler reads when the loop starts it. */
     private static final class QueuedEntry {
@@ -35,7 +41,7 @@ class PendingLoopTasksTest {
     void aTaskNeverStartedIsReportedAtExitWithItsSubmissionSiteThreadAndLoop() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         Runnable task = () -> { };
-        tasks.submitted(loop, task, task);
+        tasks.queued(loop, new QueuedEntry(task));
         tasks.reportAtExit();
 
         assertThat(context.findings(FindingKind.LOST_TASK)).singleElement().satisfies(f -> {
@@ -51,8 +57,8 @@ class PendingLoopTasksTest {
     void aStartedTaskIsNotReportedAndASharedTaskCountsEachSubmission() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         Runnable shared = () -> { };
-        tasks.submitted(loop, shared, shared);
-        tasks.submitted(loop, shared, shared);
+        tasks.queued(loop, new QueuedEntry(shared));
+        tasks.queued(loop, new QueuedEntry(shared));
         tasks.started(new QueuedEntry(shared));
         assertThat(tasks.trackedCount()).isEqualTo(1);
         tasks.reportAtExit();
@@ -67,7 +73,7 @@ class PendingLoopTasksTest {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         for (int i = 0; i < 1023; i++) {
             CompletableFuture<Void> timeout = new CompletableFuture<>();
-            tasks.submitted(loop, timeout, (Runnable) () -> { });
+            tasks.queued(loop, new QueuedEntry(timeout));
             timeout.cancel(false);
         }
         assertThat(tasks.trackedCount()).isEqualTo(1023);
@@ -75,15 +81,14 @@ class PendingLoopTasksTest {
         assertThat(context.findings()).isEmpty();
 
         CompletableFuture<Void> live = new CompletableFuture<>();
-        tasks.submitted(loop, live, (Runnable) () -> { });
+        tasks.queued(loop, new QueuedEntry(live));
         assertThat(tasks.trackedCount()).isEqualTo(1);
     }
 
     @Test
     void tasksOfALoopThatTerminatedAreLeftToItsClosePolicy() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
-        Runnable task = () -> { };
-        tasks.submitted(loop, task, task);
+        tasks.scheduledOnLoop(loop, Thread.currentThread(), new CompletableFuture<Void>());
         tasks.terminated(loop);
         assertThat(tasks.trackedCount()).isZero();
         tasks.reportAtExit();
@@ -95,18 +100,42 @@ class PendingLoopTasksTest {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.SAMPLED);
         int submissions = SiteSampler.FIRST_TRACKED + 64 * 10;
         for (int i = 0; i < submissions; i++) {
-            CompletableFuture<Void> queued = new CompletableFuture<>();
-            tasks.submitted(loop, queued, new Object());
+            tasks.queued(loop, new QueuedEntry(new Object()));
         }
         assertThat(tasks.trackedCount()).isEqualTo(SiteSampler.FIRST_TRACKED + 10);
     }
 
     @Test
-    void theLoopsOwnNestedCallsAreNotFollowedTwice() {
+    void aTaskTheLoopRefusedIsForgotten() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
-        CompletableFuture<String> submitted = loop.submit(() -> "x");
-        tasks.submitted(loop, submitted, submitted); // execute(future) inside submit: core's own class
+        Runnable task = () -> { };
+        tasks.queued(loop, new QueuedEntry(task));
+        tasks.refused(new QueuedEntry(task));
         assertThat(tasks.trackedCount()).isZero();
+    }
+
+    @Test
+    void periodicSchedulesAreNotFollowedAndTheFindingDescribesTheCallersTaskNotTheLoopsWrapper() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
+        tasks.queued(loop, new QueuedEntry(loop.scheduleAtFixedRate(() -> { }, Duration.ofHours(1),
+                Duration.ofHours(1))));
+        assertThat(tasks.trackedCount()).isZero();
+
+        Callable<String> reminder = new Callable<>() {
+            @Override
+            public String call() {
+                return "sent";
+            }
+
+            @Override
+            public String toString() {
+                return "send-reminder";
+            }
+        };
+        tasks.queued(loop, new QueuedEntry(loop.schedule(reminder, Duration.ofHours(1))));
+        tasks.reportAtExit();
+        assertThat(context.findings(FindingKind.LOST_TASK)).singleElement()
+                .satisfies(f -> assertThat(f.message()).contains("A task (send-reminder) submitted at"));
     }
 
     @Test
