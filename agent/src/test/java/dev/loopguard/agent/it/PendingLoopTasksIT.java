@@ -57,6 +57,17 @@ class PendingLoopTasksIT {
     }
 
     @Test
+    void atTasksOffTheLoopsSubmitPathIsNotFollowed() throws Exception {
+        ForkedJvm.Result off = ForkedJvm.main(PendingAtExitScenario.class).agentOptions("tasks=off")
+                .run("pending-at-exit-off");
+        assertThat(off.exitCode).as(off.toString()).isZero();
+        JsonNode offReport = off.report();
+        assertThat(off.findingsAt(offReport, "LOST_TASK", "reminderScheduledForLater"))
+                .as(offReport.toPrettyString()).isEmpty();
+        assertThat(off.findingsAt(offReport, "LOST_TASK", "submittedBehindABusyTask")).isEmpty();
+    }
+
+    @Test
     void theReportValidatesAgainstThePublishedSchema() throws Exception {
         assertThat(ReportSchema.errors(report)).isEmpty();
     }
