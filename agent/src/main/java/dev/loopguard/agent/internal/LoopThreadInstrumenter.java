@@ -1,6 +1,8 @@
 package dev.loopguard.agent.internal;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 import static dev.loopguard.agent.internal.BlockingCallInstrumenter.advise;
 import static dev.loopguard.agent.internal.BlockingCallInstrumenter.java;
@@ -28,9 +30,7 @@ final class LoopThreadInstrumenter implements Instrumenter {
     @Override
     public AgentBuilder contribute(AgentBuilder builder, AgentRuntime runtime) {
         return builder
-                .type(nameStartsWith("io.netty.").and(nameContains("EventLoop")).and(not(isInterface()))
-                        // Fail-safe: Netty classes may refer to optional libraries that are not on the class path.
-                        .and(failSafe(hasSuperType(named("io.netty.channel.EventLoop")))))
+                .type(nettyEventLoops())
                 .transform(advise(BlockingAdvice.LoopRun.class, java(named("run").and(takesArguments(0)))))
                 .type(named("dev.loopguard.core.EventLoop"))
                 .transform(advise(BlockingAdvice.Idle.class, java(named("awaitTask"))))
@@ -43,5 +43,15 @@ final class LoopThreadInstrumenter implements Instrumenter {
                         .or(named("epollBusyWait")))))
                 .type(named("java.util.concurrent.ThreadPoolExecutor"))
                 .transform(advise(BlockingAdvice.Idle.class, java(named("getTask"))));
+    }
+
+    /**
+     * Netty classes that implement {@code io.netty.channel.EventLoop}. Netty classes refer to optional libraries
+     * (Log4j 2, Conscrypt, BlockHound...) that may be absent: a supertype that cannot be resolved is "not an event
+     * loop", never an instrumentation error reported to the user.
+     */
+    static ElementMatcher.Junction<TypeDescription> nettyEventLoops() {
+        return nameStartsWith("io.netty.").and(nameContains("EventLoop")).and(not(isInterface()))
+                .and(failSafe(hasSuperType(named("io.netty.channel.EventLoop"))));
     }
 }

@@ -79,15 +79,6 @@ public final class StackFrames {
         return className.startsWith("dev.loopguard.agent.");
     }
 
-    static boolean containsAgentFrame(StackTraceElement[] stack) {
-        for (StackTraceElement e : stack) {
-            if (isAgentFrame(e.getClassName())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * Frames as {@link StackTraceElement#toString()}, innermost first, without agent frames and without the lambda
      * proxies that a stack sampled from another thread shows and the thread's own stack hides.
@@ -158,11 +149,31 @@ public final class StackFrames {
         return mapped != null ? mapped : className;
     }
 
+    /**
+     * Whether a sampled stack shows the JVM preparing code rather than running it: loading or defining a class,
+     * initialising one (a {@code <clinit>} frame), linking an {@code invokedynamic} call site or a method-handle
+     * constant (lambdas, string concatenation), or the agent's own work (transforming a class as it loads). Each of
+     * these happens once per class or call site, the first time a code path runs.
+     */
+    static boolean isWarmUp(StackTraceElement[] stack) {
+        if (isClassLoading(stack)) {
+            return true;
+        }
+        for (StackTraceElement e : stack) {
+            if ("<clinit>".equals(e.getMethodName()) || isAgentFrame(e.getClassName())
+                    || "java.lang.invoke.MethodHandleNatives".equals(e.getClassName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a frame of {@code ClassLoader.loadClass} (or a subclass's) or class definition is on the stack. */
     static boolean isClassLoading(StackTraceElement[] stack) {
         for (StackTraceElement e : stack) {
             String m = e.getMethodName();
-            if (("loadClass".equals(m) || "defineClass".equals(m) || "findClass".equals(m))
+            // defineClass0/1/2 are the native halves of defineClass
+            if (("loadClass".equals(m) || m.startsWith("defineClass") || "findClass".equals(m))
                     && (e.getClassName().startsWith("java.lang.ClassLoader") || e.getClassName().startsWith("jdk.internal.loader.")
                         || e.getClassName().endsWith("ClassLoader"))) {
                 return true;

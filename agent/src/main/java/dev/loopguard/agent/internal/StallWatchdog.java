@@ -14,8 +14,15 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Notices event-loop threads that stay busy (between leaving and re-entering their idle wait) longer than
- * {@code stallThreshold}. While a stall lasts it samples the thread's stack every tick, so the finding says where
- * the thread was stuck; when the stall ends it records one {@code LOOP_STALL} with the stall's duration.
+ * {@code stallThreshold}. From one tick into a task it samples the thread's stack every tick, so the finding says
+ * where the thread was stuck; when the stall ends it records one {@code LOOP_STALL} with the stall's duration.
+ *
+ * <p>The samples also say where the time went. A sample that shows the JVM preparing code rather than running it
+ * (loading, defining or initialising a class, linking a call site, the agent's own first-use work) is warm-up: a
+ * one-time cost of the first run of a code path. A sample with no frame of application code is the framework's own
+ * work (its start-up, its bookkeeping), with no line the user could change, the rule blocking calls follow too. The
+ * application's share of the stall is its duration times the share of samples that are neither, and the stall is
+ * reported only when that share alone reaches the threshold.
  */
 final class StallWatchdog implements Runnable {
     static final String NAME = "stall";
@@ -28,9 +35,12 @@ final class StallWatchdog implements Runnable {
 
     private static final class Watch {
         final long start;
+        /** Samples taken during this task, and how many of them showed application code at work (not warm-up). */
+        int samples;
+        int applicationSamples;
+        /** The latest of those application samples: the reported stack. */
         StackTraceElement[] sample;
         long lastSeenBusy;
-        boolean onlyStartUp = true;
         boolean flushed;
         /** The controller the thread was inside when last sampled during this stall, if any. */
         String controller;
@@ -85,7 +95,9 @@ final class StallWatchdog implements Runnable {
                 runtime.threads().forget(s);
                 continue;
             }
-            if (since != 0 && now - since >= thresholdNanos) {
+            // Sampling starts one tick into a task, well before the threshold, so the share of warm-up is measured
+            // over most of the stall rather than only its end.
+            if (since != 0 && now - since >= tickNanos) {
                 if (w == null) {
                     w = new Watch(since);
                     watches.put(s, w);
@@ -96,9 +108,12 @@ final class StallWatchdog implements Runnable {
                     if (controller != null) {
                         w.controller = controller;
                     }
-                    w.sample = sample;
                     w.lastSeenBusy = System.nanoTime();
-                    w.onlyStartUp &= StackFrames.isClassLoading(sample) || StackFrames.containsAgentFrame(sample);
+                    w.samples++;
+                    if (!StackFrames.isWarmUp(sample) && StackFrames.firstApplicationFrame(sample) >= 0) {
+                        w.applicationSamples++;
+                        w.sample = sample;
+                    }
                 }
             }
         }
@@ -118,16 +133,12 @@ final class StallWatchdog implements Runnable {
     }
 
     private void finish(ThreadState s, Watch w, long durationNanos) {
-        // A task seen only loading classes or inside the agent's own first-use work is start-up, not a stall the
-        // user can fix.
-        if (w.flushed || w.sample == null || w.onlyStartUp) {
+        if (w.flushed || durationNanos < thresholdNanos || w.sample == null
+                || applicationShare(durationNanos, w.samples, w.applicationSamples) < thresholdNanos) {
             return;
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(durationNanos);
         String site = StackFrames.applicationSite(w.sample);
-        if (site == null) {
-            site = StackFrames.format(w.sample[0]);
-        }
         String thread = s.thread.getName();
         Duration threshold = runtime.options().stallThreshold();
         runtime.recorder().record(Finding.builder(FindingKind.LOOP_STALL)
@@ -142,5 +153,13 @@ final class StallWatchdog implements Runnable {
                 .firstSeen(Instant.now().minusMillis(millis))
                 .lastSeen(Instant.now())
                 .build());
+    }
+
+    /**
+     * The part of a stall spent running application code (not warm-up, not the framework's own work), estimated from
+     * the samples: the time before the first sample is assumed to split like the sampled part.
+     */
+    static long applicationShare(long durationNanos, int samples, int applicationSamples) {
+        return samples == 0 ? 0 : durationNanos / samples * applicationSamples;
     }
 }

@@ -95,4 +95,34 @@ class StackFramesTest {
         assertThat(StackFrames.isClassLoading(loading)).isTrue();
         assertThat(StackFrames.isClassLoading(JOIN)).isFalse();
     }
+
+    @Test
+    void classInitialisationCallSiteLinkingAndTheAgentsOwnWorkAreWarmUpAndPlainCodeIsNot() {
+        StackTraceElement[] clinit = {
+            frame("io.netty.buffer.PooledByteBufAllocator", "<clinit>", 1),
+            frame("com.acme.Pump", "run", 41),
+        };
+        StackTraceElement[] linking = {
+            frame("java.lang.invoke.InnerClassLambdaMetafactory", "buildCallSite", 1),
+            frame("java.lang.invoke.MethodHandleNatives", "linkCallSite", 2),
+            frame("com.acme.Pump", "run", 41),
+        };
+        StackTraceElement[] nativeDefine = {
+            frame("java.lang.ClassLoader", "defineClass1", 1),
+            frame("com.acme.Pump", "run", 41),
+        };
+        StackTraceElement[] transforming = {
+            frame("dev.loopguard.agent.internal.NativeCallSiteTransformer", "transform", 1),
+            frame("com.acme.Pump", "run", 41),
+        };
+        StackTraceElement[] crunching = {
+            frame("java.util.Arrays", "sort", 1),
+            frame("com.acme.Crunch", "run", 12),
+        };
+        assertThat(StackFrames.isWarmUp(clinit)).isTrue();
+        assertThat(StackFrames.isWarmUp(linking)).isTrue();
+        assertThat(StackFrames.isWarmUp(nativeDefine)).isTrue();
+        assertThat(StackFrames.isWarmUp(transforming)).isTrue();
+        assertThat(StackFrames.isWarmUp(crunching)).isFalse();
+    }
 }

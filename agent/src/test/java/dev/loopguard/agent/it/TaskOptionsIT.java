@@ -7,34 +7,30 @@ import com.acme.tasks.TaskScenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Correct programs on real frameworks find nothing; the part-2 options change what is reported. */
 @DisplayName("Task and future rules: correct programs and options")
 class TaskOptionsIT {
-    private static final Set<String> PART_2_KINDS = Set.of("LOST_TASK", "UNHANDLED_FAILURE", "IGNORED_FUTURE",
-            "PINNED_THREAD");
-
     @Test
-    void correctNettyVertxAndReactorProgramsHaveNoFindingsAtDefaultOptions() throws Exception {
+    void correctNettyVertxAndReactorProgramsHaveNoFindingsOfAnyKindAndNoAgentErrorsAtDefaultOptions()
+            throws Exception {
+        // Start-up work on the loops (class loading and initialisation, call-site linking, the frameworks' first
+        // allocations and connection set-up), the frameworks' own shutdown on their loops, and optional Netty
+        // dependencies that are absent (Log4J2Logger) are all part of this run: none of them is a finding or an error.
         ForkedJvm.Result run = ForkedJvm.main(CorrectApps.class).run("correct-apps");
         assertThat(run.exitCode).as(run.toString()).isZero();
         assertThat(run.stdout).as(run.toString()).contains("scenario done");
         JsonNode report = run.report();
-        // Part 2's kinds only: blocking calls and stalls are part 1's rules, with their own correct-program tests.
-        List<String> part2 = new ArrayList<>();
+        List<String> findings = new ArrayList<>();
         for (JsonNode f : report.get("findings")) {
-            if (PART_2_KINDS.contains(f.get("kind").asText())) {
-                part2.add(f.get("kind").asText() + " at " + f.path("site").asText() + ": " + f.get("message").asText());
-            }
+            findings.add(f.get("kind").asText() + " at " + f.path("site").asText() + ": " + f.get("message").asText()
+                    + "\n  stack: " + f.get("stack"));
         }
-        assertThat(part2).isEmpty();
-        for (JsonNode error : report.get("agentErrors")) {
-            assertThat(error.get("detector").asText()).as(error.toString())
-                    .isNotIn("futures", "lost-tasks", "controllers", "pinned-threads");
-        }
+        assertThat(findings).as(run.toString()).isEmpty();
+        assertThat(report.get("agentErrors")).as(report.toPrettyString()).isEmpty();
+        assertThat(run.stderr).as(run.toString()).contains("loopguard: no findings");
         assertThat(ReportSchema.errors(report)).isEmpty();
     }
 
