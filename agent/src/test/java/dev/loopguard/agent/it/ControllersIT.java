@@ -58,7 +58,15 @@ class ControllersIT {
 
     @Test
     void aStallOfTheLoopThreadInsideAControllerStepNamesTheControllerAndOneOutsideDoesNot() {
-        List<JsonNode> inKiln = run.findingsAt(report, "LOOP_STALL", "fire");
+        // The site is the latest sample's first application frame: inside fire(), or the kiln's loopAsync at the
+        // instant fire() returns; either is the kiln's step.
+        List<JsonNode> inKiln = new java.util.ArrayList<>();
+        for (JsonNode f : report.get("findings")) {
+            if (f.get("kind").asText().equals("LOOP_STALL")
+                    && f.path("site").asText().contains("GreenhouseScenario$Kiln.")) {
+                inKiln.add(f);
+            }
+        }
         assertThat(inKiln).as(report.toPrettyString()).singleElement().satisfies(f -> {
             assertThat(f.get("controller").asText()).isEqualTo("kiln");
             assertThat(f.get("durationMillis").asLong()).isGreaterThanOrEqualTo(50);
