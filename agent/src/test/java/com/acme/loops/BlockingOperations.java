@@ -78,11 +78,13 @@ public final class BlockingOperations {
         steps.put("processStart", BlockingOperations::processStart);
         steps.put("processWaitFor", BlockingOperations::processWaitFor);
         steps.put("cpuBound", BlockingOperations::cpuBound);
+        steps.put("cpuBoundAfterSlowInitialiser", BlockingOperations::cpuBoundAfterSlowInitialiser);
         // Not blocking:
         steps.put("joinCompletedFuture", BlockingOperations::joinCompletedFuture);
         steps.put("uncontendedLock", BlockingOperations::uncontendedLock);
         steps.put("uncontendedSynchronized", BlockingOperations::uncontendedSynchronized);
         steps.put("classLoading", BlockingOperations::classLoading);
+        steps.put("slowClassInitialiser", BlockingOperations::slowClassInitialiser);
         steps.put("nonBlockingSocketChannel", BlockingOperations::nonBlockingSocketChannel);
         steps.put("literalAddressLookup", BlockingOperations::literalAddressLookup);
         steps.put("consoleOutput", BlockingOperations::consoleOutput);
@@ -373,6 +375,38 @@ public final class BlockingOperations {
             spins++;
         }
         return spins;
+    }
+
+    /** Warm-up (a slow class initialiser) followed by the task's own CPU-bound work: still a stall, of the work. */
+    static Object cpuBoundAfterSlowInitialiser() {
+        long spins = WarmUpFirst.VALUE;
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
+        while (System.nanoTime() < end) {
+            spins++;
+        }
+        return spins;
+    }
+
+    /** Only a class initialiser, the first time the class is used: one-time warm-up, not a stall. */
+    static Object slowClassInitialiser() {
+        return InitialisedOnce.VALUE;
+    }
+
+    private static long spinFor(long millis) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        long spins = 0;
+        while (System.nanoTime() < end) {
+            spins++;
+        }
+        return spins;
+    }
+
+    private static final class WarmUpFirst {
+        static final long VALUE = spinFor(300);
+    }
+
+    private static final class InitialisedOnce {
+        static final long VALUE = spinFor(400);
     }
 
     static Object joinCompletedFuture() {
