@@ -51,6 +51,11 @@ final class AgentInstaller {
         AgentBuilder builder = newAgentBuilder()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                // A class first loaded while another one is being retransformed (on JDK 25, FileChannelImpl's method
+                // signatures load SocketChannelImpl) is skipped by Byte Buddy's circularity lock; the first pass has
+                // already listed the loaded classes, so it would stay uninstrumented for good. Reiterating lists them
+                // again until no new class appears, and transforms the ones it missed.
+                .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .ignore(nameStartsWith("dev.loopguard.agent.").or(nameStartsWith("net.bytebuddy."))
