@@ -94,13 +94,16 @@ final class MonitorContentionDetector {
             if (stack.length == 0 || StackFrames.isClassLoading(stack) || allowCheck.isAllowed(stack)) {
                 return;
             }
+            RecordedClass monitor = event.getClass("monitorClass");
+            String monitorClass = monitor == null ? "unknown" : monitor.getName();
+            if (isAgentsOwnLock(monitorClass, stack)) {
+                return;
+            }
             String site = StackFrames.applicationSite(stack);
             if (site == null) {
                 // Only the framework's own locking: nothing the user can change at a line of their code.
                 return;
             }
-            RecordedClass monitor = event.getClass("monitorClass");
-            String monitorClass = monitor == null ? "unknown" : monitor.getName();
             String thread = t.getJavaName();
             Finding finding = Finding.builder(FindingKind.BLOCKING_CALL)
                     .thread(thread)
@@ -118,6 +121,17 @@ final class MonitorContentionDetector {
             runtime.detectorFailed(NAME, e);
         }
     }
+
+    /**
+     * Contention on a lock of the agent itself (its future table, say) is a cost of the agent, not a blocking call in
+     * the user's code, even though it happens on a loop thread inside a user's call.
+     */
+    static boolean isAgentsOwnLock(String monitorClass, StackTraceElement[] stack) {
+        return monitorClass.startsWith(AGENT_PACKAGE)
+                || stack.length > 0 && stack[0].getClassName().startsWith(AGENT_PACKAGE);
+    }
+
+    private static final String AGENT_PACKAGE = "dev.loopguard.agent.";
 
     private static StackTraceElement[] frames(RecordedStackTrace trace) {
         if (trace == null) {
