@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,10 +14,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -834,27 +829,13 @@ class ControllerRunnerTest {
         void registersConcurrently() throws Exception {
             int threads = 8;
             int each = 50;
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                CyclicBarrier barrier = new CyclicBarrier(threads);
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int thread = t;
-                    futures.add(pool.submit(() -> {
-                        barrier.await();
-                        for (int i = 0; i < each; i++) {
-                            runner.register("c-" + thread + "-" + i, new CountingController(clock),
-                                    Duration.ofSeconds(1 + i % 7));
-                        }
-                        return null;
-                    }));
+            AllAtOnce.onThreads(threads, thread -> {
+                for (int i = 0; i < each; i++) {
+                    runner.register("c-" + thread + "-" + i, new CountingController(clock),
+                            Duration.ofSeconds(1 + i % 7));
                 }
-                for (Future<?> future : futures) {
-                    future.get(10, TimeUnit.SECONDS);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+                return null;
+            });
             assertThat(runner.names()).hasSize(threads * each).doesNotHaveDuplicates();
             done(runner.startAll());
             clock.advanceBy(Duration.ofSeconds(7));
@@ -868,29 +849,16 @@ class ControllerRunnerTest {
             CountingController contested = new CountingController(clock);
             runner.register("contested", contested, Duration.ofSeconds(1));
             int threads = 8;
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
             AtomicInteger refused = new AtomicInteger();
             List<CompletableFuture<Void>> won = new CopyOnWriteArrayList<>();
-            try {
-                CyclicBarrier barrier = new CyclicBarrier(threads);
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    futures.add(pool.submit(() -> {
-                        barrier.await();
-                        try {
-                            won.add(runner.start("contested"));
-                        } catch (IllegalStateException alreadyStarted) {
-                            refused.incrementAndGet();
-                        }
-                        return null;
-                    }));
+            AllAtOnce.onThreads(threads, thread -> {
+                try {
+                    won.add(runner.start("contested"));
+                } catch (IllegalStateException alreadyStarted) {
+                    refused.incrementAndGet();
                 }
-                for (Future<?> future : futures) {
-                    future.get(10, TimeUnit.SECONDS);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+                return null;
+            });
             assertThat(won).hasSize(1);
             assertThat(refused).hasValue(threads - 1);
             done(won.get(0));
@@ -909,29 +877,16 @@ class ControllerRunnerTest {
             runner.register("contested", contested, Duration.ofSeconds(1));
             done(runner.start("contested"));
             int threads = 8;
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
             AtomicInteger refused = new AtomicInteger();
             List<CompletableFuture<StopReport>> won = new CopyOnWriteArrayList<>();
-            try {
-                CyclicBarrier barrier = new CyclicBarrier(threads);
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    futures.add(pool.submit(() -> {
-                        barrier.await();
-                        try {
-                            won.add(runner.stop("contested"));
-                        } catch (IllegalStateException alreadyStopping) {
-                            refused.incrementAndGet();
-                        }
-                        return null;
-                    }));
+            AllAtOnce.onThreads(threads, thread -> {
+                try {
+                    won.add(runner.stop("contested"));
+                } catch (IllegalStateException alreadyStopping) {
+                    refused.incrementAndGet();
                 }
-                for (Future<?> future : futures) {
-                    future.get(10, TimeUnit.SECONDS);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+                return null;
+            });
             assertThat(won).hasSize(1);
             assertThat(refused).hasValue(threads - 1);
             assertThat(done(won.get(0)).isClean()).isTrue();

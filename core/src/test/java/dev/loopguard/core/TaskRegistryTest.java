@@ -13,10 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -511,31 +507,19 @@ class TaskRegistryTest {
             int each = 50;
             Set<String> ran = ConcurrentHashMap.newKeySet();
             AtomicInteger runs = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                CyclicBarrier barrier = new CyclicBarrier(threads);
-                List<Future<List<String>>> added = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    added.add(pool.submit(() -> {
-                        barrier.await();
-                        List<String> names = new ArrayList<>();
-                        for (int i = 0; i < each; i++) {
-                            String[] self = new String[1];
-                            self[0] = tasks.add(TaskSpec.async("worker", () -> {
-                                runs.incrementAndGet();
-                                return CompletableFuture.completedFuture(1);
-                            }));
-                            names.add(self[0]);
-                            tasks.start(self[0]);
-                        }
-                        return names;
+            for (List<String> names : AllAtOnce.onThreads(threads, thread -> {
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < each; i++) {
+                    String name = tasks.add(TaskSpec.async("worker", () -> {
+                        runs.incrementAndGet();
+                        return CompletableFuture.completedFuture(1);
                     }));
+                    names.add(name);
+                    tasks.start(name);
                 }
-                for (Future<List<String>> future : added) {
-                    ran.addAll(future.get(10, TimeUnit.SECONDS));
-                }
-            } finally {
-                pool.shutdownNow();
+                return names;
+            })) {
+                ran.addAll(names);
             }
             clock.runUntilIdle();
 
@@ -554,27 +538,14 @@ class TaskRegistryTest {
                     .startAfter(Duration.ofSeconds(1)));
             int threads = 8;
             AtomicInteger refused = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                CyclicBarrier barrier = new CyclicBarrier(threads);
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    futures.add(pool.submit(() -> {
-                        barrier.await();
-                        try {
-                            tasks.start("blink");
-                        } catch (IllegalStateException alreadyStarted) {
-                            refused.incrementAndGet();
-                        }
-                        return null;
-                    }));
+            AllAtOnce.onThreads(threads, thread -> {
+                try {
+                    tasks.start("blink");
+                } catch (IllegalStateException alreadyStarted) {
+                    refused.incrementAndGet();
                 }
-                for (Future<?> future : futures) {
-                    future.get(10, TimeUnit.SECONDS);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+                return null;
+            });
             advance(1);
 
             assertThat(refused).hasValue(threads - 1);
