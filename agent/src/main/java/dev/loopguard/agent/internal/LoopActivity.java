@@ -58,13 +58,8 @@ final class LoopActivity implements Bridge.Sink {
         if (!s.isLoop()) {
             return 0;
         }
-        if (s.idleDepth++ == 0) {
-            long since = s.busySince;
-            if (since != 0) {
-                s.lastBusyStart = since;
-                s.lastBusyEnd = System.nanoTime();
-                s.busySince = 0;
-            }
+        if (s.idleDepth++ == 0 && s.busySince != 0) {
+            s.busySince = 0;
         }
         return 1;
     }
@@ -73,7 +68,7 @@ final class LoopActivity implements Bridge.Sink {
     public void exitIdle(int token) {
         ThreadState s = threads.current();
         if (s.idleDepth > 0 && --s.idleDepth == 0) {
-            s.busySince = System.nanoTime();
+            s.busySince = ++s.busyPeriods;
         }
     }
 

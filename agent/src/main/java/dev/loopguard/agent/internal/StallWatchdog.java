@@ -34,7 +34,10 @@ final class StallWatchdog implements Runnable {
     private volatile boolean started;
 
     private static final class Watch {
-        final long start;
+        /** The busy period watched ({@link ThreadState#busySince}). */
+        final long period;
+        /** When the watchdog first saw it busy: the period began at most one tick before. */
+        final long firstSeen;
         /** Samples taken during this task, and how many of them showed application code at work (not warm-up). */
         int samples;
         int applicationSamples;
@@ -45,8 +48,19 @@ final class StallWatchdog implements Runnable {
         /** The controller the thread was inside when last sampled during this stall, if any. */
         String controller;
 
-        Watch(long start) {
-            this.start = start;
+        Watch(long period, long firstSeen) {
+            this.period = period;
+            this.firstSeen = firstSeen;
+            this.lastSeenBusy = firstSeen;
+        }
+
+        /**
+         * The busy period began between the previous tick and {@code firstSeen}, and ended between
+         * {@code lastSeenBusy} and {@code end}: the middles of those intervals keep the error within half a tick at
+         * each end.
+         */
+        long duration(long end, long tickNanos) {
+            return busyDuration(firstSeen, lastSeenBusy, end, tickNanos);
         }
     }
 
@@ -84,10 +98,9 @@ final class StallWatchdog implements Runnable {
     synchronized void tick(long now) {
         for (ThreadState s : runtime.threads().loopThreads()) {
             Watch w = watches.get(s);
-            long since = s.busySince;
-            if (w != null && since != w.start) {
-                long end = s.lastBusyStart == w.start ? s.lastBusyEnd : w.lastSeenBusy;
-                finish(s, w, end - w.start);
+            long period = s.busySince;
+            if (w != null && period != w.period) {
+                finish(s, w, w.duration(now, tickNanos));
                 watches.remove(s);
                 w = null;
             }
@@ -95,25 +108,26 @@ final class StallWatchdog implements Runnable {
                 runtime.threads().forget(s);
                 continue;
             }
-            // Sampling starts one tick into a task, well before the threshold, so the share of warm-up is measured
-            // over most of the stall rather than only its end.
-            if (since != 0 && now - since >= tickNanos) {
-                if (w == null) {
-                    w = new Watch(since);
-                    watches.put(s, w);
+            if (period == 0) {
+                continue;
+            }
+            if (w == null) {
+                watches.put(s, new Watch(period, now));
+                continue;
+            }
+            // Sampling starts from the second tick that sees the same busy period, well before the threshold, so the
+            // share of warm-up is measured over most of the stall rather than only its end.
+            w.lastSeenBusy = now;
+            String controller = ControllerScope.of(s.thread);
+            StackTraceElement[] sample = s.thread.getStackTrace();
+            if (s.busySince == period && sample.length > 0) {
+                if (controller != null) {
+                    w.controller = controller;
                 }
-                String controller = ControllerScope.of(s.thread);
-                StackTraceElement[] sample = s.thread.getStackTrace();
-                if (s.busySince == since && sample.length > 0) {
-                    if (controller != null) {
-                        w.controller = controller;
-                    }
-                    w.lastSeenBusy = System.nanoTime();
-                    w.samples++;
-                    if (!StackFrames.isWarmUp(sample) && StackFrames.firstApplicationFrame(sample) >= 0) {
-                        w.applicationSamples++;
-                        w.sample = sample;
-                    }
+                w.samples++;
+                if (!StackFrames.isWarmUp(sample) && StackFrames.firstApplicationFrame(sample) >= 0) {
+                    w.applicationSamples++;
+                    w.sample = sample;
                 }
             }
         }
@@ -126,7 +140,7 @@ final class StallWatchdog implements Runnable {
         while (it.hasNext()) {
             Map.Entry<ThreadState, Watch> e = it.next();
             if (!e.getValue().flushed) {
-                finish(e.getKey(), e.getValue(), now - e.getValue().start);
+                finish(e.getKey(), e.getValue(), now - (e.getValue().firstSeen - tickNanos / 2));
                 e.getValue().flushed = true;
             }
         }
@@ -153,6 +167,15 @@ final class StallWatchdog implements Runnable {
                 .firstSeen(Instant.now().minusMillis(millis))
                 .lastSeen(Instant.now())
                 .build());
+    }
+
+    /**
+     * Estimates a busy period seen by ticks {@code tickNanos} apart: first seen busy at {@code firstSeen}, last seen busy
+     * at {@code lastSeenBusy}, seen ended at {@code end}. It began in the tick before {@code firstSeen} and ended between
+     * the last two observations; taking the middle of each interval keeps the error within half a tick at each end.
+     */
+    static long busyDuration(long firstSeen, long lastSeenBusy, long end, long tickNanos) {
+        return (lastSeenBusy + end) / 2 - (firstSeen - tickNanos / 2);
     }
 
     /**

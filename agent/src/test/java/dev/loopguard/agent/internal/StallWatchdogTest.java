@@ -3,6 +3,7 @@ package dev.loopguard.agent.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class StallWatchdogTest {
@@ -18,5 +19,17 @@ class StallWatchdogTest {
     @Test
     void aStallWithNoSampleHasNoOwnShare() {
         assertThat(StallWatchdog.applicationShare(400 * MS, 0, 0)).isZero();
+    }
+
+    @Test
+    @DisplayName("estimates a busy period from the ticks that saw it, within half a tick at each end")
+    void busyDurationFromTicks() {
+        // Ticks every 10 at 0, 10, 20, ...; a task really busy from 5 to 95 is first seen at 10, last seen busy at 90
+        // and seen ended at 100.
+        assertThat(StallWatchdog.busyDuration(10, 90, 100, 10)).isEqualTo(90);
+        // The same ticks fit any task from just after 0 to just before 100 (about 100) or from just before 10 to just
+        // after 90 (about 80): the estimate of 90 is off by at most one tick in all.
+        // Seen busy at a single tick only: about one tick long.
+        assertThat(StallWatchdog.busyDuration(40, 40, 50, 10)).isEqualTo(10);
     }
 }
