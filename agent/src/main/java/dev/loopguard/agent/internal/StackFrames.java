@@ -58,6 +58,11 @@ public final class StackFrames {
 
     /** Whether frames of this class are the application's: not JDK, agent, or well-known framework; in {@code packages}. */
     public static boolean isApplicationFrame(String className) {
+        if (className.contains("$$Lambda")) {
+            // The JVM's generated class behind a lambda or method reference: no line of code a person wrote
+            // ("Unknown Source"); the frame below it is the lambda's body or its caller.
+            return false;
+        }
         for (String prefix : NON_APPLICATION) {
             if (className.startsWith(prefix)) {
                 return false;

@@ -78,6 +78,18 @@ class StackFramesTest {
     }
 
     @Test
+    void theGeneratedClassOfALambdaIsNeverTheSiteTheFrameBelowItIs() {
+        StackTraceElement[] stack = {
+            new StackTraceElement("com.acme.Scenario$$Lambda$188/0x00007efe741b55f8", "call", null, -1),
+            new StackTraceElement("com.acme.Scenario", "lambda$main$3", "Scenario.java", 57),
+            new StackTraceElement("dev.loopguard.core.EventLoop", "runTask", "EventLoop.java", 495),
+        };
+
+        assertThat(StackFrames.isApplicationFrame("com.acme.Scenario$$Lambda/0x0000000801001234")).isFalse();
+        assertThat(StackFrames.applicationSite(stack)).isEqualTo("com.acme.Scenario.lambda$main$3(Scenario.java:57)");
+    }
+
+    @Test
     void packagesRestrictTheApplication() {
         StackFrames.applicationPackages(List.of("com.acme."));
         assertThat(StackFrames.isApplicationFrame("com.acme.Pump")).isTrue();
