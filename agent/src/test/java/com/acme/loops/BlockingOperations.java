@@ -97,7 +97,8 @@ public final class BlockingOperations {
             // The monitor detector reads JFR events; its stream starts with the first event loop and takes a moment
             // to come up, and delivers events about once a second: contend until the finding arrives.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (LoopguardAgent.findings().stream().noneMatch(f -> f.operation().orElse("").startsWith("synchronized"))
+            while (LoopguardAgent.findings().stream().noneMatch(f -> f.operation().orElse("")
+                    .equals("synchronized(" + Inventory.class.getName() + ")"))
                     && System.nanoTime() < deadline) {
                 loop.submit(BlockingOperations::contendedSynchronized).get(30, TimeUnit.SECONDS);
                 Thread.sleep(200);

@@ -91,7 +91,9 @@ final class MonitorContentionDetector {
                 return;
             }
             StackTraceElement[] stack = frames(event.getStackTrace());
-            if (stack.length == 0 || StackFrames.isClassLoading(stack) || allowCheck.isAllowed(stack)) {
+            // Warm-up (class loading or initialisation, method-handle linking, the agent's own work) contends on JVM
+            // internals such as the MethodType cache's ReferenceQueue lock: no line of the user's to change.
+            if (stack.length == 0 || StackFrames.isWarmUp(stack) || allowCheck.isAllowed(stack)) {
                 return;
             }
             RecordedClass monitor = event.getClass("monitorClass");

@@ -78,6 +78,19 @@ class StackFramesTest {
     }
 
     @Test
+    void methodHandleLinkingThatContendsOnJvmInternalsIsWarmUp() {
+        StackTraceElement[] linking = {
+            new StackTraceElement("java.lang.ref.ReferenceQueue", "poll", "ReferenceQueue.java", 164),
+            new StackTraceElement("java.lang.invoke.MethodType", "makeImpl", "MethodType.java", 394),
+            new StackTraceElement("java.lang.invoke.MethodHandleNatives", "findMethodHandleType",
+                    "MethodHandleNatives.java", 387),
+            new StackTraceElement("com.acme.Pump", "run", "Pump.java", 41),
+        };
+
+        assertThat(StackFrames.isWarmUp(linking)).isTrue();
+    }
+
+    @Test
     void theGeneratedClassOfALambdaIsNeverTheSiteTheFrameBelowItIs() {
         StackTraceElement[] stack = {
             new StackTraceElement("com.acme.Scenario$$Lambda$188/0x00007efe741b55f8", "call", null, -1),
