@@ -8,7 +8,9 @@ import net.bytebuddy.pool.TypePool;
 
 /**
  * Applies {@link CallSiteRewriter} to every method of one application class. Reads the {@code SourceFile} attribute
- * first, so that sites render as the stack traces of the same code would ({@code Pump.run(Pump.java:41)}).
+ * first, so that sites render as the stack traces of the same code would ({@code Pump.run(Pump.java:41)}). With a
+ * {@link RejectionHandlerVerdicts.Recorder}, also judges the class's {@code rejectedExecution} method, if it has one,
+ * and records the verdict when the class ends.
  */
 final class CallSiteClassVisitor extends ClassVisitor {
 
@@ -16,12 +18,22 @@ final class CallSiteClassVisitor extends ClassVisitor {
     private final TypePool pool;
     private final CallSitePolicy policy;
     private final CallSites sites;
+    private final RejectionHandlerVerdicts.Recorder handlers;
     private String className;
+    private String superName;
     private String sourceFile;
+    private RejectionHandlerAnalyzer handler;
 
     CallSiteClassVisitor(ClassVisitor next, TypePool pool, ReturnTypeClassifier classifier, CallSitePolicy policy,
                          CallSites sites) {
+        this(next, pool, classifier, policy, sites, null);
+    }
+
+    /** @param handlers where rejection-handler verdicts go; null when handlers are not judged (tracking off) */
+    CallSiteClassVisitor(ClassVisitor next, TypePool pool, ReturnTypeClassifier classifier, CallSitePolicy policy,
+                         CallSites sites, RejectionHandlerVerdicts.Recorder handlers) {
         super(Opcodes.ASM9, next);
+        this.handlers = handlers;
         this.pool = Objects.requireNonNull(pool, "pool");
         this.classifier = Objects.requireNonNull(classifier, "classifier");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -31,6 +43,7 @@ final class CallSiteClassVisitor extends ClassVisitor {
     @Override
     public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
         className = name.replace('/', '.');
+        this.superName = superName == null ? null : superName.replace('/', '.');
         super.visit(version, access, name, signature, superName, interfaces);
     }
 
@@ -44,9 +57,23 @@ final class CallSiteClassVisitor extends ClassVisitor {
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                      String[] exceptions) {
         MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-        if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
-            return next;
+        if (next != null && (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
+            next = new CallSiteRewriter(next, className, name, sourceFile, classifier, pool, policy, sites);
         }
-        return new CallSiteRewriter(next, className, name, sourceFile, classifier, pool, policy, sites);
+        if (handlers != null && RejectionHandlerAnalyzer.isHandlerMethod(access, name, descriptor)) {
+            handler = new RejectionHandlerAnalyzer(next); // sees the code as loaded, before the rewriter
+            return handler;
+        }
+        return next;
+    }
+
+    @Override
+    public void visitEnd() {
+        if (handlers != null) {
+            boolean applicationSuper = superName != null && policy.isApplicationClass(superName);
+            handlers.classVisited(className, applicationSuper ? superName : null,
+                    handler == null ? null : handler.neverKeepsTask());
+        }
+        super.visitEnd();
     }
 }

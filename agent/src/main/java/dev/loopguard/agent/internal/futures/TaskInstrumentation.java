@@ -107,7 +107,7 @@ public final class TaskInstrumentation {
                     }
                 })
                 .type(applicationClasses())
-                .transform((b, type, loader, module, domain) -> b.visit(new CallSiteWrapper()))
+                .transform((b, type, loader, module, domain) -> b.visit(new CallSiteWrapper(loader)))
                 .type(named("java.util.concurrent.ThreadPoolExecutor$DiscardPolicy"))
                 .transform((b, type, loader, module, domain) -> b.visit(
                         Advice.to(TaskAdvice.Discard.class).on(named("rejectedExecution"))))
@@ -214,8 +214,17 @@ public final class TaskInstrumentation {
         return type -> !type.isArray() && !type.isPrimitive() && context.isApplicationClass(type.getName());
     }
 
-    /** Plugs the call-site rewriter into Byte Buddy's class writer, with the type pool of the class's loader. */
+    /**
+     * Plugs the call-site rewriter into Byte Buddy's class writer, with the type pool of the class's loader; with
+     * tracking on, rejection handlers are judged too, their verdicts kept by defining loader.
+     */
     private final class CallSiteWrapper implements AsmVisitorWrapper {
+        private final ClassLoader loader;
+
+        CallSiteWrapper(ClassLoader loader) {
+            this.loader = loader;
+        }
+
         @Override
         public int mergeWriter(int flags) {
             return flags;
@@ -235,7 +244,8 @@ public final class TaskInstrumentation {
             if (current == null) {
                 return classVisitor; // transformed before installation finished: nothing is listening yet
             }
-            return new CallSiteClassVisitor(classVisitor, typePool, new ReturnTypeClassifier(typePool), current, sites);
+            return new CallSiteClassVisitor(classVisitor, typePool, new ReturnTypeClassifier(typePool), current, sites,
+                    current.trackFutures() ? RejectionHandlerVerdicts.shared().recorder(loader) : null);
         }
     }
 }
