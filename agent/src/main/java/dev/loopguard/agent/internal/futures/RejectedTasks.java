@@ -15,19 +15,25 @@ import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * Tasks that a custom {@code RejectedExecutionHandler} returned from without running, re-queueing or refusing them
- * (by throwing), judged by a rule that never guesses.
+ * (by throwing), judged by rules that never guess.
  *
- * <p>Only tasks that carry their own state are judged: the futures that {@code submit}, {@code invokeAll} and
- * {@code schedule} create ({@code FutureTask} and its kin). When the handler returns normally and such a task is
- * neither done (run or cancelled) nor in the executor's queue, it becomes a <em>suspect</em>: the handler may have
- * handed it to another executor, a thread, or a backlog of its own, none of which the agent can see. A suspect is
- * cleared when it completes, whoever runs it. A suspect that the collector finds unreachable while still not done
- * was dropped for certain: nothing can run it any more, so the finding is raised then. A plain {@code Runnable} from
- * {@code execute} is not judged: whether a handler ran it, or code the agent does not see runs it later, cannot be
- * told from the object.
+ * <p><b>Futures</b> ({@code FutureTask} and its kin, from {@code submit}, {@code invokeAll} and {@code schedule})
+ * carry their own state. When the handler returns normally and such a task is neither done (run or cancelled) nor in
+ * the executor's queue, it becomes a <em>suspect</em>: the handler may have handed it to another executor, a thread,
+ * or a backlog of its own, none of which the agent can see. A suspect is cleared when it completes, whoever runs it.
+ * A suspect that the collector finds unreachable while still not done was dropped for certain: nothing can run it
+ * any more, so the finding is raised then.
  *
- * <p>Cost: nothing on the normal path. On the rejection path, one queue scan; per suspect a weak reference; per
- * {@code FutureTask} completion while suspects exist, an identity look-up.
+ * <p><b>Plain {@code Runnable}s</b> (from {@code execute}) carry no state that says whether they ran, so they are
+ * judged by the handler's code instead: when the handler's {@code rejectedExecution}, found in its bytecode when the
+ * class was instrumented ({@link RejectionHandlerVerdicts}), can never let its task go anywhere (it only logs,
+ * counts or inspects it), a normal return means the task was dropped, and the finding is raised at once. A handler
+ * whose code may keep the task, a lambda or method reference (a hidden class, whose code the agent cannot map to a
+ * method), and a class whose method could not be analysed are not judged.
+ *
+ * <p>Cost: nothing on the normal path. On the rejection path, one queue scan for a future, one table look-up per
+ * class of the handler's hierarchy for a plain task; per suspect a weak reference; per {@code FutureTask} completion
+ * while suspects exist, an identity look-up.
  */
 final class RejectedTasks {
 
@@ -35,6 +41,7 @@ final class RejectedTasks {
 
     private final DetectorContext context;
     private final LostTasks lostTasks;
+    private final RejectionHandlerVerdicts verdicts;
     private final ReferenceQueue<Object> cleared = new ReferenceQueue<>();
     /** Suspects by identity hash; each list holds the few suspects that share a hash. */
     private final Map<Integer, List<Suspect>> suspects = new HashMap<>();
@@ -65,8 +72,13 @@ final class RejectedTasks {
     }
 
     RejectedTasks(DetectorContext context) {
+        this(context, RejectionHandlerVerdicts.shared());
+    }
+
+    RejectedTasks(DetectorContext context, RejectionHandlerVerdicts verdicts) {
         this.context = Objects.requireNonNull(context, "context");
         this.lostTasks = new LostTasks(context);
+        this.verdicts = Objects.requireNonNull(verdicts, "verdicts");
     }
 
     /**
@@ -74,7 +86,11 @@ final class RejectedTasks {
      * their own rules; anything else is judged here.
      */
     void handlerReturned(Runnable task, Object executor, Object handler) {
-        if (failed || !(task instanceof Future) || handler == null || isJdkPolicy(handler)) {
+        if (failed || task == null || handler == null || isJdkPolicy(handler)) {
+            return;
+        }
+        if (!(task instanceof Future)) {
+            plainTaskReturned(task, executor, handler);
             return;
         }
         try {
@@ -91,6 +107,21 @@ final class RejectedTasks {
                 remove(task);
             }
             startReaper();
+        } catch (RuntimeException | LinkageError e) {
+            fail(e);
+        }
+    }
+
+    /** A plain task is lost for certain when its handler's code can never let it go anywhere. */
+    private void plainTaskReturned(Runnable task, Object executor, Object handler) {
+        if (task == handler || task == executor) {
+            return; // the analysis treats the handler and the executor (locals 0 and 2) as never being the task
+        }
+        try {
+            Class<?> type = handler.getClass();
+            if (verdicts.neverKeepsTask(type)) {
+                lostTasks.droppedByNonKeepingHandler(task, executor, handlerName(type));
+            }
         } catch (RuntimeException | LinkageError e) {
             fail(e);
         }

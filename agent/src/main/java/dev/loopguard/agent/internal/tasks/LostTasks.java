@@ -91,6 +91,34 @@ public final class LostTasks {
     }
 
     /**
+     * Custom rejection handler {@code handler} of {@code executor} returned normally for the plain task
+     * {@code task}, and its code (analysed when its class was instrumented) can never run it, re-queue it or hand it
+     * on: the task is dropped for certain. Called on the thread that submitted it, inside the rejected call.
+     */
+    public void droppedByNonKeepingHandler(Runnable task, Object executor, String handler) {
+        try {
+            StackTraceElement[] stack = new Throwable().getStackTrace();
+            String site = context.applicationSite(stack);
+            String thread = Thread.currentThread().getName();
+            context.record(base(FindingKind.LOST_TASK, site, stack)
+                    .message("The rejection handler " + handler + " of " + describe(executor) + " dropped a task ("
+                            + describe(task) + ") submitted" + (site == null ? "" : " at " + shortForm(site))
+                            + " on thread '" + thread + "': the handler returned without throwing, and its code never "
+                            + "runs the task, re-queues it or hands it on (it only logs, counts or inspects it), so "
+                            + "the task will never run and the caller was not told.")
+                    .createdAt(site)
+                    .reason("dropped by rejection handler " + handler)
+                    .advice("Make the handler throw a RejectedExecutionException so the caller knows, run the task "
+                            + "on the caller's thread (like CallerRunsPolicy), or wait a bounded time for room "
+                            + "(executor.getQueue().offer(task, timeout, unit)) and throw if there is none; logging "
+                            + "the task does not keep it.")
+                    .build());
+        } catch (RuntimeException | LinkageError e) {
+            context.detectorFailed(DETECTOR, e);
+        }
+    }
+
+    /**
      * A list of never-run tasks (from {@code shutdownNow()}) that the caller dropped at {@code callSite}; periodic
      * tasks are left out, since a stopped schedule is what shutting down means.
      */

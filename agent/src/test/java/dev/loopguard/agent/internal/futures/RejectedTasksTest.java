@@ -2,6 +2,8 @@ package dev.loopguard.agent.internal.futures;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loopguard.agent.FindingKind;
+import dev.loopguard.agent.internal.futures.fixtures.RejectionHandlers;
 import dev.loopguard.agent.internal.tasks.RecordingContext;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.FutureTask;
@@ -57,10 +59,51 @@ class RejectedTasksTest {
     }
 
     @Test
-    void plainRunnablesAndTheJdkPoliciesAreNotJudgedHere() {
+    void aPlainRunnableOfALambdaHandlerAndTheJdkPoliciesAreNotJudgedHere() {
         rejected.handlerReturned(() -> { }, pool, dropping);
         rejected.handlerReturned(new FutureTask<>(() -> "ran"), pool, new ThreadPoolExecutor.DiscardPolicy());
+        rejected.handlerReturned(() -> { }, pool, new ThreadPoolExecutor.DiscardPolicy());
         assertThat(rejected.suspectCount()).isZero();
+        assertThat(context.findings()).isEmpty();
+    }
+
+    @Test
+    void aPlainRunnableIsLostAtOnceWhenItsHandlersCodeNeverKeepsIt() {
+        RejectionHandlerVerdicts verdicts = new RejectionHandlerVerdicts();
+        verdicts.classVisited(getClass().getClassLoader(), RejectionHandlers.DropsSilently.class.getName(), null,
+                true);
+        RejectedTasks judged = new RejectedTasks(context, verdicts);
+        Runnable task = () -> { };
+
+        judged.handlerReturned(task, pool, new RejectionHandlers.DropsSilently());
+
+        assertThat(judged.suspectCount()).isZero();
+        assertThat(context.findings(FindingKind.LOST_TASK)).singleElement().satisfies(f -> {
+            assertThat(f.thread()).isEqualTo(Thread.currentThread().getName());
+            assertThat(f.site()).hasValueSatisfying(site -> assertThat(site)
+                    .contains(".aPlainRunnableIsLostAtOnceWhenItsHandlersCodeNeverKeepsIt(RejectedTasksTest.java:"));
+            assertThat(f.createdAt()).isEqualTo(f.site());
+            assertThat(f.reason()).hasValue("dropped by rejection handler "
+                    + RejectionHandlers.DropsSilently.class.getName());
+            assertThat(f.message()).contains(RejectionHandlers.DropsSilently.class.getName(), "dropped a task",
+                    "on thread '" + Thread.currentThread().getName() + "'", "RejectedTasksTest.java:",
+                    "never runs the task");
+            assertThat(f.advice()).hasValueSatisfying(advice -> assertThat(advice)
+                    .contains("throw a RejectedExecutionException", "CallerRunsPolicy", "bounded time"));
+        });
+    }
+
+    @Test
+    void aPlainRunnableIsNotJudgedWhenItsHandlersCodeMayKeepItOrWasNeverAnalysed() {
+        RejectionHandlerVerdicts verdicts = new RejectionHandlerVerdicts();
+        verdicts.classVisited(getClass().getClassLoader(), RejectionHandlers.KeepsByRunning.class.getName(), null,
+                false);
+        RejectedTasks judged = new RejectedTasks(context, verdicts);
+
+        judged.handlerReturned(() -> { }, pool, new RejectionHandlers.KeepsByRunning());
+        judged.handlerReturned(() -> { }, pool, new RejectionHandlers.DropsSilently());
+
+        assertThat(context.findings()).isEmpty();
     }
 
     @Test
