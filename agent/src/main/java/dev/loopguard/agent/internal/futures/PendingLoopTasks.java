@@ -1,12 +1,15 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.bootstrap.LoopTaskBridge;
 import dev.loopguard.agent.internal.tasks.DetectorContext;
 import dev.loopguard.agent.internal.tasks.LostTasks;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +20,9 @@ import java.util.concurrent.RunnableScheduledFuture;
 
 /**
  * Follows one-shot tasks submitted to core's {@code EventLoop} from submission until the loop starts them, so that
- * the ones still waiting when the JVM exits are reported as lost, with the site and thread that submitted them.
+ * the ones still waiting when the JVM exits, or when pending tasks are checked on request (at the end of a test), are
+ * reported as lost, with the site and thread that submitted them. A task is reported once: reported tasks are no
+ * longer followed.
  *
  * <p>Everything here runs on the submitting thread, the loop thread or the exit thread, and only touches this
  * object's own table under its lock: the loop's queues, which belong to the loop thread, are never read. A task
@@ -60,6 +65,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         }
     };
     private int sweepAt = FIRST_SWEEP;
+    private long followed;
     private volatile boolean failed;
 
     /** A task the loop has not started yet: where and on which thread it was submitted. */
@@ -70,6 +76,8 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         final String thread;
         /** How many times this same task object waits in the loop (a shared Runnable executed twice). */
         int times = 1;
+        /** When it was first followed, among all followed tasks: reports list tasks in submission order. */
+        long order;
 
         Pending(Object loop, Object task, Throwable submittedAt, String thread) {
             this.loop = loop;
@@ -144,6 +152,8 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             Pending known = pending.putIfAbsent(queued, record);
             if (known != null) {
                 known.times++;
+            } else {
+                record.order = followed++;
             }
             if (pending.size() >= sweepAt) {
                 sweep();
@@ -178,24 +188,55 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
     /** At JVM exit: tasks of loops still running that were submitted and never started. */
     void reportAtExit() {
+        reportPending(true);
+    }
+
+    /**
+     * Now, on request ({@code LoopguardAgent.checkPendingTasks()}): tasks of loops still running that were submitted
+     * and have not started. Each is recorded, then no longer followed, so that neither a later check nor the exit
+     * reports it again. Returns this check's findings, one per submission site with {@code count} the number of
+     * its tasks, in the order of each site's first submission.
+     */
+    List<Finding> checkNow() {
+        return reportPending(false);
+    }
+
+    private List<Finding> reportPending(boolean atExit) {
         if (failed) {
-            return;
+            return List.of();
         }
         List<Pending> unstarted = new ArrayList<>();
         synchronized (pending) {
-            for (Map.Entry<Object, Pending> e : pending.entrySet()) {
+            Iterator<Map.Entry<Object, Pending>> it = pending.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<Object, Pending> e = it.next();
                 Object queued = e.getKey();
                 Pending p = e.getValue();
                 boolean done = queued instanceof Future && ((Future<?>) queued).isDone();
                 boolean loopTerminated = p.loop instanceof ExecutorService && ((ExecutorService) p.loop).isTerminated();
-                for (int i = 0; !done && !loopTerminated && i < p.times; i++) {
-                    unstarted.add(p);
+                if (!done && !loopTerminated) {
+                    for (int i = 0; i < p.times; i++) {
+                        unstarted.add(p);
+                    }
                 }
+                // Reported now, or never to be: cancelled, or left to its terminated loop's close policy.
+                it.remove();
+            }
+            LoopTaskBridge.tracked = pending.size();
+        }
+        unstarted.sort(Comparator.comparingLong(p -> p.order));
+        Map<String, Finding> bySite = new LinkedHashMap<>();
+        for (Pending p : unstarted) {
+            Finding f = lostTasks.pendingInLoop(p.loop, p.task, p.submittedAt.getStackTrace(), p.thread, atExit);
+            if (f != null) {
+                bySite.merge(f.site().orElse(f.thread() + "|" + f.message()), f, PendingLoopTasks::sameSite);
             }
         }
-        for (Pending p : unstarted) {
-            lostTasks.pendingAtExit(p.loop, p.task, p.submittedAt.getStackTrace(), p.thread);
-        }
+        return List.copyOf(bySite.values());
+    }
+
+    private static Finding sameSite(Finding first, Finding next) {
+        return first.toBuilder().count(first.count() + next.count()).lastSeen(next.lastSeen()).build();
     }
 
     int trackedCount() {

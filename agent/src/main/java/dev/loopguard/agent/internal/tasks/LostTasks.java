@@ -178,27 +178,43 @@ public final class LostTasks {
     }
 
     /**
-     * A one-shot task submitted to an event loop at {@code submittedAt} on {@code thread} had not started when the
-     * JVM exited, and its loop was still running: the work never ran.
+     * A one-shot task submitted to an event loop at {@code submittedAt} on {@code thread} had not started, and its
+     * loop was still running, when the JVM exited ({@code atExit}) or when pending tasks were checked on request
+     * ({@code LoopguardAgent.checkPendingTasks()}). Records the finding and returns it, or returns null when building
+     * it failed (the detector is then off).
      */
-    public void pendingAtExit(Object loop, Object task, StackTraceElement[] submittedAt, String thread) {
+    public Finding pendingInLoop(Object loop, Object task, StackTraceElement[] submittedAt, String thread,
+                                 boolean atExit) {
         try {
             String site = context.applicationSite(submittedAt);
             String name = loopName(loop);
-            context.record(base(FindingKind.LOST_TASK, site, submittedAt)
+            String submitted = "A task (" + describe(task) + ") submitted" + (site == null ? "" : " at "
+                    + shortForm(site)) + " on thread '" + thread + "' to event loop '" + name + "'";
+            Finding finding = base(FindingKind.LOST_TASK, site, submittedAt)
                     .thread(thread)
-                    .message("A task (" + describe(task) + ") submitted" + (site == null ? "" : " at " + shortForm(site))
-                            + " on thread '" + thread + "' to event loop '" + name + "' had not started when the JVM "
-                            + "exited, and the loop was still running: it never ran.")
+                    .message(atExit
+                            ? submitted + " had not started when the JVM exited, and the loop was still running: it "
+                                    + "never ran."
+                            : submitted + " was still pending when pending tasks were checked "
+                                    + "(LoopguardAgent.checkPendingTasks(), e.g. at the end of a test), and the loop "
+                                    + "was still running: it had not run by then.")
                     .createdAt(site)
-                    .reason("pending in the event loop at exit")
+                    .reason(atExit ? "pending in the event loop at exit" : "pending in the event loop when checked")
                     .loop(name)
-                    .advice("Wait for the work before exiting (join the future that submit or schedule returns), "
-                            + "close() the loop so that its close policy runs or hands back what is queued, or "
-                            + "cancel what is no longer needed.")
-                    .build());
+                    .advice(atExit
+                            ? "Wait for the work before exiting (join the future that submit or schedule returns), "
+                                    + "close() the loop so that its close policy runs or hands back what is queued, "
+                                    + "or cancel what is no longer needed."
+                            : "Wait for the work before this point (join the future that submit or schedule "
+                                    + "returns; on a VirtualClock, advance it past the task's delay), close() the "
+                                    + "loop so that its close policy runs or hands back what is queued, or cancel "
+                                    + "what is no longer needed.")
+                    .build();
+            context.record(finding);
+            return finding;
         } catch (RuntimeException | LinkageError e) {
             context.detectorFailed(DETECTOR, e);
+            return null;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.loopguard.agent.internal.futures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 import dev.loopguard.agent.internal.tasks.RecordingContext;
 import dev.loopguard.core.EventLoop;
@@ -136,6 +137,52 @@ class PendingLoopTasksTest {
         tasks.reportAtExit();
         assertThat(context.findings(FindingKind.LOST_TASK)).singleElement()
                 .satisfies(f -> assertThat(f.message()).contains("A task (send-reminder) submitted at"));
+    }
+
+    @Test
+    void aCheckReportsEachPendingTaskOnceGroupedBySiteAndNeitherALaterCheckNorTheExitReportsItAgain() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
+        for (int i = 0; i < 2; i++) {
+            tasks.queued(loop, new QueuedEntry((Runnable) () -> { }));
+        }
+        Runnable other = () -> { };
+        tasks.queued(loop, new QueuedEntry(other));
+        Runnable started = () -> { };
+        tasks.queued(loop, new QueuedEntry(started));
+        tasks.started(new QueuedEntry(started));
+
+        List<Finding> found = tasks.checkNow();
+
+        assertThat(found).hasSize(2);
+        assertThat(found.get(0).count()).isEqualTo(2);
+        assertThat(found.get(1).count()).isEqualTo(1);
+        assertThat(found).allSatisfy(f -> {
+            assertThat(f.kind()).isEqualTo(FindingKind.LOST_TASK);
+            assertThat(f.reason()).hasValue("pending in the event loop when checked");
+            assertThat(f.loop()).hasValue("test-loop");
+            assertThat(f.thread()).isEqualTo(Thread.currentThread().getName());
+            assertThat(f.message()).contains("was still pending when pending tasks were checked",
+                    "on thread '" + Thread.currentThread().getName() + "'", "event loop 'test-loop'",
+                    "PendingLoopTasksTest.java:");
+            assertThat(f.advice()).hasValueSatisfying(a -> assertThat(a).contains("VirtualClock"));
+        });
+        assertThat(found.get(0).site()).isNotEqualTo(found.get(1).site());
+        assertThat(context.findings(FindingKind.LOST_TASK)).as("every task is recorded").hasSize(3);
+        assertThat(tasks.trackedCount()).isZero();
+
+        assertThat(tasks.checkNow()).isEmpty();
+        tasks.reportAtExit();
+        assertThat(context.findings(FindingKind.LOST_TASK)).as("nothing reported twice").hasSize(3);
+    }
+
+    @Test
+    void aTaskSubmittedAfterACheckIsFollowedAsUsual() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
+        assertThat(tasks.checkNow()).isEmpty();
+        tasks.queued(loop, new QueuedEntry((Runnable) () -> { }));
+        tasks.reportAtExit();
+        assertThat(context.findings(FindingKind.LOST_TASK)).singleElement()
+                .satisfies(f -> assertThat(f.reason()).hasValue("pending in the event loop at exit"));
     }
 
     @Test
