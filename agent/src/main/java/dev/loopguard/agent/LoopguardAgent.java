@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The agent seen from inside the application: install it, read and reset its findings, listen to them, write the
- * report.
+ * The agent seen from inside the application: install it, read and reset its findings, listen to them, check for
+ * event-loop tasks left pending, write the report.
  *
  * <p>The agent is normally started with {@code -javaagent:loopguard-agent.jar[=options]}. {@link #install()} starts it
  * from inside a running JVM instead (for tests), reading options from {@code loopguard.*} system properties. Every
@@ -55,6 +55,39 @@ public final class LoopguardAgent {
 
     public static void removeListener(FindingListener listener) {
         runtime().recorder().removeListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Reports, now, the tasks of {@code dev.loopguard.core.EventLoop}s that were submitted and have not started: what
+     * the agent reports at JVM exit, on demand. The JUnit extension calls this at the end of each test (before it
+     * reads or resets the findings), so that work a test left queued on a loop that it did not close fails or marks
+     * that test, instead of surfacing at JVM exit under whichever test ran last.
+     *
+     * <p>The rule is the exit rule: a one-shot task ({@code execute}, {@code submit}, {@code schedule}) that its loop
+     * has not started yet, while that loop is still running. Not reported: periodic schedules
+     * ({@code scheduleAtFixedRate}, {@code scheduleWithFixedDelay}); tasks that started, even if still running;
+     * tasks whose future is done or cancelled; tasks of loops that terminated (their close policy ran them or handed
+     * them back, which the close rule judges). Each task found is a {@link FindingKind#LOST_TASK} finding with
+     * {@code reason} {@code pending in the event loop when checked}, the site and thread that submitted it, and the
+     * loop's name; it is recorded like any finding (it appears in {@link #findings()}, reaches listeners and the
+     * report, and merges with earlier findings of the same site).
+     *
+     * <p>A task is reported once: after this call, it is no longer followed, so neither a later call nor the exit
+     * reports it again, even if it is still pending then (and nothing is retracted if the loop runs it later). Tasks
+     * submitted after this call are followed as usual. Safe to call from any thread; a task submitted or started
+     * while the check runs may or may not be included.
+     *
+     * <p>Only tasks the agent follows are seen: with {@code tasks=full} every task, with {@code tasks=sampled} (the
+     * default) the first 256 tasks of each task class and then 1 in 64. With {@code tasks=off} the event loop is not
+     * followed, and this method does nothing and returns an empty list.
+     *
+     * @return the findings this call recorded, one per submission site ({@code count} is the number of that site's
+     *         tasks found by this call, not the running total of {@link #findings()}), in submission order; empty when
+     *         no task is pending or tracking is off; never null, unmodifiable
+     * @throws IllegalStateException if the agent is not running
+     */
+    public static List<Finding> checkPendingTasks() {
+        return runtime().checkPendingTasks();
     }
 
     /** Writes the report now to the {@code report} option's path and returns that path. */

@@ -1,5 +1,6 @@
 package dev.loopguard.agent.internal;
 
+import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * The running agent: options, findings, thread classification, detector health and report sections. One per JVM,
@@ -32,6 +34,7 @@ public final class AgentRuntime {
     private final Map<String, String> agentErrors = new ConcurrentHashMap<>();
     private final Map<String, ProfileSection> profile = new ConcurrentHashMap<>();
     private final List<Runnable> beforeReport = new CopyOnWriteArrayList<>();
+    private volatile Supplier<List<Finding>> pendingTaskCheck = List::of;
     private final PrintStream console;
 
     AgentRuntime(AgentOptions options, PrintStream console) {
@@ -105,6 +108,16 @@ public final class AgentRuntime {
     /** Runs before each report write (at exit and on demand), e.g. to flush pending findings. */
     public void beforeReport(Runnable task) {
         beforeReport.add(task);
+    }
+
+    /** Sets what {@link #checkPendingTasks()} runs: the task detectors' check, registered once at start. */
+    public void pendingTaskCheck(Supplier<List<Finding>> check) {
+        pendingTaskCheck = java.util.Objects.requireNonNull(check, "check");
+    }
+
+    /** Reports tasks still pending now; see {@code LoopguardAgent.checkPendingTasks()}. Never null. */
+    public List<Finding> checkPendingTasks() {
+        return pendingTaskCheck.get();
     }
 
     /** Runs the before-report tasks and writes the report atomically to {@code target}. */

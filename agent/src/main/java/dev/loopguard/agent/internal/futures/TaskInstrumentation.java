@@ -7,9 +7,11 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.internal.tasks.DetectorContext;
 import dev.loopguard.agent.internal.tasks.TaskAdvice;
 import java.lang.instrument.Instrumentation;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -193,6 +195,14 @@ public final class TaskInstrumentation {
         if (loopTasks != null) {
             loopTasks.reportAtExit();
         }
+    }
+
+    /**
+     * One-shot tasks of core's {@code EventLoop} submitted and not started, reported now (see
+     * {@code LoopguardAgent.checkPendingTasks()}); empty when tracking is off, since the loop is then not followed.
+     */
+    public List<Finding> checkPendingTasks() {
+        return loopTasks == null ? List.of() : loopTasks.checkNow();
     }
 
     /** Stops tracking; the instrumentation stays but calls nothing. */

@@ -24,6 +24,7 @@ public final class TaskInstrumenter implements Instrumenter {
                 .collect(Collectors.toUnmodifiableSet());
         TaskInstrumentation tasks = TaskInstrumentation.create(new RuntimeDetectorContext(runtime), level, strict,
                 fireAndForget);
+        runtime.pendingTaskCheck(tasks::checkPendingTasks);
         runtime.beforeReport(() -> {
             // Only at exit is a still-unobserved failure final: a report written on demand may be followed by the
             // join that observes it.
