@@ -27,9 +27,13 @@ public final class Bridge {
 
         void exitBlocking(int token);
 
-        int enterIdle();
+        /**
+         * Returns what {@link #exitIdle(Object)} needs (the thread's state), or null when the thread is not an event
+         * loop: handing it back saves the exit a thread-local look-up on a path every loop task takes.
+         */
+        Object enterIdle();
 
-        void exitIdle(int token);
+        void exitIdle(Object token);
 
         int enterExempt();
 
@@ -102,22 +106,22 @@ public final class Bridge {
     }
 
     /** Called when an event-loop thread starts waiting for work (its idle wait). */
-    public static int idleEnter() {
+    public static Object idleEnter() {
         Sink s = sink;
         if (s == null) {
-            return 0;
+            return null;
         }
         try {
             return s.enterIdle();
         } catch (Throwable e) {
             fail(s, "idle-enter", e);
-            return 0;
+            return null;
         }
     }
 
-    public static void idleExit(int token) {
+    public static void idleExit(Object token) {
         Sink s = sink;
-        if (s == null || token == 0) {
+        if (s == null || token == null) {
             return;
         }
         try {

@@ -101,7 +101,10 @@ final class AgentInstaller {
      */
     private static void warmUp(AgentRuntime runtime, LoopActivity activity) {
         activity.exitBlocking(activity.enterBlocking("warm-up", Bridge.PLAIN, null));
-        activity.exitIdle(activity.enterIdle());
+        Object idle = activity.enterIdle();
+        if (idle != null) {
+            activity.exitIdle(idle);
+        }
         activity.exitExempt(activity.enterExempt());
         runtime.threads().isEventLoopThread(Thread.currentThread());
         StackFrames.isApplicationFrame("warm.Up");

@@ -79,12 +79,12 @@ final class BlockingAdvice {
     /** The loop's idle wait: not a blocking call, and the end of the current task for the stall watchdog. */
     static final class Idle {
         @Advice.OnMethodEnter
-        static int enter() {
+        static Object enter() {
             return Bridge.idleEnter();
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class)
-        static void exit(@Advice.Enter int token) {
+        static void exit(@Advice.Enter Object token) {
             Bridge.idleExit(token);
         }
     }

@@ -53,22 +53,22 @@ final class LoopActivity implements Bridge.Sink {
     }
 
     @Override
-    public int enterIdle() {
+    public Object enterIdle() {
         ThreadState s = threads.current();
         if (!s.isLoop()) {
-            return 0;
+            return null;
         }
-        if (s.idleDepth++ == 0 && s.busySince != 0) {
-            s.busySince = 0;
+        if (s.idleDepth++ == 0) {
+            s.becameIdle();
         }
-        return 1;
+        return s;
     }
 
     @Override
-    public void exitIdle(int token) {
-        ThreadState s = threads.current();
+    public void exitIdle(Object token) {
+        ThreadState s = (ThreadState) token;
         if (s.idleDepth > 0 && --s.idleDepth == 0) {
-            s.busySince = ++s.busyPeriods;
+            s.becameBusy();
         }
     }
 

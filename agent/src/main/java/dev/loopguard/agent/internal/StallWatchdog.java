@@ -34,7 +34,7 @@ final class StallWatchdog implements Runnable {
     private volatile boolean started;
 
     private static final class Watch {
-        /** The busy period watched ({@link ThreadState#busySince}). */
+        /** The busy period watched ({@link ThreadState#busyPeriod()}). */
         final long period;
         /** When the watchdog first saw it busy: the period began at most one tick before. */
         final long firstSeen;
@@ -98,7 +98,7 @@ final class StallWatchdog implements Runnable {
     synchronized void tick(long now) {
         for (ThreadState s : runtime.threads().loopThreads()) {
             Watch w = watches.get(s);
-            long period = s.busySince;
+            long period = s.busyPeriod();
             if (w != null && period != w.period) {
                 finish(s, w, w.duration(now, tickNanos));
                 watches.remove(s);
@@ -120,7 +120,7 @@ final class StallWatchdog implements Runnable {
             w.lastSeenBusy = now;
             String controller = ControllerScope.of(s.thread);
             StackTraceElement[] sample = s.thread.getStackTrace();
-            if (s.busySince == period && sample.length > 0) {
+            if (s.busyPeriod() == period && sample.length > 0) {
                 if (controller != null) {
                     w.controller = controller;
                 }
