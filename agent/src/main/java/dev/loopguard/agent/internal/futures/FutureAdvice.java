@@ -12,12 +12,15 @@ final class FutureAdvice {
     private FutureAdvice() {
     }
 
-    /** {@code completeValue}, {@code completeNull}: a normal completion only matters when callbacks wait on it. */
+    /**
+     * {@code completeValue}, {@code completeNull}: a normal completion matters when callbacks wait on it; at
+     * {@code tasks=full} every one does, so that the record of a tracked future is dropped as soon as it completes.
+     */
     static final class NormalCompletion {
         @Advice.OnMethodExit
         static void exit(@Advice.This Object self, @Advice.Return boolean completed,
                          @Advice.FieldValue("stack") Object stack) {
-            if (completed && stack != null && TaskBridge.tracking) {
+            if (completed && (stack != null || TaskBridge.everyCompletion) && TaskBridge.tracking) {
                 TaskBridge.completed(self);
             }
         }

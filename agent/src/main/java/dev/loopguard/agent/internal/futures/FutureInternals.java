@@ -4,6 +4,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -41,20 +42,49 @@ final class FutureInternals {
 
     private static final String CF = "java.util.concurrent.CompletableFuture";
 
-    private final VarHandle result;
-    private final VarHandle stack;
-    private final VarHandle next;
-    private final VarHandle altEx;
-    private final Class<?> altResultType;
+    /** What each completion class on a future's stack means for a failure of that future. */
+    private static final ClassValue<Dependents> COMPLETION_KINDS = new ClassValue<>() {
+        @Override
+        protected Dependents computeValue(Class<?> type) {
+            String name = type.getSimpleName();
+            if (HANDLING_COMPLETIONS.contains(name)) {
+                return Dependents.HANDLING;
+            }
+            return EITHER_COMPLETIONS.contains(name) ? Dependents.NONE : Dependents.PROPAGATING;
+        }
+    };
 
-    private FutureInternals(MethodHandles.Lookup lookup) throws ReflectiveOperationException {
-        Class<?> completion = Class.forName(CF + "$Completion");
-        altResultType = Class.forName(CF + "$AltResult");
-        MethodHandles.Lookup cf = MethodHandles.privateLookupIn(CompletableFuture.class, lookup);
-        result = cf.findVarHandle(CompletableFuture.class, "result", Object.class);
-        stack = cf.findVarHandle(CompletableFuture.class, "stack", completion);
-        next = MethodHandles.privateLookupIn(completion, lookup).findVarHandle(completion, "next", completion);
-        altEx = MethodHandles.privateLookupIn(altResultType, lookup).findVarHandle(altResultType, "ex", Throwable.class);
+    /**
+     * The handles, in static finals of a class initialised only once {@link #open} has opened the package. A
+     * {@link VarHandle} the JIT cannot see as a constant is not inlined: each access went through a generic method
+     * handle call, which was most of what tracking cost per completion.
+     */
+    private static final class Handles {
+        static final VarHandle RESULT;
+        static final VarHandle STACK;
+        static final VarHandle NEXT;
+        static final VarHandle ALT_EX;
+        static final Class<?> ALT_RESULT;
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                Class<?> completion = Class.forName(CF + "$Completion");
+                ALT_RESULT = Class.forName(CF + "$AltResult");
+                MethodHandles.Lookup cf = MethodHandles.privateLookupIn(CompletableFuture.class, lookup);
+                RESULT = cf.findVarHandle(CompletableFuture.class, "result", Object.class);
+                STACK = cf.findVarHandle(CompletableFuture.class, "stack", completion);
+                NEXT = MethodHandles.privateLookupIn(completion, lookup).findVarHandle(completion, "next", completion);
+                ALT_EX = MethodHandles.privateLookupIn(ALT_RESULT, lookup)
+                        .findVarHandle(ALT_RESULT, "ex", Throwable.class);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private FutureInternals() {
+        Objects.requireNonNull(Handles.RESULT, "result handle"); // initialises the handles, or fails here
     }
 
     /**
@@ -70,8 +100,8 @@ final class FutureInternals {
                     Set.of(), Map.of());
         }
         try {
-            return new FutureInternals(MethodHandles.lookup());
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            return new FutureInternals();
+        } catch (RuntimeException | LinkageError e) {
             throw new IllegalStateException("this JDK's CompletableFuture (" + Runtime.version()
                     + ") does not have the fields future tracking reads", e);
         }
@@ -79,7 +109,7 @@ final class FutureInternals {
 
     /** The raw result, null while pending. */
     Object rawResult(CompletableFuture<?> future) {
-        return result.getVolatile(future);
+        return Handles.RESULT.getVolatile(future);
     }
 
     /**
@@ -88,10 +118,10 @@ final class FutureInternals {
      */
     Throwable failure(CompletableFuture<?> future) {
         Object r = rawResult(future);
-        if (r == null || r.getClass() != altResultType) {
+        if (r == null || r.getClass() != Handles.ALT_RESULT) {
             return null;
         }
-        Throwable ex = (Throwable) altEx.get(r);
+        Throwable ex = (Throwable) Handles.ALT_EX.get(r);
         return ex == null ? null : unwrap(ex);
     }
 
@@ -116,12 +146,12 @@ final class FutureInternals {
     /** What the future's current dependents do with a failure. */
     Dependents dependents(CompletableFuture<?> future) {
         Dependents found = Dependents.NONE;
-        for (Object c = stack.getVolatile(future); c != null; c = next.getVolatile(c)) {
-            String name = c.getClass().getSimpleName();
-            if (HANDLING_COMPLETIONS.contains(name)) {
+        for (Object c = Handles.STACK.getVolatile(future); c != null; c = Handles.NEXT.getVolatile(c)) {
+            Dependents kind = COMPLETION_KINDS.get(c.getClass());
+            if (kind == Dependents.HANDLING) {
                 return Dependents.HANDLING;
             }
-            if (!EITHER_COMPLETIONS.contains(name)) {
+            if (kind == Dependents.PROPAGATING) {
                 found = Dependents.PROPAGATING;
             }
         }

@@ -1,5 +1,6 @@
 package dev.loopguard.agent.internal.futures;
 
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -8,6 +9,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Tracked futures by identity: striped open-addressing tables (linear probing, backward-shift deletion), so a tracked
  * future costs one 4-byte slot at a load factor of at most three quarters, instead of a hash-map entry and a key
  * wrapper.
+ *
+ * <p>Look-ups take no lock. Every use of a {@code CompletableFuture} and every completion with callbacks asks
+ * "is this one tracked?", and at {@code tasks=sampled} the answer is almost always no: taking the stripe's monitor
+ * for it (two atomic instructions) was most of what sampling cost. Writers, under the stripe's monitor, make the
+ * stripe's version odd while they move entries; a reader probes without the lock and trusts its answer only if the
+ * version was even and unchanged around the probe, else it probes again under the lock.
+ *
+ * <p>A table made for few records ({@code tasks=sampled}) also keeps them, while there are at most
+ * {@code fewLimit}, in a small copy-on-write array that look-ups scan by reference. Most futures are never tracked,
+ * and the identity hash that the striped path needs is, for an object that has none yet, a call into the VM: the
+ * most expensive step of asking "is this one tracked?". At that level records come and go rarely, so every change
+ * takes one lock.
  */
 final class FutureTable {
 
@@ -15,16 +28,55 @@ final class FutureTable {
 
     private final Stripe[] stripes = new Stripe[STRIPES];
     private final AtomicInteger size = new AtomicInteger();
+    private final int fewLimit;
+    /** Changes to the table while it may hold few records; unused (never taken) when {@code fewLimit} is 0. */
+    private final Object fewLock = new Object();
+    /** Every record, while there are at most {@code fewLimit}; null when look-ups must hash. */
+    private volatile TrackedFuture[] few;
 
+    /** A table for many records: look-ups always hash. */
     FutureTable() {
+        this(0);
+    }
+
+    /** A table that scans instead of hashing while it holds at most {@code fewLimit} records. */
+    FutureTable(int fewLimit) {
+        if (fewLimit < 0) {
+            throw new IllegalArgumentException("fewLimit must be >= 0, was " + fewLimit);
+        }
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Stripe();
         }
+        this.fewLimit = fewLimit;
+        this.few = fewLimit > 0 ? new TrackedFuture[0] : null;
     }
 
     private static final class Stripe {
         TrackedFuture[] slots = new TrackedFuture[64];
         int count;
+        /** Odd while a writer changes the slots; see {@link #beginWrite} and {@link #find}. */
+        int version;
+    }
+
+    private static final VarHandle VERSION;
+
+    static {
+        try {
+            VERSION = java.lang.invoke.MethodHandles.lookup().findVarHandle(Stripe.class, "version", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Under the stripe's monitor: the version turns odd before any slot changes (the order StampedLock uses). */
+    private static void beginWrite(Stripe s) {
+        VERSION.setOpaque(s, s.version + 1);
+        VarHandle.storeStoreFence();
+    }
+
+    /** Under the stripe's monitor: the version turns even again after every slot change. */
+    private static void endWrite(Stripe s) {
+        VERSION.setRelease(s, s.version + 1);
     }
 
     int size() {
@@ -33,37 +85,111 @@ final class FutureTable {
 
     /** The record for this future, or null when it is not tracked. */
     TrackedFuture find(Object future) {
+        TrackedFuture[] scan = few;
+        if (scan != null) {
+            for (TrackedFuture r : scan) {
+                if (r.get() == future) {
+                    return r;
+                }
+            }
+            return null;
+        }
         int hash = System.identityHashCode(future);
         Stripe s = stripes[hash & (STRIPES - 1)];
+        int before = (int) VERSION.getAcquire(s);
+        if ((before & 1) == 0) {
+            TrackedFuture found = probe(s.slots, hash, future);
+            VarHandle.acquireFence(); // the probe's plain reads happen before the version is read again
+            if ((int) VERSION.getOpaque(s) == before) {
+                return found;
+            }
+        }
         synchronized (s) {
-            TrackedFuture[] slots = s.slots;
-            int mask = slots.length - 1;
-            for (int i = index(hash, mask); ; i = (i + 1) & mask) {
-                TrackedFuture r = slots[i];
-                if (r == null) {
-                    return null;
-                }
-                if (r.hash == hash && r.get() == future) {
-                    return r;
+            return probe(s.slots, hash, future);
+        }
+    }
+
+    /**
+     * Linear probing from the home slot. Without the lock the array may be changing under the probe; the load factor
+     * guarantees a null slot only for a consistent array, so the probe is bounded by the array's length.
+     */
+    private static TrackedFuture probe(TrackedFuture[] slots, int hash, Object future) {
+        int mask = slots.length - 1;
+        int i = index(hash, mask);
+        for (int n = 0; n <= mask; n++, i = (i + 1) & mask) {
+            TrackedFuture r = slots[i];
+            if (r == null) {
+                return null;
+            }
+            if (r.hash == hash && r.get() == future) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    void add(TrackedFuture record) {
+        if (fewLimit == 0) {
+            addHashed(record);
+            return;
+        }
+        synchronized (fewLock) {
+            addHashed(record);
+            TrackedFuture[] scan = few;
+            if (scan != null) {
+                if (scan.length < fewLimit) {
+                    TrackedFuture[] more = java.util.Arrays.copyOf(scan, scan.length + 1);
+                    more[scan.length] = record;
+                    few = more;
+                } else {
+                    few = null;
                 }
             }
         }
     }
 
-    void add(TrackedFuture record) {
+    private void addHashed(TrackedFuture record) {
         Stripe s = stripes[record.hash & (STRIPES - 1)];
         synchronized (s) {
+            beginWrite(s);
             if ((s.count + 1) * 4 > s.slots.length * 3) {
                 resize(s);
             }
             insert(s.slots, record);
             s.count++;
+            endWrite(s);
         }
         size.incrementAndGet();
     }
 
     /** Removes the record; false when it was not (or no longer) in the table. */
     boolean remove(TrackedFuture record) {
+        if (fewLimit == 0) {
+            return removeHashed(record);
+        }
+        synchronized (fewLock) {
+            if (!removeHashed(record)) {
+                return false;
+            }
+            TrackedFuture[] scan = few;
+            if (scan != null) {
+                TrackedFuture[] fewer = new TrackedFuture[scan.length];
+                int j = 0;
+                for (TrackedFuture r : scan) {
+                    if (r != record) {
+                        fewer[j++] = r;
+                    }
+                }
+                few = java.util.Arrays.copyOf(fewer, j);
+            } else if (size.get() <= fewLimit / 2) {
+                // back to scanning, with room to grow before hashing again (no flapping at the limit)
+                few = snapshot().toArray(new TrackedFuture[0]);
+            }
+            return true;
+        }
+    }
+
+    private boolean removeHashed(TrackedFuture record) {
         Stripe s = stripes[record.hash & (STRIPES - 1)];
         synchronized (s) {
             TrackedFuture[] slots = s.slots;
@@ -75,6 +201,7 @@ final class FutureTable {
                 }
                 i = (i + 1) & mask;
             }
+            beginWrite(s);
             slots[i] = null;
             // backward-shift: move later entries of the probe run into the hole so lookups never stop early
             for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
@@ -87,6 +214,7 @@ final class FutureTable {
                 }
             }
             s.count--;
+            endWrite(s);
         }
         size.decrementAndGet();
         return true;

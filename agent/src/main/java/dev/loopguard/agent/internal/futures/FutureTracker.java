@@ -7,6 +7,7 @@ import dev.loopguard.agent.internal.tasks.DetectorContext;
 import dev.loopguard.agent.internal.tasks.LostTasks;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -37,6 +38,8 @@ import java.util.concurrent.FutureTask;
 public final class FutureTracker implements TaskBridge.Handler {
 
     static final String DETECTOR = "futures";
+    /** At {@code sampled}, how many tracked futures are looked up by scanning rather than by identity hash. */
+    static final int FEW_TRACKED = 8;
 
     private final CallSites sites;
     private final DetectorContext context;
@@ -46,7 +49,14 @@ public final class FutureTracker implements TaskBridge.Handler {
     private final TrackingLevel level;
     private final boolean strict;
     private final SiteSampler sampler;
-    private final FutureTable table = new FutureTable();
+    /** Tracked {@code CompletableFuture}s. */
+    private final FutureTable table;
+    /**
+     * Tracked {@code FutureTask}s dropped at a call site, apart from the futures: one such task that never completes
+     * (a periodic schedule) would otherwise keep the futures' table non-empty, and every completion and stage of
+     * every {@code CompletableFuture} would pay for an identity hash and a look-up.
+     */
+    private final FutureTable tasks;
     private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
     private final Map<Throwable, Boolean> observedFailures = Collections.synchronizedMap(new WeakHashMap<>());
     private final Object counterLock = new Object();
@@ -65,6 +75,10 @@ public final class FutureTracker implements TaskBridge.Handler {
         this.level = internals == null ? TrackingLevel.OFF : Objects.requireNonNull(level, "level");
         this.strict = strict;
         this.sampler = new SiteSampler(this.level);
+        // Sampling keeps few futures tracked at a time: scanning them beats hashing every future asked about.
+        int fewLimit = this.level == TrackingLevel.SAMPLED ? FEW_TRACKED : 0;
+        this.table = new FutureTable(fewLimit);
+        this.tasks = new FutureTable(fewLimit);
     }
 
     TrackingLevel level() {
@@ -79,6 +93,7 @@ public final class FutureTracker implements TaskBridge.Handler {
             t.setDaemon(true);
             reaper = t;
             t.start();
+            TaskBridge.everyCompletion = true;
             TaskBridge.tracking = true;
         }
     }
@@ -86,6 +101,7 @@ public final class FutureTracker implements TaskBridge.Handler {
     /** Uninstalls from the bridge and stops the reaper (tests, and agent shutdown). */
     void stop() {
         TaskBridge.tracking = false;
+        TaskBridge.everyCompletion = false;
         TaskBridge.install(null);
         rejectedTasks.stop();
         Thread t = reaper;
@@ -156,11 +172,12 @@ public final class FutureTracker implements TaskBridge.Handler {
     @Override
     public void completed(Object value) {
         rejectedTasks.completed(value);
-        if (failed || table.size() == 0) {
+        FutureTable records = value instanceof FutureTask ? tasks : table;
+        if (failed || records.size() == 0) {
             return;
         }
         try {
-            TrackedFuture record = table.find(value);
+            TrackedFuture record = records.find(value);
             if (record == null) {
                 return;
             }
@@ -267,6 +284,18 @@ public final class FutureTracker implements TaskBridge.Handler {
         return record;
     }
 
+    private TrackedFuture trackTask(FutureTask<?> task, int siteId) {
+        TrackedFuture record = new TrackedFuture(task, System.identityHashCode(task), siteId,
+                Thread.currentThread().getName(), queue);
+        record.flags |= TrackedFuture.TASK; // before it is published in the table
+        tasks.add(record);
+        return record;
+    }
+
+    private FutureTable tableOf(TrackedFuture record) {
+        return record.is(TrackedFuture.TASK) ? tasks : table;
+    }
+
     /** Judges a future that may have completed; a pending one is left for later. */
     private void judgeIfDone(CompletableFuture<?> future, TrackedFuture record) {
         if (internals.rawResult(future) == null) {
@@ -300,12 +329,9 @@ public final class FutureTracker implements TaskBridge.Handler {
     }
 
     private void trackDroppedTask(FutureTask<?> task, CallSite site) {
-        TrackedFuture record = table.find(task);
+        TrackedFuture record = tasks.find(task);
         if (record == null) {
-            record = track(task, site.id());
-            synchronized (record) {
-                record.flags |= TrackedFuture.TASK;
-            }
+            record = trackTask(task, site.id());
         }
         record.droppedAt(site.id());
         judgeDroppedTask(task, record);
@@ -324,9 +350,11 @@ public final class FutureTracker implements TaskBridge.Handler {
 
     /** Drops the record; false when somebody else already did. */
     private boolean forget(TrackedFuture record) {
-        boolean removed = table.remove(record);
+        boolean removed = tableOf(record).remove(record);
+        // Not Reference.clear(): on JDK 17 it is a native call, paid per completed future at tasks=full. A forgotten
+        // record is garbage as soon as the table lets go of it; if the collector still queues it, the reaper finds
+        // it missing from the table and skips it.
         if (removed) {
-            record.clear();
             if (record.is(TrackedFuture.FAILED)) {
                 adjustUnobserved(-1);
             }
@@ -361,7 +389,7 @@ public final class FutureTracker implements TaskBridge.Handler {
 
     /** Judges a record whose future the collector found unreachable. */
     void judgeUnreachable(TrackedFuture record) {
-        if (!table.remove(record)) {
+        if (!tableOf(record).remove(record)) {
             return;
         }
         if (record.is(TrackedFuture.FAILED)) {
@@ -388,7 +416,9 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
         drainQueue();
         rejectedTasks.reportCleared();
-        for (TrackedFuture record : table.snapshot()) {
+        List<TrackedFuture> all = new ArrayList<>(table.snapshot());
+        all.addAll(tasks.snapshot());
+        for (TrackedFuture record : all) {
             if (record.is(TrackedFuture.FAILED) && forget(record) && !observedFailures.containsKey(record.failure())) {
                 reportUnhandled(record);
             }
@@ -521,7 +551,7 @@ public final class FutureTracker implements TaskBridge.Handler {
 
     /** Records currently tracked; for tests and the memory figure. */
     int trackedCount() {
-        return table.size();
+        return table.size() + tasks.size();
     }
 
     FutureTable table() {
