@@ -5,6 +5,7 @@ import dev.loopguard.core.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 public final class PendingAtExitScenario {
 
     private static final CountDownLatch NEVER = new CountDownLatch(1);
+    /** Kept, so that the pending stage is not collected before exit. */
+    static volatile CompletableFuture<String> shipped;
 
     private PendingAtExitScenario() {
     }
@@ -39,6 +42,9 @@ public final class PendingAtExitScenario {
         }
         submittedBehindABusyTask(outbox);
         submittedBehindABusyTask(outbox);
+        CompletableFuture<String> order = new CompletableFuture<>();
+        shipped = asyncStageBehindABusyTask(outbox, order);
+        order.complete("order 1"); // hands the stage to the busy loop
         System.out.println("scenario done");
     }
 
@@ -80,6 +86,11 @@ public final class PendingAtExitScenario {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /** An asynchronous stage whose source completed: the loop got the stage's task, behind the busy one. */
+    static CompletableFuture<String> asyncStageBehindABusyTask(EventLoop loop, CompletableFuture<String> order) {
+        return order.thenApplyAsync(String::toUpperCase, loop);
     }
 
     static void submittedBehindABusyTask(EventLoop loop) {

@@ -2,6 +2,7 @@ package dev.loopguard.agent.internal;
 
 import dev.loopguard.agent.Finding;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -27,11 +28,16 @@ final class ReportWriter {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
-        // Named by process and thread rather than Files.createTempFile, whose SecureRandom costs ~100 ms at exit.
-        Path temp = dir.resolve("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "-"
+        // Named by clock and thread rather than Files.createTempFile, whose SecureRandom costs ~100 ms at exit, or
+        // the process id, whose ProcessHandle starts a thread pool. Written through FileOutputStream, which the JVM
+        // has loaded (and the agent instrumented) long before: Files.write would load and instrument FileChannelImpl
+        // at exit.
+        Path temp = dir.resolve("." + absolute.getFileName() + "." + Long.toHexString(System.nanoTime()) + "-"
                 + Thread.currentThread().getId() + ".tmp");
         try {
-            Files.write(temp, json);
+            try (FileOutputStream out = new FileOutputStream(temp.toFile())) {
+                out.write(json);
+            }
             try {
                 Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -50,8 +56,8 @@ final class ReportWriter {
                 .name("version").value(System.getProperty("java.version"))
                 .name("vendor").value(System.getProperty("java.vendor"))
                 .endObject();
-        out.name("startedAt").value(runtime.startedAt().toString());
-        out.name("finishedAt").value(finishedAt.toString());
+        out.name("startedAt").value(IsoInstant.format(runtime.startedAt()));
+        out.name("finishedAt").value(IsoInstant.format(finishedAt));
         out.name("options").value(runtime.options().effective());
         out.name("findings").beginArray();
         for (Finding f : findings) {
@@ -80,8 +86,8 @@ final class ReportWriter {
         out.name("stack").value(f.stack());
         f.site().ifPresent(v -> out.name("site").value(v));
         out.name("count").value(f.count());
-        out.name("firstSeen").value(f.firstSeen().toString());
-        out.name("lastSeen").value(f.lastSeen().toString());
+        out.name("firstSeen").value(IsoInstant.format(f.firstSeen()));
+        out.name("lastSeen").value(IsoInstant.format(f.lastSeen()));
         f.advice().ifPresent(v -> out.name("advice").value(v));
         f.operation().ifPresent(v -> out.name("operation").value(v));
         f.durationMillis().ifPresent(v -> out.name("durationMillis").value(v));

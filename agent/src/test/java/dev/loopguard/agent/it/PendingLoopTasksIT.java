@@ -49,6 +49,18 @@ class PendingLoopTasksIT {
     }
 
     @Test
+    void anAsynchronousStageWaitingInTheLoopNamesTheLineThatCreatedTheStage() {
+        // The loop got the stage's task when main completed its source; the site is the thenApplyAsync call, known
+        // from the call site's constant rather than from a stack captured per task.
+        assertThat(lost("asyncStageBehindABusyTask")).as(report.toPrettyString()).singleElement().satisfies(f -> {
+            assertThat(f.get("count").asInt()).isEqualTo(1);
+            assertThat(f.get("thread").asText()).isEqualTo("main");
+            assertThat(f.get("site").asText()).matches("com\\.acme\\.tasks\\.PendingAtExitScenario"
+                    + "\\.asyncStageBehindABusyTask\\(PendingAtExitScenario\\.java:\\d+\\)");
+        });
+    }
+
+    @Test
     void tasksThatRanOrStartedPeriodicCancelledOrHandedBackAtCloseAreNotFindings() {
         for (String method : List.of("ranBeforeExit", "occupyTheLoop", "periodicSchedule", "cancelledSchedule",
                 "closedWithAHandler")) {

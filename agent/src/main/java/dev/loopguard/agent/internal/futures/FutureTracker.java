@@ -549,6 +549,16 @@ public final class FutureTracker implements TaskBridge.Handler {
         return operation.substring(operation.lastIndexOf('.') + 1);
     }
 
+    /** The application call site that created {@code future}, when it is tracked; else null. */
+    StackTraceElement callSiteOf(Object future) {
+        if (failed || table.size() == 0) {
+            return null;
+        }
+        TrackedFuture record = table.find(future);
+        CallSite site = record == null ? null : sites.get(record.site);
+        return site == null ? null : site.element();
+    }
+
     /** Records currently tracked; for tests and the memory figure. */
     int trackedCount() {
         return table.size() + tasks.size();

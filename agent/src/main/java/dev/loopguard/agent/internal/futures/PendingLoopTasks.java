@@ -4,6 +4,8 @@ import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.bootstrap.LoopTaskBridge;
 import dev.loopguard.agent.internal.tasks.DetectorContext;
 import dev.loopguard.agent.internal.tasks.LostTasks;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RunnableScheduledFuture;
@@ -39,6 +43,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
     static final String DETECTOR = "loop-tasks";
     private static final String LOOP_INTERNAL = "dev.loopguard.core.EventLoop$";
+    private static final String CF_NEST = "java.util.concurrent.CompletableFuture$";
     private static final int FIRST_SWEEP = 1024;
 
     private final DetectorContext context;
@@ -68,18 +73,45 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     private long followed;
     private volatile boolean failed;
 
+    /**
+     * For an asynchronous stage of a {@code CompletableFuture} (the task is one of its completions), the call site
+     * in application code that created the stage, from future tracking; null when that stage is not tracked.
+     */
+    private volatile Function<Object, StackTraceElement> stageSite = stage -> null;
+    /** The {@code dep} field (the stage's future) of the {@code CompletableFuture} completion classes. */
+    private final ClassValue<Optional<VarHandle>> stageField = new ClassValue<>() {
+        @Override
+        protected Optional<VarHandle> computeValue(Class<?> type) {
+            if (!type.getName().startsWith(CF_NEST)) {
+                return Optional.empty();
+            }
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                try {
+                    return Optional.of(MethodHandles.privateLookupIn(c, MethodHandles.lookup())
+                            .findVarHandle(c, "dep", CompletableFuture.class));
+                } catch (NoSuchFieldException e) {
+                    // declared higher up, or not a stage
+                } catch (IllegalAccessException | RuntimeException e) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.empty();
+        }
+    };
+
     /** A task the loop has not started yet: where and on which thread it was submitted. */
     private static final class Pending {
         final Object loop;
         final Object task;
-        final Throwable submittedAt;
+        /** The submission stack, or, for a tracked stage, its call site only (no stack walk per task). */
+        final Object submittedAt;
         final String thread;
         /** How many times this same task object waits in the loop (a shared Runnable executed twice). */
         int times = 1;
         /** When it was first followed, among all followed tasks: reports list tasks in submission order. */
         long order;
 
-        Pending(Object loop, Object task, Throwable submittedAt, String thread) {
+        Pending(Object loop, Object task, Object submittedAt, String thread) {
             this.loop = loop;
             this.task = task;
             this.submittedAt = submittedAt;
@@ -147,7 +179,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         if (!sample(task)) {
             return;
         }
-        Pending record = new Pending(loop, task, new Throwable(), Thread.currentThread().getName());
+        Pending record = new Pending(loop, task, submissionSite(task), Thread.currentThread().getName());
         synchronized (pending) {
             Pending known = pending.putIfAbsent(queued, record);
             if (known != null) {
@@ -160,6 +192,35 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             }
             LoopTaskBridge.tracked = pending.size();
         }
+    }
+
+    /**
+     * Future tracking's answer for where an asynchronous stage was created ({@code thenApplyAsync(fn, loop)} and
+     * kin hand the loop one of the future's completions): the call-site constant of the stage it completes.
+     */
+    void stageSites(Function<Object, StackTraceElement> resolver) {
+        stageSite = Objects.requireNonNull(resolver, "resolver");
+    }
+
+    /**
+     * Where the task was submitted. A stack capture costs about a microsecond, more than the rest of following a
+     * task, so a stage whose future tracking already knows its call site is named by that site instead.
+     */
+    private Object submissionSite(Object task) {
+        Optional<VarHandle> dep = stageField.get(task.getClass());
+        if (dep.isPresent()) {
+            Object stage = dep.get().get(task);
+            StackTraceElement site = stage == null ? null : stageSite.apply(stage);
+            if (site != null) {
+                return site;
+            }
+        }
+        return new Throwable();
+    }
+
+    private static StackTraceElement[] stackOf(Object submittedAt) {
+        return submittedAt instanceof Throwable ? ((Throwable) submittedAt).getStackTrace()
+                : new StackTraceElement[] {(StackTraceElement) submittedAt};
     }
 
     @Override
@@ -227,7 +288,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         unstarted.sort(Comparator.comparingLong(p -> p.order));
         Map<String, Finding> bySite = new LinkedHashMap<>();
         for (Pending p : unstarted) {
-            Finding f = lostTasks.pendingInLoop(p.loop, p.task, p.submittedAt.getStackTrace(), p.thread, atExit);
+            Finding f = lostTasks.pendingInLoop(p.loop, p.task, stackOf(p.submittedAt), p.thread, atExit);
             if (f != null) {
                 bySite.merge(f.site().orElse(f.thread() + "|" + f.message()), f, PendingLoopTasks::sameSite);
             }

@@ -85,6 +85,9 @@ public final class TaskInstrumentation {
         policy = new CallSitePolicy(context::isApplicationClass, strict, fireAndForget,
                 created.level() != TrackingLevel.OFF);
         tracker = created;
+        if (loopTasks != null && created.level() != TrackingLevel.OFF) {
+            loopTasks.stageSites(created::callSiteOf);
+        }
     }
 
     /** The tracking level in force: off until prepared, and off when future internals could not be read. */
