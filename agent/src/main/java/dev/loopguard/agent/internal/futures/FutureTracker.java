@@ -39,7 +39,7 @@ public final class FutureTracker implements TaskBridge.Handler {
 
     static final String DETECTOR = "futures";
     /** At {@code sampled}, how many tracked futures are looked up by scanning rather than by identity hash. */
-    static final int FEW_TRACKED = 8;
+    static final int FEW_TRACKED = 16;
 
     private final CallSites sites;
     private final DetectorContext context;

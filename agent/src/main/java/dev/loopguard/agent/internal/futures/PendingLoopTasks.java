@@ -69,7 +69,15 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             }
         }
     };
-    private int sweepAt = FIRST_SWEEP;
+    /**
+     * While at most this many tasks are followed, {@link #few} holds them and a starting task is looked for by
+     * reference: the loop starts every task, most are not followed when sampling, and the identity hash an
+     * {@code IdentityHashMap} needs is a call into the VM for an object that has none yet.
+     */
+    private static final int FEW = 8;
+    /** The followed tasks while there are at most {@link #FEW}; null otherwise. Replaced under the lock. */
+    private volatile Object[] few = new Object[0];
+        private int sweepAt = FIRST_SWEEP;
     private long followed;
     private volatile boolean failed;
 
@@ -136,7 +144,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         LoopTaskBridge.install(null);
         synchronized (pending) {
             pending.clear();
-            LoopTaskBridge.tracked = 0;
+            changed();
         }
     }
 
@@ -190,7 +198,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             if (pending.size() >= sweepAt) {
                 sweep();
             }
-            LoopTaskBridge.tracked = pending.size();
+            changed();
         }
     }
 
@@ -227,11 +235,15 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     public void started(Object queuedTask) {
         try {
             Object task = unwrap(queuedTask);
+            Object[] scan = few;
+            if (scan != null && !contains(scan, task)) {
+                return; // the common case when sampling: not followed, decided without the lock or an identity hash
+            }
             synchronized (pending) {
                 Pending p = pending.get(task);
                 if (p != null && --p.times == 0) {
                     pending.remove(task);
-                    LoopTaskBridge.tracked = pending.size();
+                    changed();
                 }
             }
         } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
@@ -243,8 +255,23 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     public void terminated(Object loop) {
         synchronized (pending) {
             pending.values().removeIf(p -> p.loop == loop);
-            LoopTaskBridge.tracked = pending.size();
+            changed();
         }
+    }
+
+    /** Under the lock, after every change of {@link #pending}. */
+    private void changed() {
+        LoopTaskBridge.tracked = pending.size();
+        few = pending.size() <= FEW ? pending.keySet().toArray() : null;
+    }
+
+    private static boolean contains(Object[] scan, Object task) {
+        for (Object o : scan) {
+            if (o == task) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** At JVM exit: tasks of loops still running that were submitted and never started. */
@@ -283,7 +310,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
                 // Reported now, or never to be: cancelled, or left to its terminated loop's close policy.
                 it.remove();
             }
-            LoopTaskBridge.tracked = pending.size();
+            changed();
         }
         unstarted.sort(Comparator.comparingLong(p -> p.order));
         Map<String, Finding> bySite = new LinkedHashMap<>();
