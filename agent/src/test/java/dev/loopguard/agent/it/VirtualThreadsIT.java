@@ -3,6 +3,7 @@ package dev.loopguard.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.acme.vthreads.NoVirtualThreads;
 import com.acme.vthreads.PinnedScenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -35,6 +36,31 @@ class VirtualThreadsIT {
         for (JsonNode finding : report.get("findings")) {
             assertThat(finding.get("thread").asText()).as(finding.toString()).isNotEqualTo("sleeper");
         }
+    }
+
+    @Test
+    void thePinOfTheVeryFirstVirtualThreadIsSeenThoughTheMonitorStartsOnlyThen() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
+        ForkedJvm.Result run = ForkedJvm.main(PinnedScenario.class, "first").run("pinned-first-thread");
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.stdout).as(run.toString()).contains("scenario done");
+        JsonNode report = run.report();
+        assertThat(report.get("agentErrors")).as(report.toPrettyString()).isEmpty();
+        assertThat(run.findingsAt(report, "PINNED_THREAD", "<clinit>")).as(report.toPrettyString()).singleElement()
+                .satisfies(f -> assertThat(f.get("thread").asText()).isEqualTo("initializer"));
+    }
+
+    @Test
+    void aJvmWithoutVirtualThreadsNeverStartsTheMonitor() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
+        ForkedJvm.Result run = ForkedJvm.main(NoVirtualThreads.class).jvmFlags("-Xlog:class+load=info:file=classes.txt")
+                .run("no-virtual-threads");
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.stdout).contains("no virtual threads here");
+        String loaded = java.nio.file.Files.readString(run.dir.resolve("classes.txt"));
+        assertThat(loaded).contains("com.acme.vthreads.NoVirtualThreads");
+        assertThat(loaded).as("JFR's consumer API is loaded only for virtual threads")
+                .doesNotContain("jdk.jfr.consumer.RecordingStream");
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.loopguard.agent.internal.vthreads;
 
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
+import dev.loopguard.agent.bootstrap.Bridge;
+import dev.loopguard.agent.bootstrap.VirtualThreadBridge;
 import dev.loopguard.agent.internal.tasks.DetectorContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +11,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
@@ -31,7 +37,11 @@ public final class PinnedThreadMonitor {
     static final long THRESHOLD_MILLIS = 20;
 
     private final DetectorContext context;
+    private static final int READY_SECONDS = 5;
+
     private volatile RecordingStream stream;
+    /** Counted down once the stream records; null until the first virtual thread. */
+    private CountDownLatch recording;
     private volatile CountDownLatch nextFlush = new CountDownLatch(1);
 
     public PinnedThreadMonitor(DetectorContext context) {
@@ -43,17 +53,57 @@ public final class PinnedThreadMonitor {
         return Runtime.version().feature() >= 21;
     }
 
-    /** Reads pinning events on a daemon thread of its own, so that agent startup does not wait for JFR. */
-    public void startInBackground() {
+    /**
+     * Starts reading pinning events when the first virtual thread is about to start, and holds that start (at most
+     * {@value #READY_SECONDS} s, about 0.2 s in practice) until the JFR stream is recording, so that a pin of the very
+     * first virtual thread is seen. Starting JFR with the agent cost every JVM on JDK 21+ about half a second of its
+     * start-up, virtual threads or not.
+     */
+    public void startOnFirstVirtualThread() {
         if (!supported()) {
             return;
         }
-        Thread starter = new Thread(this::start, "loopguard-pinned-threads");
-        starter.setDaemon(true);
-        starter.start();
+        VirtualThreadBridge.install(this::firstVirtualThread);
     }
 
-    void start() {
+    private void firstVirtualThread() {
+        CountDownLatch ready;
+        synchronized (this) {
+            ready = recording;
+            if (ready == null) {
+                ready = new CountDownLatch(1);
+                recording = ready;
+                CountDownLatch running = ready;
+                FlightRecorderListener listener = new FlightRecorderListener() {
+                    @Override
+                    public void recordingStateChanged(Recording r) {
+                        if (r.getState() == RecordingState.RUNNING) {
+                            running.countDown();
+                        }
+                    }
+                };
+                FlightRecorder.addListener(listener);
+                Thread reader = new Thread(() -> start(running), "loopguard-pinned-threads");
+                reader.setDaemon(true);
+                reader.start();
+            }
+        }
+        // Not a blocking call of the application's: the wait is the agent's, once, and bounded.
+        int exempt = Bridge.exemptEnter();
+        try {
+            if (!ready.await(READY_SECONDS, TimeUnit.SECONDS)) {
+                context.detectorFailed(DETECTOR, new IllegalStateException(
+                        "the JFR stream for jdk.VirtualThreadPinned did not start within " + READY_SECONDS + " s"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            Bridge.exemptExit(exempt);
+            VirtualThreadBridge.watching = true;
+        }
+    }
+
+    void start(CountDownLatch running) {
         try {
             RecordingStream rs = new RecordingStream();
             rs.enable(EVENT).withStackTrace().withThreshold(Duration.ofMillis(THRESHOLD_MILLIS));
@@ -63,6 +113,8 @@ public final class PinnedThreadMonitor {
             rs.start(); // blocks this daemon thread: startAsync's own thread would keep the JVM from exiting
         } catch (RuntimeException | LinkageError e) {
             context.detectorFailed(DETECTOR, e);
+        } finally {
+            running.countDown(); // never leave the first virtual thread waiting for a stream that will not come
         }
     }
 
