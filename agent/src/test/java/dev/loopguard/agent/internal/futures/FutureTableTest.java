@@ -45,4 +45,74 @@ class FutureTableTest {
         assertThat(table.snapshot()).hasSize(2500);
         assertThat(table.capacity()).as("load factor at most three quarters").isGreaterThanOrEqualTo(2500 * 4 / 3);
     }
+
+    @Test
+    void aTableForFewRecordsFindsThemWhileScanningHashingAndScanningAgain() {
+        FutureTable table = new FutureTable(16);
+        List<CompletableFuture<?>> futures = new ArrayList<>();
+        List<TrackedFuture> records = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            CompletableFuture<?> f = new CompletableFuture<>();
+            futures.add(f);
+            records.add(record(f));
+        }
+        for (int i = 0; i < 40; i++) {
+            table.add(records.get(i)); // past 16 the table stops scanning and hashes
+            for (int j = 0; j < 40; j++) {
+                assertThat(table.find(futures.get(j))).as("after %d adds, future %d", i + 1, j)
+                        .isSameAs(j <= i ? records.get(j) : null);
+            }
+        }
+        for (int i = 0; i < 40; i++) {
+            assertThat(table.remove(records.get(i))).isTrue(); // at 8 left it scans again
+            assertThat(table.remove(records.get(i))).isFalse();
+            for (int j = 0; j < 40; j++) {
+                assertThat(table.find(futures.get(j))).as("after %d removals, future %d", i + 1, j)
+                        .isSameAs(j > i ? records.get(j) : null);
+            }
+            assertThat(table.size()).isEqualTo(39 - i);
+        }
+        assertThat(table.snapshot()).isEmpty();
+    }
+
+    @Test
+    void lookUpsWithoutTheLockNeverMissARecordThatStaysWhileOthersComeAndGo() throws Exception {
+        for (int fewLimit : new int[] {0, 16}) {
+            FutureTable table = new FutureTable(fewLimit);
+            List<CompletableFuture<?>> stable = new ArrayList<>();
+            List<TrackedFuture> stableRecords = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                CompletableFuture<?> f = new CompletableFuture<>();
+                stable.add(f);
+                stableRecords.add(record(f));
+                table.add(stableRecords.get(i));
+            }
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.ExecutorService churn = java.util.concurrent.Executors.newSingleThreadExecutor();
+            java.util.concurrent.Future<?> writer = churn.submit(() -> {
+                while (!stop.get()) {
+                    List<TrackedFuture> batch = new ArrayList<>();
+                    for (int i = 0; i < 64; i++) { // crosses the scan limit and forces resizes of some stripes
+                        TrackedFuture r = record(new CompletableFuture<>());
+                        batch.add(r);
+                        table.add(r);
+                    }
+                    batch.forEach(table::remove);
+                }
+            });
+            try {
+                for (int round = 0; round < 20_000; round++) {
+                    for (int i = 0; i < stable.size(); i++) {
+                        assertThat(table.find(stable.get(i))).as("limit %d, round %d", fewLimit, round)
+                                .isSameAs(stableRecords.get(i));
+                    }
+                }
+            } finally {
+                stop.set(true);
+                writer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                churn.shutdown();
+            }
+            assertThat(table.size()).isEqualTo(6);
+        }
+    }
 }
