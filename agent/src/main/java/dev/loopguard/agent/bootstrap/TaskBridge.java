@@ -17,12 +17,6 @@ public final class TaskBridge {
     /** True while future tracking ({@code tasks=sampled|full}) is on; read by the advice in future classes. */
     public static volatile boolean tracking;
 
-    /**
-     * True at {@code tasks=full}: every normal completion of a future is reported, not only those with callbacks
-     * waiting, so a tracked future that completes is forgotten at once instead of when the collector clears it.
-     */
-    public static volatile boolean everyCompletion;
-
     /** How many failed futures wait to be observed; while zero, observation advice does not call in at all. */
     public static volatile int unobservedFailures;
 

@@ -13,21 +13,11 @@ final class FutureAdvice {
     }
 
     /**
-     * {@code completeValue}, {@code completeNull}: a normal completion matters when callbacks wait on it; at
-     * {@code tasks=full} every one does, so that the record of a tracked future is dropped as soon as it completes.
+     * Every completion of a {@code CompletableFuture} ({@code completeValue}, {@code completeNull},
+     * {@code internalComplete}, {@code completeThrowable}, {@code completeRelay}): a failure is judged, and a tracked
+     * future leaves the tracking table as soon as it completes, which keeps the table small and its look-ups short.
      */
-    static final class NormalCompletion {
-        @Advice.OnMethodExit
-        static void exit(@Advice.This Object self, @Advice.Return boolean completed,
-                         @Advice.FieldValue("stack") Object stack) {
-            if (completed && (stack != null || TaskBridge.everyCompletion) && TaskBridge.tracking) {
-                TaskBridge.completed(self);
-            }
-        }
-    }
-
-    /** {@code internalComplete}, {@code completeThrowable}, {@code completeRelay}: may be a failure. */
-    static final class AnyCompletion {
+    static final class Completion {
         @Advice.OnMethodExit
         static void exit(@Advice.This Object self, @Advice.Return boolean completed) {
             if (completed && TaskBridge.tracking) {

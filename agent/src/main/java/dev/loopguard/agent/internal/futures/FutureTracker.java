@@ -93,7 +93,6 @@ public final class FutureTracker implements TaskBridge.Handler {
             t.setDaemon(true);
             reaper = t;
             t.start();
-            TaskBridge.everyCompletion = true;
             TaskBridge.tracking = true;
         }
     }
@@ -101,7 +100,6 @@ public final class FutureTracker implements TaskBridge.Handler {
     /** Uninstalls from the bridge and stops the reaper (tests, and agent shutdown). */
     void stop() {
         TaskBridge.tracking = false;
-        TaskBridge.everyCompletion = false;
         TaskBridge.install(null);
         rejectedTasks.stop();
         Thread t = reaper;

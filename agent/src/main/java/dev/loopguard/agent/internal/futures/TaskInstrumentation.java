@@ -148,11 +148,9 @@ public final class TaskInstrumentation {
                                 .on(named("terminate").and(takesArguments(0)))))
                 .type(named(CF))
                 .transform((b, type, loader, module, domain) -> b
-                        .visit(Advice.to(FutureAdvice.NormalCompletion.class)
-                                .on(namedOneOf("completeValue", "completeNull").and(returns(boolean.class))))
-                        .visit(Advice.to(FutureAdvice.AnyCompletion.class)
-                                .on(namedOneOf("internalComplete", "completeThrowable", "completeRelay")
-                                        .and(returns(boolean.class))))
+                        .visit(Advice.to(FutureAdvice.Completion.class)
+                                .on(namedOneOf("completeValue", "completeNull", "internalComplete",
+                                        "completeThrowable", "completeRelay").and(returns(boolean.class))))
                         .visit(Advice.to(FutureAdvice.ForcedCompletion.class)
                                 .on(namedOneOf("obtrudeValue", "obtrudeException")))
                         .visit(Advice.to(FutureAdvice.Read.class)
