@@ -26,6 +26,9 @@ public final class PinnedScenario {
         if (args.length > 0 && args[0].equals("first")) {
             // The JVM's very first virtual thread pins: the agent starts its JFR stream only now, and must not miss it.
             join(startVirtual("initializer", PinnedScenario::initializeFreshCopy));
+            // Only that one pin: JFR delivers about once a second, so wait for its finding (never pin again).
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+                    LoopguardAgent.findings().stream().anyMatch(f -> f.kind() == FindingKind.PINNED_THREAD));
             System.out.println("scenario done");
             return;
         }
