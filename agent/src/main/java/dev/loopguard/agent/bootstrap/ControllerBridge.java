@@ -76,4 +76,14 @@ public final class ControllerBridge {
             }
         }
     }
+
+    /** A step returned {@code returned} (null for {@code void} steps). Called from woven code. */
+    public static void onReturn(Object returned, Object controller, String step, long token) {
+        exit(controller, step, token, returned, null);
+    }
+
+    /** A step threw {@code thrown}. Called from woven code. */
+    public static void onThrow(Throwable thrown, Object controller, String step, long token) {
+        exit(controller, step, token, null, thrown);
+    }
 }

@@ -103,4 +103,16 @@ public final class LoopTaskBridge {
             }
         }
     }
+
+    /** core {@code EventLoop.runTask(queued)}: one field read while nothing is followed. Called from woven code. */
+    public static void onRunTask(Object queuedTask) {
+        if (tracked > 0) {
+            started(queuedTask);
+        }
+    }
+
+    /** core {@code EventLoop.scheduleTask(...)} returned {@code scheduled}. Called from woven code. */
+    public static void onScheduled(Object scheduled, Object loop, Object loopThread) {
+        scheduledOnLoop(loop, loopThread, scheduled);
+    }
 }

@@ -169,4 +169,90 @@ public final class TaskBridge {
             }
         }
     }
+
+    // Entry points for woven code. Woven code never branches (branches would need new stack map frames), so the cheap
+    // checks live here; each is small enough for the JIT to inline into the hooked method.
+
+    /** A {@code CompletableFuture} completion method returned {@code completed}. */
+    public static void onCompletion(boolean completed, Object future) {
+        if (completed && tracking) {
+            completed(future);
+        }
+    }
+
+    /** {@code obtrudeValue}, {@code obtrudeException}, {@code FutureTask.finishCompletion}. */
+    public static void onForcedCompletion(Object future) {
+        if (tracking) {
+            completed(future);
+        }
+    }
+
+    /** A read that sees a failure: {@code join}, {@code get}, {@code isCompletedExceptionally}… */
+    public static void onRead(Object future) {
+        if (unobservedFailures != 0) {
+            used(future, READ);
+        }
+    }
+
+    /** A callback that sees a failure: {@code handle}, {@code whenComplete}, {@code exceptionally}… */
+    public static void onHandle(Object future) {
+        if (tracking) {
+            used(future, HANDLE);
+        }
+    }
+
+    /** A stage that passes a failure on: {@code thenApply}, {@code thenCompose}… */
+    public static void onChain(Object future) {
+        if (tracking) {
+            used(future, CHAIN);
+        }
+    }
+
+    /** An "either" stage: {@code applyToEither}, {@code acceptEither}, {@code runAfterEither}. */
+    public static void onEither(Object future) {
+        if (unobservedFailures != 0) {
+            used(future, EITHER);
+        }
+    }
+
+    /** {@code allOf}, {@code anyOf}: the combined future takes over observing its inputs. */
+    public static void onAllOrAny(Object[] futures) {
+        if (tracking) {
+            allOrAny(futures);
+        }
+    }
+
+    /** {@code DiscardOldestPolicy.rejectedExecution}: the head of the queue is dropped (or the task, after shutdown). */
+    public static void onDiscardOldest(Object policy, Runnable task, java.util.concurrent.ThreadPoolExecutor executor) {
+        try {
+            if (executor.isShutdown()) {
+                rejected(task, executor, policy);
+            } else {
+                Runnable oldest = executor.getQueue().peek();
+                if (oldest != null) {
+                    rejected(oldest, executor, policy);
+                }
+            }
+        } catch (Throwable ignored) {
+            // an executor subclass whose queue misbehaves is not the agent's business to report into
+        }
+    }
+
+    /** {@code CallerRunsPolicy.rejectedExecution}: drops the task, silently, once the executor is shut down. */
+    public static void onCallerRuns(Object policy, Runnable task, java.util.concurrent.ThreadPoolExecutor executor) {
+        try {
+            if (executor.isShutdown()) {
+                rejected(task, executor, policy);
+            }
+        } catch (Throwable ignored) {
+            // see onDiscardOldest
+        }
+    }
+
+    /** {@code ThreadPoolExecutor.reject(task)} returned normally, with the executor's handler. */
+    public static void onRejectionReturned(Object executor, Runnable task, Object rejectionHandler) {
+        if (tracking) {
+            rejectionReturned(task, executor, rejectionHandler);
+        }
+    }
 }

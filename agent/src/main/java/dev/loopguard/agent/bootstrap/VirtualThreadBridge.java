@@ -39,4 +39,11 @@ public final class VirtualThreadBridge {
             // the handler reports its own failures; the application must not see them
         }
     }
+
+    /** {@code VirtualThread.start}: one field read once the handler is satisfied. Called from woven code. */
+    public static void onStart() {
+        if (!watching) {
+            starting();
+        }
+    }
 }

@@ -1,25 +1,16 @@
 package dev.loopguard.agent.internal;
 
 import dev.loopguard.agent.bootstrap.Bridge;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.Nexus;
-import net.bytebuddy.utility.JavaModule;
+import dev.loopguard.agent.internal.weaving.LoopguardTransformer;
+import dev.loopguard.agent.internal.weaving.Transformations;
 
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameContains;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-
 /**
- * Builds the runtime, connects the {@link Bridge}, and installs one {@link AgentBuilder} that every
- * {@link Instrumenter} contributes to. The builder never changes a class's format (no added fields or methods), so
- * JDK classes that are already loaded are retransformed on JDK 17 and 25 without extra JVM flags.
+ * Builds the runtime, connects the {@link Bridge}, and installs one {@link LoopguardTransformer} with the
+ * {@link Transformations} every {@link Instrumenter} contributes. No class's format changes (no added fields or
+ * methods), so JDK classes that are already loaded are retransformed on JDK 17 and 25 without extra JVM flags.
  */
 final class AgentInstaller {
     /** Every instrumenter, in order. Part 2 of the agent adds its own here. */
@@ -48,24 +39,13 @@ final class AgentInstaller {
         });
         Bridge.install(activity);
 
-        AgentBuilder builder = newAgentBuilder()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                // A class first loaded while another one is being retransformed (on JDK 25, FileChannelImpl's method
-                // signatures load SocketChannelImpl) is skipped by Byte Buddy's circularity lock; the first pass has
-                // already listed the loaded classes, so it would stay uninstrumented for good. Reiterating lists them
-                // again until no new class appears, and transforms the ones it missed.
-                .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .ignore(nameStartsWith("dev.loopguard.agent.").or(nameStartsWith("net.bytebuddy."))
-                        .or(nameContains("$$Lambda")).or(isSynthetic()))
-                .assureReadEdgeTo(inst, Bridge.class)
-                .with(new ErrorListener(runtime));
+        Transformations transformations = new Transformations();
         for (Instrumenter instrumenter : INSTRUMENTERS) {
-            builder = instrumenter.contribute(builder, runtime);
+            instrumenter.contribute(transformations, runtime);
         }
-        builder.installOn(inst);
+        LoopguardTransformer transformer = new LoopguardTransformer(transformations, inst, Bridge.class.getModule(),
+                runtime::agentError);
+        transformer.install();
         NativeCallSiteTransformer.installIfNeeded(runtime, inst);
 
         Thread hook = new Thread(() -> {
@@ -74,25 +54,6 @@ final class AgentInstaller {
         }, "loopguard-report");
         Runtime.getRuntime().addShutdownHook(hook);
         return runtime;
-    }
-
-    /**
-     * The default AgentBuilder prepares Byte Buddy's "nexus" for self-initializing types, which the agent never uses
-     * (it does not change class formats) and which touches {@code sun.misc.Unsafe}: JDK 24+ prints a deprecation
-     * warning for that. Byte Buddy's own switch turns it off while the builder is created.
-     */
-    private static AgentBuilder newAgentBuilder() {
-        String previous = System.getProperty(Nexus.PROPERTY);
-        System.setProperty(Nexus.PROPERTY, "true");
-        try {
-            return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED));
-        } finally {
-            if (previous == null) {
-                System.clearProperty(Nexus.PROPERTY);
-            } else {
-                System.setProperty(Nexus.PROPERTY, previous);
-            }
-        }
     }
 
     /**
@@ -127,25 +88,5 @@ final class AgentInstaller {
         }, "loopguard-warm-up");
         t.setDaemon(true);
         t.start();
-    }
-
-    /** Reports a class that could not be instrumented; the rest of the agent keeps working. */
-    private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
-        private final AgentRuntime runtime;
-
-        ErrorListener(AgentRuntime runtime) {
-            this.runtime = runtime;
-        }
-
-        @Override
-        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
-            runtime.agentError("instrumentation of " + typeName, error);
-        }
-
-        @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-                                     DynamicType dynamicType) {
-            // Nothing to do: only failures are worth the user's attention.
-        }
     }
 }

@@ -1,12 +1,12 @@
 package dev.loopguard.agent.internal;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.loopguard.agent.internal.weaving.Transformations;
 
 /**
- * Adds transformations to the agent's single {@link AgentBuilder}. Advice added here must only call static methods
- * of classes in {@code dev.loopguard.agent.bootstrap} and must not change the class format (no new members), so that
- * already-loaded JDK classes can be retransformed without JVM flags.
+ * Adds what one detector needs instrumented to the agent's {@link Transformations}. Hooks added here only call static
+ * methods of classes in {@code dev.loopguard.agent.bootstrap} and never change the class format (no new members), so
+ * that already-loaded JDK classes can be retransformed without JVM flags.
  */
 public interface Instrumenter {
-    AgentBuilder contribute(AgentBuilder builder, AgentRuntime runtime);
+    void contribute(Transformations transformations, AgentRuntime runtime);
 }

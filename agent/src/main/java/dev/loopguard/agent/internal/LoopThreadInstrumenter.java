@@ -1,20 +1,14 @@
 package dev.loopguard.agent.internal;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import static dev.loopguard.agent.internal.BlockingHooks.idle;
+import static dev.loopguard.agent.internal.BlockingHooks.loopRun;
+import static dev.loopguard.agent.internal.weaving.MethodFilter.nameStartsWith;
+import static dev.loopguard.agent.internal.weaving.MethodFilter.named;
 
-import static dev.loopguard.agent.internal.BlockingCallInstrumenter.advise;
-import static dev.loopguard.agent.internal.BlockingCallInstrumenter.java;
-import static net.bytebuddy.matcher.ElementMatchers.failSafe;
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameContains;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import dev.loopguard.agent.internal.weaving.ClassHeader;
+import dev.loopguard.agent.internal.weaving.Transformations;
+import dev.loopguard.agent.internal.weaving.TypeFilter;
+import dev.loopguard.agent.internal.weaving.TypeHierarchy;
 
 /**
  * Marks framework event-loop threads and every loop's idle wait.
@@ -28,30 +22,32 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 final class LoopThreadInstrumenter implements Instrumenter {
 
     @Override
-    public AgentBuilder contribute(AgentBuilder builder, AgentRuntime runtime) {
-        return builder
-                .type(nettyEventLoops())
-                .transform(advise(BlockingAdvice.LoopRun.class, java(named("run").and(takesArguments(0)))))
-                .type(named("dev.loopguard.core.EventLoop"))
-                .transform(advise(BlockingAdvice.Idle.class, java(named("awaitTask"))))
-                .type(named("io.netty.util.concurrent.SingleThreadEventExecutor"))
-                .transform(advise(BlockingAdvice.Idle.class, java(named("takeTask"))))
-                .type(named("sun.nio.ch.SelectorImpl"))
-                .transform(advise(BlockingAdvice.Idle.class, java(namedOneOf("select", "selectNow"))))
-                .type(namedOneOf("io.netty.channel.epoll.EpollEventLoop", "io.netty.channel.epoll.EpollIoHandler"))
-                .transform(advise(BlockingAdvice.Idle.class, java(nameStartsWith("epollWait")
-                        .or(named("epollBusyWait")))))
-                .type(named("java.util.concurrent.ThreadPoolExecutor"))
-                .transform(advise(BlockingAdvice.Idle.class, java(named("getTask"))));
+    public void contribute(Transformations t, AgentRuntime runtime) {
+        t.hook(NETTY_EVENT_LOOPS, loopRun(named("run").takingArguments(0)))
+                .hook("dev.loopguard.core.EventLoop", idle(named("awaitTask")))
+                .hook("io.netty.util.concurrent.SingleThreadEventExecutor", idle(named("takeTask")))
+                .hook("sun.nio.ch.SelectorImpl", idle(named("select", "selectNow")))
+                .hook("io.netty.channel.epoll.EpollEventLoop", idle(nameStartsWith("epollWait")
+                        .orNamed("epollBusyWait")))
+                .hook("io.netty.channel.epoll.EpollIoHandler", idle(nameStartsWith("epollWait")
+                        .orNamed("epollBusyWait")))
+                .hook("java.util.concurrent.ThreadPoolExecutor", idle(named("getTask")));
     }
 
     /**
      * Netty classes that implement {@code io.netty.channel.EventLoop}. Netty classes refer to optional libraries
-     * (Log4j 2, Conscrypt, BlockHound...) that may be absent: a supertype that cannot be resolved is "not an event
+     * (Log4j 2, Conscrypt, BlockHound...) that may be absent: a supertype that cannot be read is "not an event
      * loop", never an instrumentation error reported to the user.
      */
-    static ElementMatcher.Junction<TypeDescription> nettyEventLoops() {
-        return nameStartsWith("io.netty.").and(nameContains("EventLoop")).and(not(isInterface()))
-                .and(failSafe(hasSuperType(named("io.netty.channel.EventLoop"))));
-    }
+    static final TypeFilter NETTY_EVENT_LOOPS = new TypeFilter() {
+        @Override
+        public boolean mayMatch(String binaryName, ClassLoader loader) {
+            return binaryName.startsWith("io.netty.") && binaryName.contains("EventLoop");
+        }
+
+        @Override
+        public boolean matches(ClassHeader header, TypeHierarchy hierarchy) {
+            return !header.isInterface() && hierarchy.isSubtype(header, "io.netty.channel.EventLoop");
+        }
+    };
 }

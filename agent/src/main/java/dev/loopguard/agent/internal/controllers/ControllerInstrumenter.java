@@ -1,11 +1,13 @@
 package dev.loopguard.agent.internal.controllers;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.argument;
+import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.methodName;
+import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.nullValue;
+import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.returned;
+import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.self;
+import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.thrown;
+import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.token;
+import static dev.loopguard.agent.internal.weaving.MethodFilter.named;
 
 import dev.loopguard.agent.bootstrap.ControllerBridge;
 import dev.loopguard.agent.internal.AgentRuntime;
@@ -13,13 +15,13 @@ import dev.loopguard.agent.internal.Instrumenter;
 import dev.loopguard.agent.internal.StackFrames;
 import dev.loopguard.agent.internal.futures.JvmShutdown;
 import dev.loopguard.agent.internal.tasks.RuntimeDetectorContext;
-import java.util.HashSet;
+import dev.loopguard.agent.internal.weaving.BridgeCall;
+import dev.loopguard.agent.internal.weaving.ClassHeader;
+import dev.loopguard.agent.internal.weaving.Hook;
+import dev.loopguard.agent.internal.weaving.Transformations;
+import dev.loopguard.agent.internal.weaving.TypeFilter;
+import dev.loopguard.agent.internal.weaving.TypeHierarchy;
 import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Profiles controllers: application classes that implement core's {@code Controller}, and the classes the
@@ -32,7 +34,7 @@ public final class ControllerInstrumenter implements Instrumenter {
     static final String CONTROLLER = "dev.loopguard.core.Controller";
 
     @Override
-    public AgentBuilder contribute(AgentBuilder builder, AgentRuntime runtime) {
+    public void contribute(Transformations transformations, AgentRuntime runtime) {
         ControllerProfiles profiles = new ControllerProfiles(runtime.options().stallThreshold(),
                 new RuntimeDetectorContext(runtime));
         runtime.addProfileSection("controllers", profiles);
@@ -42,56 +44,43 @@ public final class ControllerInstrumenter implements Instrumenter {
             }
         });
         ControllerBridge.install(profiles);
-        Set<String> named = new HashSet<>(runtime.options().controllers());
-        return builder
-                .type(controllerClasses(named))
-                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(ControllerAdvice.Step.class)
-                        .on(namedOneOf("loop", "loopAsync", "initialize", "initializeAsync", "start", "startAsync",
-                                "stop", "stopAsync", "healthCheck", "healthCheckAsync")
-                                .and(takesArguments(0)).and(not(isAbstract())))))
-                .type(named("dev.loopguard.core.ControllerRunner"))
-                .transform((b, type, loader, module, domain) -> b
-                        .visit(Advice.to(ControllerAdvice.Register.class)
-                                .on(named("register").and(takesArgument(0, String.class)).and(takesArguments(3)
-                                        .or(takesArguments(4)))))
-                        .visit(Advice.to(ControllerAdvice.HealthRead.class)
-                                .on(namedOneOf("healthCheck", "state").and(takesArguments(1))
-                                        .and(takesArgument(0, String.class))))
-                        .visit(Advice.to(ControllerAdvice.AllHealthRead.class)
-                                .on(named("healthCheckAll").and(takesArguments(0)))));
+        Set<String> named = Set.copyOf(runtime.options().controllers());
+        transformations
+                .hook(controllerClasses(named), Hook.on(named("loop", "loopAsync", "initialize", "initializeAsync",
+                                "start", "startAsync", "stop", "stopAsync", "healthCheck", "healthCheckAsync")
+                                .takingArguments(0).instanceOnly())
+                        .enter(BridgeCall.to(ControllerBridge.class, "enter", self(), methodName()))
+                        .onReturn(BridgeCall.to(ControllerBridge.class, "onReturn", returned(), self(), methodName(),
+                                token()))
+                        .onThrow(BridgeCall.to(ControllerBridge.class, "onThrow", thrown(), self(), methodName(),
+                                token())))
+                .hook("dev.loopguard.core.ControllerRunner",
+                        // register(name, controller, ...) remembers the name the runner knows it by
+                        Hook.on(named("register").withArgument(0, String.class))
+                                .enter(BridgeCall.to(ControllerBridge.class, "named", argument(1), argument(0))),
+                        // healthCheck(name), state(name), healthCheckAll(): the runner's record of failures is read
+                        Hook.on(named("healthCheck", "state").takingArguments(1).withArgument(0, String.class))
+                                .enter(BridgeCall.to(ControllerBridge.class, "healthRead", argument(0))),
+                        Hook.on(named("healthCheckAll").takingArguments(0))
+                                .enter(BridgeCall.to(ControllerBridge.class, "healthRead", nullValue())));
     }
 
     /** Application classes (never the interface itself) that implement Controller, or that the option names. */
-    static ElementMatcher<TypeDescription> controllerClasses(Set<String> named) {
-        return type -> {
-            if (type.isInterface() || type.isAnnotation()) {
-                return false;
+    static TypeFilter controllerClasses(Set<String> named) {
+        return new TypeFilter() {
+            @Override
+            public boolean mayMatch(String binaryName, ClassLoader loader) {
+                return named.contains(binaryName) || StackFrames.isApplicationFrame(binaryName);
             }
-            if (named.contains(type.getName())) {
-                return true;
-            }
-            return StackFrames.isApplicationFrame(type.getName()) && implementsController(type);
-        };
-    }
 
-    private static boolean implementsController(TypeDefinition type) {
-        try {
-            for (TypeDefinition current = type; current != null; current = superClassOf(current)) {
-                for (TypeDescription.Generic itf : current.getInterfaces()) {
-                    TypeDescription erasure = itf.asErasure();
-                    if (erasure.getName().equals(CONTROLLER) || implementsController(erasure)) {
-                        return true;
-                    }
+            @Override
+            public boolean matches(ClassHeader header, TypeHierarchy hierarchy) {
+                if (header.isInterface() || header.isAnnotation()) {
+                    return false;
                 }
+                // A supertype that cannot be read (an absent optional dependency) is not core's Controller.
+                return named.contains(header.name()) || hierarchy.anySupertype(header, CONTROLLER::equals);
             }
-        } catch (RuntimeException unresolvable) {
-            // a supertype that cannot be resolved (an absent optional dependency) is not core's Controller
-        }
-        return false;
-    }
-
-    private static TypeDefinition superClassOf(TypeDefinition type) {
-        TypeDescription.Generic superClass = type.getSuperClass();
-        return superClass == null ? null : superClass.asErasure();
+        };
     }
 }

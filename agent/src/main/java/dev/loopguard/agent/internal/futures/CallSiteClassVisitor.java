@@ -1,10 +1,10 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.internal.weaving.TypeHierarchy;
 import java.util.Objects;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * Applies {@link CallSiteRewriter} to every method of one application class. Reads the {@code SourceFile} attribute
@@ -15,7 +15,7 @@ import net.bytebuddy.pool.TypePool;
 final class CallSiteClassVisitor extends ClassVisitor {
 
     private final ReturnTypeClassifier classifier;
-    private final TypePool pool;
+    private final TypeHierarchy hierarchy;
     private final CallSitePolicy policy;
     private final CallSites sites;
     private final RejectionHandlerVerdicts.Recorder handlers;
@@ -24,17 +24,17 @@ final class CallSiteClassVisitor extends ClassVisitor {
     private String sourceFile;
     private RejectionHandlerAnalyzer handler;
 
-    CallSiteClassVisitor(ClassVisitor next, TypePool pool, ReturnTypeClassifier classifier, CallSitePolicy policy,
+    CallSiteClassVisitor(ClassVisitor next, TypeHierarchy hierarchy, ReturnTypeClassifier classifier, CallSitePolicy policy,
                          CallSites sites) {
-        this(next, pool, classifier, policy, sites, null);
+        this(next, hierarchy, classifier, policy, sites, null);
     }
 
     /** @param handlers where rejection-handler verdicts go; null when handlers are not judged (tracking off) */
-    CallSiteClassVisitor(ClassVisitor next, TypePool pool, ReturnTypeClassifier classifier, CallSitePolicy policy,
+    CallSiteClassVisitor(ClassVisitor next, TypeHierarchy hierarchy, ReturnTypeClassifier classifier, CallSitePolicy policy,
                          CallSites sites, RejectionHandlerVerdicts.Recorder handlers) {
         super(Opcodes.ASM9, next);
         this.handlers = handlers;
-        this.pool = Objects.requireNonNull(pool, "pool");
+        this.hierarchy = Objects.requireNonNull(hierarchy, "hierarchy");
         this.classifier = Objects.requireNonNull(classifier, "classifier");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.sites = Objects.requireNonNull(sites, "sites");
@@ -58,7 +58,7 @@ final class CallSiteClassVisitor extends ClassVisitor {
                                      String[] exceptions) {
         MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
         if (next != null && (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
-            next = new CallSiteRewriter(next, className, name, sourceFile, classifier, pool, policy, sites);
+            next = new CallSiteRewriter(next, className, name, sourceFile, classifier, hierarchy, policy, sites);
         }
         if (handlers != null && RejectionHandlerAnalyzer.isHandlerMethod(access, name, descriptor)) {
             handler = new RejectionHandlerAnalyzer(next); // sees the code as loaded, before the rewriter

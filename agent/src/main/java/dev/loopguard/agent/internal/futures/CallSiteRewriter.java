@@ -1,15 +1,12 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.internal.weaving.TypeHierarchy;
 import java.util.ArrayDeque;
 import java.util.Set;
-import net.bytebuddy.description.annotation.AnnotationDescription;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * Rewrites the call instructions of one application method whose result is a future or a publisher:
@@ -40,7 +37,7 @@ final class CallSiteRewriter extends MethodVisitor {
     private final String callerMethod;
     private final String sourceFile;
     private final ReturnTypeClassifier classifier;
-    private final TypePool pool;
+    private final TypeHierarchy hierarchy;
     private final CallSitePolicy policy;
     private final CallSites sites;
     private final ArrayDeque<String> pendingNews = new ArrayDeque<>();
@@ -53,13 +50,13 @@ final class CallSiteRewriter extends MethodVisitor {
      * @param sourceFile  its {@code SourceFile} attribute, may be null
      */
     CallSiteRewriter(MethodVisitor next, String callerClass, String callerMethod, String sourceFile,
-                     ReturnTypeClassifier classifier, TypePool pool, CallSitePolicy policy, CallSites sites) {
+                     ReturnTypeClassifier classifier, TypeHierarchy hierarchy, CallSitePolicy policy, CallSites sites) {
         super(Opcodes.ASM9, next);
         this.callerClass = callerClass;
         this.callerMethod = callerMethod;
         this.sourceFile = sourceFile;
         this.classifier = classifier;
-        this.pool = pool;
+        this.hierarchy = hierarchy;
         this.policy = policy;
         this.sites = sites;
     }
@@ -161,29 +158,14 @@ final class CallSiteRewriter extends MethodVisitor {
         if (policy.isFireAndForget(call.owner, call.name)) {
             return true;
         }
-        try {
-            TypePool.Resolution resolution = pool.describe(call.owner);
-            if (!resolution.isResolved()) {
-                return false;
-            }
-            TypeDescription owner = resolution.resolve();
-            if (hasFireAndForgetAnnotation(owner.getDeclaredAnnotations())) {
-                return true;
-            }
-            for (MethodDescription.InDefinedShape method : owner.getDeclaredMethods()) {
-                if (method.getInternalName().equals(call.name) && method.getDescriptor().equals(call.descriptor)) {
-                    return hasFireAndForgetAnnotation(method.getDeclaredAnnotations());
-                }
-            }
-        } catch (RuntimeException unresolvable) {
-            // an annotation that cannot be read cannot have been meant for us
-        }
-        return false;
+        // Class and method annotations of the callee's declaring class, read from its class file; CLASS retention
+        // (Error Prone's @CanIgnoreReturnValue) counts. An annotation that cannot be read cannot have been meant for us.
+        return hasFireAndForgetAnnotation(hierarchy.annotationSimpleNames(call.owner, call.name, call.descriptor));
     }
 
-    private static boolean hasFireAndForgetAnnotation(Iterable<AnnotationDescription> annotations) {
-        for (AnnotationDescription annotation : annotations) {
-            if (FIRE_AND_FORGET_ANNOTATIONS.contains(annotation.getAnnotationType().getSimpleName())) {
+    private static boolean hasFireAndForgetAnnotation(Set<String> simpleNames) {
+        for (String name : simpleNames) {
+            if (FIRE_AND_FORGET_ANNOTATIONS.contains(name)) {
                 return true;
             }
         }

@@ -6,12 +6,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.pool.TypePool;
+import dev.loopguard.agent.internal.weaving.ClassHeader;
+import dev.loopguard.agent.internal.weaving.TypeHierarchy;
 
 /**
- * Classifies a return type by its class hierarchy, read through a {@link TypePool} so that no class is loaded (a
+ * Classifies a return type by its class hierarchy, read through a {@link TypeHierarchy} so that no class is loaded (a
  * transformer that loads the classes it inspects changes the program's class-initialisation order, and can deadlock).
  * A type that cannot be resolved is {@link ResultKind#OTHER}: an unknown type is never reported.
  */
@@ -40,11 +39,11 @@ final class ReturnTypeClassifier {
             "java.lang.StringBuilder", "java.util.List", "java.util.Map", "java.util.Set", "java.util.Optional",
             "java.util.Collection", "java.util.Iterator", "java.lang.Class", "java.lang.Thread");
 
-    private final TypePool pool;
+    private final TypeHierarchy hierarchy;
     private final Map<String, ResultKind> cache = new ConcurrentHashMap<>();
 
-    ReturnTypeClassifier(TypePool pool) {
-        this.pool = Objects.requireNonNull(pool, "pool");
+    ReturnTypeClassifier(TypeHierarchy hierarchy) {
+        this.hierarchy = Objects.requireNonNull(hierarchy, "hierarchy");
     }
 
     /** Classifies a method descriptor's return type. */
@@ -88,22 +87,14 @@ final class ReturnTypeClassifier {
                 eager = true;
                 continue;
             }
-            try {
-                TypePool.Resolution resolution = pool.describe(name);
-                if (!resolution.isResolved()) {
-                    continue;
-                }
-                TypeDescription type = resolution.resolve();
-                TypeDescription.Generic superClass = type.getSuperClass();
-                if (superClass != null) {
-                    pending.add(superClass.asErasure().getName());
-                }
-                for (TypeDefinition itf : type.getInterfaces()) {
-                    pending.add(itf.asErasure().getName());
-                }
-            } catch (RuntimeException unresolvable) {
-                // a missing supertype (optional dependency absent) only hides that branch of the hierarchy
+            ClassHeader type = hierarchy.header(name);
+            if (type == null) {
+                continue; // a missing supertype (optional dependency absent) only hides that branch of the hierarchy
             }
+            if (type.superName() != null) {
+                pending.add(type.superName());
+            }
+            pending.addAll(type.interfaces());
         }
         return eager ? ResultKind.EAGER_FUTURE : ResultKind.OTHER;
     }

@@ -1,35 +1,32 @@
 package dev.loopguard.agent.internal.futures;
 
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.argument;
+import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.constant;
+import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.field;
+import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.returned;
+import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.self;
+import static dev.loopguard.agent.internal.weaving.MethodFilter.named;
 
 import dev.loopguard.agent.Finding;
+import dev.loopguard.agent.bootstrap.LoopTaskBridge;
+import dev.loopguard.agent.bootstrap.TaskBridge;
 import dev.loopguard.agent.internal.tasks.DetectorContext;
-import dev.loopguard.agent.internal.tasks.TaskAdvice;
+import dev.loopguard.agent.internal.weaving.BridgeCall;
+import dev.loopguard.agent.internal.weaving.ClassHeader;
+import dev.loopguard.agent.internal.weaving.Hook;
+import dev.loopguard.agent.internal.weaving.Transformations;
+import dev.loopguard.agent.internal.weaving.TypeFilter;
+import dev.loopguard.agent.internal.weaving.TypeHierarchy;
+import dev.loopguard.agent.internal.weaving.VisitorFactory;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.field.FieldDescription;
-import net.bytebuddy.description.field.FieldList;
-import net.bytebuddy.description.method.MethodList;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * Everything part 2 of the agent instruments for tasks and futures, contributed to the agent's one
- * {@link AgentBuilder}: call sites in application classes, completion and observation in {@code CompletableFuture}
+ * {@link Transformations}: call sites in application classes, completion and observation in {@code CompletableFuture}
  * and {@code FutureTask}, the rejection policies of {@code ThreadPoolExecutor}, threads dying of an exception, and
  * the default unrun-task warning of core's {@code EventLoop}; with tracking on, also the return of any rejection
  * handler ({@code ThreadPoolExecutor.reject}) and the one-shot tasks of core's {@code EventLoop} from submission to
@@ -38,6 +35,7 @@ import net.bytebuddy.pool.TypePool;
 public final class TaskInstrumentation {
 
     private static final String CF = "java.util.concurrent.CompletableFuture";
+    private static final String LOOP = "dev.loopguard.core.EventLoop";
 
     private final DetectorContext context;
     private final CallSites sites = new CallSites();
@@ -58,8 +56,8 @@ public final class TaskInstrumentation {
     }
 
     /**
-     * The detectors, to be {@linkplain #contribute(AgentBuilder) contributed} to the agent's builder; they get the
-     * {@link Instrumentation} they need when the builder is installed.
+     * The detectors, to be {@linkplain #contribute(Transformations) contributed} to the agent's transformations; they get
+     * the {@link Instrumentation} they need when the transformer is installed.
      */
     public static TaskInstrumentation create(DetectorContext context, TrackingLevel level, boolean strict,
                                              Set<String> fireAndForget) {
@@ -96,84 +94,67 @@ public final class TaskInstrumentation {
         return t == null ? TrackingLevel.OFF : t.level();
     }
 
-    /** Adds this part's transformations to the agent's builder. */
-    public AgentBuilder contribute(AgentBuilder builder) {
-        AgentBuilder result = builder
-                .with(new AgentBuilder.InstallationListener.Adapter() {
-                    @Override
-                    public void onBeforeInstall(Instrumentation instrumentation,
-                                                ResettableClassFileTransformer transformer) {
-                        prepare(instrumentation);
-                    }
-
-                    @Override
-                    public void onInstall(Instrumentation instrumentation, ResettableClassFileTransformer transformer) {
-                        start();
-                    }
-                })
-                .type(applicationClasses())
-                .transform((b, type, loader, module, domain) -> b.visit(new CallSiteWrapper(loader)))
-                .type(named("java.util.concurrent.ThreadPoolExecutor$DiscardPolicy"))
-                .transform((b, type, loader, module, domain) -> b.visit(
-                        Advice.to(TaskAdvice.Discard.class).on(named("rejectedExecution"))))
-                .type(named("java.util.concurrent.ThreadPoolExecutor$DiscardOldestPolicy"))
-                .transform((b, type, loader, module, domain) -> b.visit(
-                        Advice.to(TaskAdvice.DiscardOldest.class).on(named("rejectedExecution"))))
-                .type(named("java.util.concurrent.ThreadPoolExecutor$CallerRunsPolicy"))
-                .transform((b, type, loader, module, domain) -> b.visit(
-                        Advice.to(TaskAdvice.CallerRunsAfterShutdown.class).on(named("rejectedExecution"))))
-                .type(named("java.lang.Thread"))
-                .transform((b, type, loader, module, domain) -> b.visit(
-                        Advice.to(TaskAdvice.Uncaught.class).on(named("dispatchUncaughtException"))))
-                .type(named("dev.loopguard.core.EventLoop"))
-                .transform((b, type, loader, module, domain) -> b.visit(
-                        Advice.to(TaskAdvice.LoopUnrunWarning.class).on(named("warnAboutUnrunTasks")
-                                .and(takesArguments(1)))));
+    /** Adds this part's hooks and call-site rewriting to the agent's transformations. */
+    public void contribute(Transformations t) {
+        t.beforeInstall(this::prepare).afterInstall(this::start)
+                .visit(applicationClasses(), new CallSiteFactory())
+                .hook("java.util.concurrent.ThreadPoolExecutor$DiscardPolicy", Hook.on(named("rejectedExecution"))
+                        .enter(BridgeCall.to(TaskBridge.class, "rejected", argument(0), argument(1), self())))
+                .hook("java.util.concurrent.ThreadPoolExecutor$DiscardOldestPolicy", Hook.on(named("rejectedExecution"))
+                        .enter(BridgeCall.to(TaskBridge.class, "onDiscardOldest", self(), argument(0), argument(1))))
+                .hook("java.util.concurrent.ThreadPoolExecutor$CallerRunsPolicy", Hook.on(named("rejectedExecution"))
+                        .enter(BridgeCall.to(TaskBridge.class, "onCallerRuns", self(), argument(0), argument(1))))
+                .hook("java.lang.Thread", Hook.on(named("dispatchUncaughtException"))
+                        .enter(BridgeCall.to(TaskBridge.class, "uncaught", self(), argument(0))))
+                .hook(LOOP, Hook.on(named("warnAboutUnrunTasks").takingArguments(1))
+                        .enter(BridgeCall.to(TaskBridge.class, "unrunTasks", argument(0), self(), constant(-1))));
         if (requestedLevel == TrackingLevel.OFF) {
-            return result;
+            return;
         }
-        return result
-                .type(named("java.util.concurrent.ThreadPoolExecutor"))
-                .transform((b, type, loader, module, domain) -> b.visit(
-                        Advice.to(TaskAdvice.HandlerReturned.class).on(named("reject").and(takesArguments(1)))))
-                .type(named("dev.loopguard.core.EventLoop"))
-                .transform((b, type, loader, module, domain) -> b
-                        .visit(Advice.to(TaskAdvice.LoopEnqueue.class)
-                                .on(named("enqueue").and(takesArguments(1))))
-                        .visit(Advice.to(TaskAdvice.LoopSchedule.class)
-                                .on(named("scheduleTask").and(takesArguments(4))))
-                        .visit(Advice.to(TaskAdvice.LoopRunTask.class)
-                                .on(named("runTask").and(takesArguments(1))))
-                        .visit(Advice.to(TaskAdvice.LoopTerminated.class)
-                                .on(named("terminate").and(takesArguments(0)))))
-                .type(named(CF))
-                .transform((b, type, loader, module, domain) -> b
-                        .visit(Advice.to(FutureAdvice.Completion.class)
-                                .on(namedOneOf("completeValue", "completeNull", "internalComplete",
-                                        "completeThrowable", "completeRelay").and(returns(boolean.class))))
-                        .visit(Advice.to(FutureAdvice.ForcedCompletion.class)
-                                .on(namedOneOf("obtrudeValue", "obtrudeException")))
-                        .visit(Advice.to(FutureAdvice.Read.class)
-                                .on(not(isStatic()).and(namedOneOf("get", "join", "getNow", "resultNow",
-                                        "exceptionNow", "isCompletedExceptionally", "state"))))
-                        .visit(Advice.to(FutureAdvice.Handle.class)
-                                .on(not(isStatic()).and(namedOneOf("handle", "handleAsync", "whenComplete",
-                                        "whenCompleteAsync", "exceptionally", "exceptionallyAsync",
-                                        "exceptionallyCompose", "exceptionallyComposeAsync"))))
-                        .visit(Advice.to(FutureAdvice.Chain.class)
-                                .on(not(isStatic()).and(namedOneOf("thenApply", "thenApplyAsync", "thenAccept",
-                                        "thenAcceptAsync", "thenRun", "thenRunAsync", "thenCombine",
-                                        "thenCombineAsync", "thenAcceptBoth", "thenAcceptBothAsync", "runAfterBoth",
-                                        "runAfterBothAsync", "thenCompose", "thenComposeAsync"))))
-                        .visit(Advice.to(FutureAdvice.Either.class)
-                                .on(not(isStatic()).and(namedOneOf("applyToEither", "applyToEitherAsync",
-                                        "acceptEither", "acceptEitherAsync", "runAfterEither",
-                                        "runAfterEitherAsync"))))
-                        .visit(Advice.to(FutureAdvice.AllOrAny.class)
-                                .on(isStatic().and(namedOneOf("allOf", "anyOf")))))
-                .type(named("java.util.concurrent.FutureTask"))
-                .transform((b, type, loader, module, domain) -> b.visit(
-                        Advice.to(FutureAdvice.ForcedCompletion.class).on(named("finishCompletion"))));
+        t.hook("java.util.concurrent.ThreadPoolExecutor", Hook.on(named("reject").takingArguments(1))
+                        .onReturn(BridgeCall.to(TaskBridge.class, "onRejectionReturned", self(), argument(0),
+                                field("handler"))))
+                .hook(LOOP,
+                        // Every task submitted from any thread passes enqueue before the loop can see it; if the
+                        // loop refuses it (shut down), the caller gets an exception and nothing is queued.
+                        Hook.on(named("enqueue").takingArguments(1))
+                                .enter(BridgeCall.to(LoopTaskBridge.class, "queued", self(), argument(0)))
+                                .onThrow(BridgeCall.to(LoopTaskBridge.class, "refused", argument(0))),
+                        // A schedule made on the loop thread skips the inbox.
+                        Hook.on(named("scheduleTask").takingArguments(4))
+                                .onReturn(BridgeCall.to(LoopTaskBridge.class, "onScheduled", returned(), self(),
+                                        field("thread"))),
+                        Hook.on(named("runTask").takingArguments(1))
+                                .enter(BridgeCall.to(LoopTaskBridge.class, "onRunTask", argument(0))),
+                        // The loop stopped, and its close policy took what was left.
+                        Hook.on(named("terminate").takingArguments(0))
+                                .onExit(BridgeCall.to(LoopTaskBridge.class, "terminated", self())))
+                .hook(CF,
+                        Hook.on(named("completeValue", "completeNull", "internalComplete", "completeThrowable",
+                                        "completeRelay").returning(boolean.class))
+                                .onReturn(BridgeCall.to(TaskBridge.class, "onCompletion", returned(), self())),
+                        Hook.on(named("obtrudeValue", "obtrudeException"))
+                                .onReturn(BridgeCall.to(TaskBridge.class, "onForcedCompletion", self())),
+                        Hook.on(named("get", "join", "getNow", "resultNow", "exceptionNow", "isCompletedExceptionally",
+                                        "state").instanceOnly())
+                                .enter(BridgeCall.to(TaskBridge.class, "onRead", self())),
+                        Hook.on(named("handle", "handleAsync", "whenComplete", "whenCompleteAsync", "exceptionally",
+                                        "exceptionallyAsync", "exceptionallyCompose", "exceptionallyComposeAsync")
+                                        .instanceOnly())
+                                .enter(BridgeCall.to(TaskBridge.class, "onHandle", self())),
+                        Hook.on(named("thenApply", "thenApplyAsync", "thenAccept", "thenAcceptAsync", "thenRun",
+                                        "thenRunAsync", "thenCombine", "thenCombineAsync", "thenAcceptBoth",
+                                        "thenAcceptBothAsync", "runAfterBoth", "runAfterBothAsync", "thenCompose",
+                                        "thenComposeAsync").instanceOnly())
+                                .enter(BridgeCall.to(TaskBridge.class, "onChain", self())),
+                        Hook.on(named("applyToEither", "applyToEitherAsync", "acceptEither", "acceptEitherAsync",
+                                        "runAfterEither", "runAfterEitherAsync").instanceOnly())
+                                .enter(BridgeCall.to(TaskBridge.class, "onEither", self())),
+                        // The combined future takes over observing its inputs.
+                        Hook.on(named("allOf", "anyOf").staticOnly())
+                                .enter(BridgeCall.to(TaskBridge.class, "onAllOrAny", argument(0))))
+                .hook("java.util.concurrent.FutureTask", Hook.on(named("finishCompletion"))
+                        .onReturn(BridgeCall.to(TaskBridge.class, "onForcedCompletion", self())));
     }
 
     /** Installs the handler behind the bridge and starts the reaper. */
@@ -221,41 +202,32 @@ public final class TaskInstrumentation {
         return tracker;
     }
 
-    private ElementMatcher<TypeDescription> applicationClasses() {
-        return type -> !type.isArray() && !type.isPrimitive() && context.isApplicationClass(type.getName());
+    private TypeFilter applicationClasses() {
+        return new TypeFilter() {
+            @Override
+            public boolean mayMatch(String binaryName, ClassLoader loader) {
+                return context.isApplicationClass(binaryName);
+            }
+
+            @Override
+            public boolean matches(ClassHeader header, TypeHierarchy hierarchy) {
+                return !header.isSynthetic();
+            }
+        };
     }
 
     /**
-     * Plugs the call-site rewriter into Byte Buddy's class writer, with the type pool of the class's loader; with
+     * Puts the call-site rewriter in front of the class writer, with the hierarchy of the class's loader; with
      * tracking on, rejection handlers are judged too, their verdicts kept by defining loader.
      */
-    private final class CallSiteWrapper implements AsmVisitorWrapper {
-        private final ClassLoader loader;
-
-        CallSiteWrapper(ClassLoader loader) {
-            this.loader = loader;
-        }
-
+    private final class CallSiteFactory implements VisitorFactory {
         @Override
-        public int mergeWriter(int flags) {
-            return flags;
-        }
-
-        @Override
-        public int mergeReader(int flags) {
-            return flags;
-        }
-
-        @Override
-        public ClassVisitor wrap(TypeDescription instrumentedType, ClassVisitor classVisitor,
-                                 Implementation.Context implementationContext, TypePool typePool,
-                                 FieldList<FieldDescription.InDefinedShape> fields, MethodList<?> methods,
-                                 int writerFlags, int readerFlags) {
+        public ClassVisitor wrap(ClassVisitor next, ClassHeader header, ClassLoader loader, TypeHierarchy hierarchy) {
             CallSitePolicy current = policy;
             if (current == null) {
-                return classVisitor; // transformed before installation finished: nothing is listening yet
+                return next; // transformed before installation finished: nothing is listening yet
             }
-            return new CallSiteClassVisitor(classVisitor, typePool, new ReturnTypeClassifier(typePool), current, sites,
+            return new CallSiteClassVisitor(next, hierarchy, new ReturnTypeClassifier(hierarchy), current, sites,
                     current.trackFutures() ? RejectionHandlerVerdicts.shared().recorder(loader) : null);
         }
     }

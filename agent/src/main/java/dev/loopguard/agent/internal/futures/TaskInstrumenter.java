@@ -6,7 +6,7 @@ import dev.loopguard.agent.internal.Instrumenter;
 import dev.loopguard.agent.internal.tasks.RuntimeDetectorContext;
 import java.util.Set;
 import java.util.stream.Collectors;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.loopguard.agent.internal.weaving.Transformations;
 
 /**
  * Part 2's tasks and futures in the agent: LOST_TASK, UNHANDLED_FAILURE and IGNORED_FUTURE, at the tracking level of
@@ -15,7 +15,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 public final class TaskInstrumenter implements Instrumenter {
 
     @Override
-    public AgentBuilder contribute(AgentBuilder builder, AgentRuntime runtime) {
+    public void contribute(Transformations transformations, AgentRuntime runtime) {
         AgentOptions options = runtime.options();
         TrackingLevel level = TrackingLevel.valueOf(options.tasks().name());
         boolean strict = options.ignoredFutures() == AgentOptions.IgnoredFutures.STRICT;
@@ -32,6 +32,6 @@ public final class TaskInstrumenter implements Instrumenter {
                 tasks.reportAtExit();
             }
         });
-        return tasks.contribute(builder);
+        tasks.contribute(transformations);
     }
 }

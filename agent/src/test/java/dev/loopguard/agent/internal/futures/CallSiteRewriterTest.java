@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.loopguard.agent.bootstrap.TaskBridge;
 import dev.loopguard.agent.internal.futures.fixtures.DroppingCode;
 import dev.loopguard.agent.internal.futures.fixtures.Repo;
+import dev.loopguard.agent.internal.weaving.TypeHierarchy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
@@ -18,10 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -165,8 +164,7 @@ class CallSiteRewriterTest {
 
     @Test
     void theClassifierReadsHierarchiesWithoutLoadingClasses() {
-        ReturnTypeClassifier classifier = new ReturnTypeClassifier(TypePool.Default.of(
-                ClassFileLocator.ForClassLoader.of(getClass().getClassLoader())));
+        ReturnTypeClassifier classifier = new ReturnTypeClassifier(TypeHierarchy.of(getClass().getClassLoader()));
         assertThat(classifier.classify("reactor.core.publisher.MonoJust")).isEqualTo(ResultKind.LAZY_PUBLISHER);
         assertThat(classifier.classify("java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask"))
                 .isEqualTo(ResultKind.EAGER_FUTURE);
@@ -216,7 +214,7 @@ class CallSiteRewriterTest {
         try (InputStream in = DroppingCode.class.getResourceAsStream("DroppingCode.class")) {
             original = in.readAllBytes();
         }
-        TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(getClass().getClassLoader()));
+        TypeHierarchy pool = TypeHierarchy.of(getClass().getClassLoader());
         ClassReader reader = new ClassReader(original);
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new CallSiteClassVisitor(writer, pool, new ReturnTypeClassifier(pool), policy, sites), 0);

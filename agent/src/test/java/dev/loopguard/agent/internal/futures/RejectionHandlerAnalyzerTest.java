@@ -3,6 +3,7 @@ package dev.loopguard.agent.internal.futures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loopguard.agent.internal.futures.fixtures.RejectionHandlers;
+import dev.loopguard.agent.internal.weaving.TypeHierarchy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -12,14 +13,12 @@ import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.DisplayName;
@@ -193,7 +192,7 @@ class RejectionHandlerAnalyzerTest {
         ClassLoader loader = getClass().getClassLoader();
         for (String handler : List.of("DropsAfterJulLogging", "KeepsByRunning", "InheritedBase", "Inherits")) {
             byte[] original = fixture(handler);
-            TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
+            TypeHierarchy pool = TypeHierarchy.of(loader);
             CallSitePolicy policy = new CallSitePolicy(name -> name.startsWith("dev.loopguard.agent.internal.futures"
                     + ".fixtures."), false, Set.of(), true);
             ClassReader reader = new ClassReader(original);
@@ -274,7 +273,7 @@ class RejectionHandlerAnalyzerTest {
 
     private byte[] rewrite(String handler) throws IOException {
         ClassLoader loader = getClass().getClassLoader();
-        TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
+        TypeHierarchy pool = TypeHierarchy.of(loader);
         CallSitePolicy policy = new CallSitePolicy(name -> true, false, Set.of(), true);
         ClassReader reader = new ClassReader(fixture(handler));
         ClassWriter writer = new ClassWriter(reader, 0);

@@ -1,0 +1,130 @@
+package dev.loopguard.agent.internal.weaving;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.List;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * A call from instrumented code to a static method of a bootstrap bridge, with the values it passes. The method is
+ * found by reflection when the call is declared, so a mismatch between a hook and its bridge fails when the agent
+ * starts, not in the woven class.
+ */
+public final class BridgeCall {
+
+    /** A value pushed for one parameter of the bridge method. */
+    public static final class Arg {
+        enum Kind { THIS, ARGUMENT, OPERATION, METHOD_NAME, INT, NULL, FIELD, TOKEN, RETURNED, THROWN }
+
+        final Kind kind;
+        final int index;     // ARGUMENT: position; INT: value
+        final String field;  // FIELD: name
+
+        private Arg(Kind kind, int index, String field) {
+            this.kind = kind;
+            this.index = index;
+            this.field = field;
+        }
+
+        /** The instance the method runs on. */
+        public static Arg self() {
+            return new Arg(Kind.THIS, 0, null);
+        }
+
+        /** The method's argument at {@code position} (0-based). */
+        public static Arg argument(int position) {
+            return new Arg(Kind.ARGUMENT, position, null);
+        }
+
+        /** {@code declaring.type.Name.method}, the public name of a blocking operation. */
+        public static Arg operation() {
+            return new Arg(Kind.OPERATION, 0, null);
+        }
+
+        /** The method's name. */
+        public static Arg methodName() {
+            return new Arg(Kind.METHOD_NAME, 0, null);
+        }
+
+        public static Arg constant(int value) {
+            return new Arg(Kind.INT, value, null);
+        }
+
+        public static Arg nullValue() {
+            return new Arg(Kind.NULL, 0, null);
+        }
+
+        /** An instance field of the class being woven, read from {@code this}. */
+        public static Arg field(String name) {
+            return new Arg(Kind.FIELD, 0, name);
+        }
+
+        /** What the hook's enter call returned. Exit calls only. */
+        public static Arg token() {
+            return new Arg(Kind.TOKEN, 0, null);
+        }
+
+        /**
+         * The value being returned, first parameter of a return call only: a reference or a primitive of the bridge
+         * parameter's own type; null for {@code void} methods, and for a primitive passed to an {@code Object}.
+         */
+        public static Arg returned() {
+            return new Arg(Kind.RETURNED, 0, null);
+        }
+
+        /** The exception being thrown, first parameter of a throw call only. */
+        public static Arg thrown() {
+            return new Arg(Kind.THROWN, 0, null);
+        }
+    }
+
+    final String owner;
+    final String name;
+    final String descriptor;
+    final Type returnType;
+    final Type[] parameterTypes;
+    final List<Arg> args;
+
+    private BridgeCall(Method method, List<Arg> args) {
+        this.owner = Type.getInternalName(method.getDeclaringClass());
+        this.name = method.getName();
+        this.descriptor = Type.getMethodDescriptor(method);
+        this.returnType = Type.getReturnType(method);
+        this.parameterTypes = Type.getArgumentTypes(method);
+        this.args = List.copyOf(args);
+    }
+
+    /** {@code bridge.method(args...)}: the bridge must have exactly one public static method of that name and arity. */
+    public static BridgeCall to(Class<?> bridge, String method, Arg... args) {
+        Method found = null;
+        for (Method m : bridge.getMethods()) {
+            if (m.getName().equals(method) && m.getParameterCount() == args.length
+                    && Modifier.isStatic(m.getModifiers())) {
+                if (found != null) {
+                    throw new IllegalArgumentException("ambiguous bridge method " + bridge.getName() + "." + method);
+                }
+                found = m;
+            }
+        }
+        if (found == null) {
+            throw new IllegalArgumentException("no bridge method " + bridge.getName() + "." + method + " with "
+                    + args.length + " parameters");
+        }
+        for (int i = 0; i < args.length; i++) {
+            if ((args[i].kind == Arg.Kind.RETURNED || args[i].kind == Arg.Kind.THROWN) && i != 0) {
+                throw new IllegalArgumentException("the returned value or thrown exception must be the first argument of "
+                        + bridge.getName() + "." + method);
+            }
+        }
+        return new BridgeCall(found, List.of(args));
+    }
+
+    boolean uses(Arg.Kind kind) {
+        for (Arg a : args) {
+            if (a.kind == kind) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.loopguard.agent.internal.weaving;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+
+/**
+ * The agent's one class-file transformer: applies the {@link Transformations} the instrumenters asked for, with
+ * ASM and nothing else. A class no rule can concern (decided by name alone) is returned untouched without being
+ * parsed, which keeps the cost per loaded class to a few map and string look-ups.
+ *
+ * <p>Why not Byte Buddy's {@code AgentBuilder}: on a 2-core machine its type matching and advice machinery load
+ * about 1,100 classes and cost 0.8 to 1 s of JVM start-up; these rules need ASM's reader and writer only (see
+ * docs/ARCHITECTURE.md).
+ */
+public final class LoopguardTransformer implements ClassFileTransformer {
+
+    private final Transformations rules;
+    private final Instrumentation instrumentation;
+    private final Module bridgeModule;
+    private final BiConsumer<String, Throwable> failures;
+
+    /**
+     * @param bridgeModule the module of the bootstrap bridges, which every instrumented class must be able to read
+     * @param failures     told of a class that could not be instrumented (it then stays as it was)
+     */
+    public LoopguardTransformer(Transformations rules, Instrumentation instrumentation, Module bridgeModule,
+                                BiConsumer<String, Throwable> failures) {
+        this.rules = rules;
+        this.instrumentation = instrumentation;
+        this.bridgeModule = bridgeModule;
+        this.failures = failures;
+    }
+
+    /**
+     * Runs the before-install actions, registers this transformer, retransforms the loaded classes it concerns, then
+     * runs the after-install actions.
+     */
+    public void install() {
+        rules.beforeInstall.forEach(action -> action.accept(instrumentation));
+        instrumentation.addTransformer(this, true);
+        retransformLoaded();
+        rules.afterInstall.forEach(Runnable::run);
+    }
+
+    private void retransformLoaded() {
+        List<Class<?>> targets = new ArrayList<>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (!type.isArray() && !type.isPrimitive() && !type.isHidden()
+                    && mayConcern(type.getName(), type.getClassLoader()) && instrumentation.isModifiableClass(type)) {
+                targets.add(type);
+            }
+        }
+        if (targets.isEmpty()) {
+            return;
+        }
+        try {
+            instrumentation.retransformClasses(targets.toArray(new Class<?>[0]));
+        } catch (Throwable batchFailed) {
+            // One class the JVM refuses fails the whole batch: retry one by one, so only that one is lost.
+            for (Class<?> type : targets) {
+                try {
+                    instrumentation.retransformClasses(type);
+                } catch (Throwable e) {
+                    failures.accept("instrumentation of " + type.getName(), e);
+                }
+            }
+        }
+    }
+
+    private boolean mayConcern(String binaryName, ClassLoader loader) {
+        if (binaryName.startsWith("dev.loopguard.agent.") || binaryName.contains("$$Lambda")) {
+            return false;
+        }
+        if (rules.byName.containsKey(binaryName)) {
+            return true;
+        }
+        for (Transformations.FilteredHooks f : rules.filteredHooks) {
+            if (f.filter.mayMatch(binaryName, loader)) {
+                return true;
+            }
+        }
+        for (Transformations.FilteredVisitor f : rules.visitors) {
+            if (f.filter.mayMatch(binaryName, loader)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+                            ProtectionDomain domain, byte[] bytes) {
+        if (internalName == null) {
+            return null;
+        }
+        String binaryName = internalName.replace('/', '.');
+        try {
+            if (!mayConcern(binaryName, loader)) {
+                return null;
+            }
+            byte[] result = apply(binaryName, loader, bytes);
+            if (result != null && module != null && module.isNamed() && !module.canRead(bridgeModule)) {
+                instrumentation.redefineModule(module, Set.of(bridgeModule), Map.of(), Map.of(), Set.of(), Map.of());
+            }
+            return result;
+        } catch (Throwable e) {
+            failures.accept("instrumentation of " + binaryName, e);
+            return null;
+        }
+    }
+
+    /** The transformed class file, or null when no rule applies. Visible for tests and the start-up warm-up. */
+    public byte[] apply(String binaryName, ClassLoader loader, byte[] bytes) {
+        ClassReader reader = new ClassReader(bytes);
+        ClassHeader header = ClassHeader.of(reader);
+        TypeHierarchy hierarchy = null;
+        List<Hook> hooks = new ArrayList<>(rules.byName.getOrDefault(binaryName, List.of()));
+        for (Transformations.FilteredHooks f : rules.filteredHooks) {
+            if (f.filter.mayMatch(binaryName, loader)) {
+                hierarchy = hierarchy == null ? TypeHierarchy.of(loader) : hierarchy;
+                if (f.filter.matches(header, hierarchy)) {
+                    hooks.addAll(f.hooks);
+                }
+            }
+        }
+        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        ClassVisitor chain = writer;
+        boolean rewritten = false;
+        for (Transformations.FilteredVisitor f : rules.visitors) {
+            if (f.filter.mayMatch(binaryName, loader)) {
+                hierarchy = hierarchy == null ? TypeHierarchy.of(loader) : hierarchy;
+                if (f.filter.matches(header, hierarchy)) {
+                    ClassVisitor wrapped = f.factory.wrap(chain, header, loader, hierarchy);
+                    rewritten |= wrapped != chain;
+                    chain = wrapped;
+                }
+            }
+        }
+        HookWeaver weaver = null;
+        if (!hooks.isEmpty()) {
+            weaver = new HookWeaver(chain, hooks, HookWeaver.maxLocals(reader));
+            chain = weaver;
+        }
+        if (!rewritten && weaver == null) {
+            return null;
+        }
+        reader.accept(chain, weaver != null ? ClassReader.EXPAND_FRAMES : 0);
+        if (!rewritten && !weaver.changed()) {
+            return null;
+        }
+        return writer.toByteArray();
+    }
+}

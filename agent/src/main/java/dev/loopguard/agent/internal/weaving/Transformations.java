@@ -1,0 +1,72 @@
+package dev.loopguard.agent.internal.weaving;
+
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What the agent's instrumenters ask for, collected before the one {@link LoopguardTransformer} is installed: hooks
+ * on classes named exactly (the JDK's entry points), hooks and rewriters on classes a {@link TypeFilter} selects
+ * (framework loops, controllers, application classes), and what to run around installation.
+ */
+public final class Transformations {
+
+    final Map<String, List<Hook>> byName = new HashMap<>();
+    final List<FilteredHooks> filteredHooks = new ArrayList<>();
+    final List<FilteredVisitor> visitors = new ArrayList<>();
+    final List<Consumer<Instrumentation>> beforeInstall = new ArrayList<>();
+    final List<Runnable> afterInstall = new ArrayList<>();
+
+    /** Hooks in the class with this binary name, whatever its loader. */
+    public Transformations hook(String className, Hook... hooks) {
+        byName.computeIfAbsent(className, n -> new ArrayList<>()).addAll(List.of(hooks));
+        return this;
+    }
+
+    /** Hooks in every class the filter selects. */
+    public Transformations hook(TypeFilter classes, Hook... hooks) {
+        filteredHooks.add(new FilteredHooks(classes, List.of(hooks)));
+        return this;
+    }
+
+    /** A rewriter for every class the filter selects. */
+    public Transformations visit(TypeFilter classes, VisitorFactory factory) {
+        visitors.add(new FilteredVisitor(classes, factory));
+        return this;
+    }
+
+    /** Runs before the transformer is registered, with the instrumentation it will use. */
+    public Transformations beforeInstall(Consumer<Instrumentation> action) {
+        beforeInstall.add(action);
+        return this;
+    }
+
+    /** Runs once the transformer is registered and loaded classes are retransformed. */
+    public Transformations afterInstall(Runnable action) {
+        afterInstall.add(action);
+        return this;
+    }
+
+    static final class FilteredHooks {
+        final TypeFilter filter;
+        final List<Hook> hooks;
+
+        FilteredHooks(TypeFilter filter, List<Hook> hooks) {
+            this.filter = filter;
+            this.hooks = hooks;
+        }
+    }
+
+    static final class FilteredVisitor {
+        final TypeFilter filter;
+        final VisitorFactory factory;
+
+        FilteredVisitor(TypeFilter filter, VisitorFactory factory) {
+            this.filter = filter;
+            this.factory = factory;
+        }
+    }
+}
