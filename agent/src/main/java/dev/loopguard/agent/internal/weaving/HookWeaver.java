@@ -16,46 +16,77 @@ import net.bytebuddy.jar.asm.Type;
  * Weaves {@link Hook}s into the methods they select. The class keeps its format (no member is added), which is what
  * lets already-loaded JDK classes be retransformed without JVM flags.
  *
- * <p>Needs the reader's frames expanded ({@link ClassReader#EXPAND_FRAMES}) and a writer that computes maximums. A
- * token that an exit call needs lives in a local slot past the method's own ({@link #maxLocals}): every frame of
- * the method gets it appended, and the exception handler's frame holds only the tokens, so nothing else about the
- * method's own locals has to be known.
+ * <p>A token that an exit call needs lives in a local slot past the method's own ({@link #maxLocals}): every frame of
+ * the method gets it appended, so the class is then read with its frames expanded. The exception handler's frame
+ * holds the tokens, and {@code this} and the arguments only when a throw call reads them, so nothing else about the
+ * method's own locals has to be known. The writer computes the maximums.
  */
 public final class HookWeaver extends ClassVisitor {
 
     private final List<Hook> hooks;
+    private final boolean expandFrames;
     private final Map<String, Integer> maxLocals;
     private final Map<String, String> fields = new HashMap<>();
     private String owner;
     private boolean frames;
     private boolean changed;
 
-    /**
-     * @param maxLocals the original {@code max_locals} of each method by name and descriptor, from
-     *                  {@link #maxLocals(ClassReader)}
-     */
-    public HookWeaver(ClassVisitor next, List<Hook> hooks, Map<String, Integer> maxLocals) {
+    /** Weaves {@code hooks} into the class {@code reader} holds; read it with {@link #readerFlags()}. */
+    public HookWeaver(ClassVisitor next, List<Hook> hooks, ClassReader reader) {
         super(Opcodes.ASM9, next);
         this.hooks = List.copyOf(hooks);
-        this.maxLocals = maxLocals;
+        boolean tokens = false;
+        for (Hook hook : hooks) {
+            tokens |= hook.keepsToken();
+        }
+        // Frames need rewriting only to carry a token; reading them compressed is cheaper, and the weaving of the
+        // JDK's classes runs while the JVM starts, in the interpreter.
+        this.expandFrames = tokens;
+        this.maxLocals = tokens ? maxLocals(reader) : Map.of();
     }
 
-    /** The original {@code max_locals} of each method, keyed by name followed by descriptor. */
-    public static Map<String, Integer> maxLocals(ClassReader reader) {
+    /** The flags to read the class with. */
+    public int readerFlags() {
+        return expandFrames ? ClassReader.EXPAND_FRAMES : 0;
+    }
+
+    /**
+     * The original {@code max_locals} of each method, keyed by name followed by descriptor, read straight from the
+     * methods' {@code Code} attributes without parsing any instruction.
+     */
+    static Map<String, Integer> maxLocals(ClassReader reader) {
         Map<String, Integer> result = new HashMap<>();
-        reader.accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                             String[] exceptions) {
-                return new MethodVisitor(Opcodes.ASM9) {
-                    @Override
-                    public void visitMaxs(int maxStack, int locals) {
-                        result.put(name + descriptor, locals);
-                    }
-                };
+        char[] buffer = new char[reader.getMaxStringLength()];
+        int offset = reader.header + 6; // access_flags, this_class, super_class
+        offset += 2 + 2 * reader.readUnsignedShort(offset); // interfaces
+        int fields = reader.readUnsignedShort(offset);
+        offset += 2;
+        for (int f = 0; f < fields; f++) {
+            offset = skipAttributes(reader, offset + 6);
+        }
+        int methods = reader.readUnsignedShort(offset);
+        offset += 2;
+        for (int m = 0; m < methods; m++) {
+            String key = reader.readUTF8(offset + 2, buffer) + reader.readUTF8(offset + 4, buffer);
+            int attributes = reader.readUnsignedShort(offset + 6);
+            offset += 8;
+            for (int a = 0; a < attributes; a++) {
+                if ("Code".equals(reader.readUTF8(offset, buffer))) {
+                    result.put(key, reader.readUnsignedShort(offset + 8)); // after max_stack
+                }
+                offset += 6 + reader.readInt(offset + 2);
             }
-        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        }
         return result;
+    }
+
+    private static int skipAttributes(ClassReader reader, int offset) {
+        int attributes = reader.readUnsignedShort(offset);
+        offset += 2;
+        for (int a = 0; a < attributes; a++) {
+            offset += 6 + reader.readInt(offset + 2);
+        }
+        return offset;
     }
 
     /** Whether at least one method was woven. */
@@ -92,7 +123,7 @@ public final class HookWeaver extends ClassVisitor {
         if (applied.isEmpty()) {
             return next;
         }
-        Integer locals = maxLocals.get(name + descriptor);
+        Integer locals = expandFrames ? maxLocals.get(name + descriptor) : Integer.valueOf(0);
         if (locals == null) {
             throw new IllegalStateException("no max_locals for " + owner + "." + name + descriptor);
         }
@@ -201,7 +232,10 @@ public final class HookWeaver extends ClassVisitor {
                 super.visitLabel(handler);
                 if (frames) {
                     Object[] locals = handlerLocals();
-                    super.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
+                    // Full, not new, when the method's frames are read compressed: a class's frames are all one or
+                    // the other. Both hold the complete list of locals.
+                    super.visitFrame(expandFrames ? Opcodes.F_NEW : Opcodes.F_FULL, locals.length, locals, 1,
+                            new Object[] {"java/lang/Throwable"});
                 }
                 for (int i = applied.size() - 1; i >= 0; i--) {
                     BridgeCall onThrow = applied.get(i).onThrow;

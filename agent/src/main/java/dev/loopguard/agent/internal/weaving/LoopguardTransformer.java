@@ -147,13 +147,13 @@ public final class LoopguardTransformer implements ClassFileTransformer {
         }
         HookWeaver weaver = null;
         if (!hooks.isEmpty()) {
-            weaver = new HookWeaver(chain, hooks, HookWeaver.maxLocals(reader));
+            weaver = new HookWeaver(chain, hooks, reader);
             chain = weaver;
         }
         if (!rewritten && weaver == null) {
             return null;
         }
-        reader.accept(chain, weaver != null ? ClassReader.EXPAND_FRAMES : 0);
+        reader.accept(chain, weaver != null ? weaver.readerFlags() : 0);
         if (!rewritten && !weaver.changed()) {
             return null;
         }

@@ -19,9 +19,13 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +127,24 @@ class HookWeaverTest {
         assertThat(RecordingBridge.lastThrown).isSameAs(failure);
         assertThat(RecordingBridge.EVENTS).containsExactly("enterLong WeavingFixture(kiln) fail -> 1099511627876",
                 "thrown java.lang.IllegalStateException: boom WeavingFixture(kiln) fail 1099511627876");
+    }
+
+    @Test
+    void aThrowCallWithoutATokenReadsTheArgumentAndThisFromCompressedFrames() throws Throwable {
+        Hook hook = Hook.on(named("fail", "recover", "spin").instanceOnly())
+                .enter(bridge("mark", methodName()))
+                .onThrow(bridge("refused", argument(0), self()));
+        ClassReader reader = new ClassReader(fixtureBytes());
+        assertThat(new HookWeaver(new ClassWriter(0), List.of(hook), reader).readerFlags())
+                .as("no token: frames stay compressed").isZero();
+        Class<?> woven = weave(hook);
+        Object kiln = woven.getConstructor(String.class).newInstance("kiln");
+        IllegalStateException failure = new IllegalStateException("boom");
+
+        assertThatThrownBy(() -> invoke(woven, kiln, "fail", failure)).isSameAs(failure);
+        assertThat(invoke(woven, kiln, "recover", "x")).isEqualTo(-1);
+        assertThat(RecordingBridge.EVENTS).containsExactly("mark fail",
+                "refused java.lang.IllegalStateException: boom WeavingFixture(kiln)", "mark recover");
     }
 
     @Test
@@ -276,11 +298,30 @@ class HookWeaverTest {
 
         ClassReader reader = new ClassReader(fixtureBytes());
         HookWeaver weaver = new HookWeaver(new ClassWriter(reader, ClassWriter.COMPUTE_MAXS),
-                List.of(Hook.on(named("absent")).enter(bridge("mark", methodName()))),
-                HookWeaver.maxLocals(reader));
-        reader.accept(weaver, ClassReader.EXPAND_FRAMES);
+                List.of(Hook.on(named("absent")).enter(bridge("mark", methodName()))), reader);
+        reader.accept(weaver, weaver.readerFlags());
         assertThat(weaver.changed()).isFalse();
-        assertThat(HookWeaver.maxLocals(reader)).containsKey("crunch(I)D").containsKey("<init>(Ljava/lang/String;)V");
+    }
+
+    @Test
+    void maxLocalsReadFromTheClassFileAgreeWithTheCodeAttributesAsmParses() throws Exception {
+        ClassReader reader = new ClassReader(fixtureBytes());
+        Map<String, Integer> parsed = new HashMap<>();
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMaxs(int maxStack, int maxLocals) {
+                        parsed.put(name + descriptor, maxLocals);
+                    }
+                };
+            }
+        }, 0);
+
+        assertThat(parsed).containsKey("crunch(I)D").containsKey("<init>(Ljava/lang/String;)V");
+        assertThat(HookWeaver.maxLocals(reader)).isEqualTo(parsed);
     }
 
     @Test

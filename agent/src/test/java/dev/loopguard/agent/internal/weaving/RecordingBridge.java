@@ -59,4 +59,8 @@ public final class RecordingBridge {
     public static void labelled(String label, Object nothing, String name) {
         EVENTS.add("labelled " + label + " " + nothing + " " + name);
     }
+
+    public static void refused(Object argument, Object self) {
+        EVENTS.add("refused " + argument + " " + self);
+    }
 }
