@@ -3,14 +3,14 @@ package dev.loopguard.agent.bootstrap;
 /**
  * The only entry from instrumented code into the agent's blocking-call, idle and loop-thread tracking.
  *
- * <p>This class is injected into the bootstrap class loader so that advice inlined into JDK classes can call it.
+ * <p>This class is injected into the bootstrap class loader so that hooks woven into JDK classes can call it.
  * Every method is static, uses only JDK types, does nothing until the agent installs its {@link Sink}, and never lets
  * an agent failure reach the application: the one exception that may escape is the deliberate
  * {@code BlockingCallException} of {@code mode=throw}, which the sink marks as such.
  */
 public final class Bridge {
 
-    /** A blocking call that may throw in {@code mode=throw}: the advice runs at the public entry, before any state. */
+    /** A blocking call that may throw in {@code mode=throw}: the hook runs at the public entry, before any state. */
     public static final int PLAIN = 0;
     /** {@code LockSupport.park*}: reported only, never thrown (it runs inside AQS queue manipulation). */
     public static final int PARK = 1;

@@ -1,7 +1,7 @@
 package dev.loopguard.agent.bootstrap;
 
 /**
- * The entry point that advice inlined into controller classes (and core's {@code ControllerRunner}) calls. Injected
+ * The entry point that hooks woven into controller classes (and core's {@code ControllerRunner}) calls. Injected
  * into the bootstrap class loader like every class of this package, so that a controller loaded by any class loader
  * reaches it; JDK types only; a handler failure never reaches the controller.
  */

@@ -1,13 +1,13 @@
 package dev.loopguard.agent.bootstrap;
 
 /**
- * The entry point that advice inlined into core's {@code EventLoop} calls to follow one-shot tasks from submission
+ * The entry point that hooks woven into core's {@code EventLoop} calls to follow one-shot tasks from submission
  * to start, so that tasks still waiting when the JVM exits can be reported with the site that submitted them.
  *
  * <p>Injected into the bootstrap class loader like every class of this package; JDK types only; a handler failure
  * never reaches the loop or its caller.
  *
- * <p>{@link #tracked} is the fast-path switch that the advice on the loop's per-task method reads before calling in:
+ * <p>{@link #tracked} is the fast-path switch that the hook on the loop's per-task method reads before calling in:
  * while no submitted task is being followed, running a task costs one field read.
  */
 public final class LoopTaskBridge {

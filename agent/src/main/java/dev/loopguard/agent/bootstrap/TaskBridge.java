@@ -2,22 +2,22 @@ package dev.loopguard.agent.bootstrap;
 
 /**
  * The entry point that instrumented code calls for task and future tracking: rewritten call sites in application
- * classes and advice inlined into {@code CompletableFuture}, {@code FutureTask}, {@code ThreadPoolExecutor} and
+ * classes and hooks woven into {@code CompletableFuture}, {@code FutureTask}, {@code ThreadPoolExecutor} and
  * {@code Thread}.
  *
  * <p>Injected into the bootstrap class loader so that JDK classes can call it; its signatures use JDK types only.
  * It holds no logic: every call goes to the {@link Handler} the agent installed, and every failure of the handler is
  * swallowed here, because instrumented application code must behave exactly as it would without the agent.
  *
- * <p>The two public fields are the fast-path switches that inlined advice reads before calling in, so that a JVM
+ * <p>The two public fields are the fast-path switches that the hooks' entry points ({@code on...}) read before calling in, so that a JVM
  * with tracking off, or with no unobserved failure pending, pays one field read per instrumented call.
  */
 public final class TaskBridge {
 
-    /** True while future tracking ({@code tasks=sampled|full}) is on; read by the advice in future classes. */
+    /** True while future tracking ({@code tasks=sampled|full}) is on; read by the hooks in future classes. */
     public static volatile boolean tracking;
 
-    /** How many failed futures wait to be observed; while zero, observation advice does not call in at all. */
+    /** How many failed futures wait to be observed; while zero, observation hooks do not call in at all. */
     public static volatile int unobservedFailures;
 
     /** {@link #used}: a read that sees the failure ({@code join}, {@code get}, {@code isCompletedExceptionally}). */

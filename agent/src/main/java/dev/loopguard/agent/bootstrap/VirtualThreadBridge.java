@@ -1,14 +1,14 @@
 package dev.loopguard.agent.bootstrap;
 
 /**
- * The entry point that advice inlined into {@code java.lang.VirtualThread.start} calls, so that the agent starts its
+ * The entry point that the hook woven into {@code java.lang.VirtualThread.start} calls, so that the agent starts its
  * pinned-thread monitor (a JFR stream, about half a second of CPU) only in a JVM that runs virtual threads. Injected
  * into the bootstrap class loader like every class of this package; JDK types only; a handler failure never reaches
  * the application.
  */
 public final class VirtualThreadBridge {
 
-    /** True once the handler is satisfied (the monitor runs, or could not start); the advice reads it first. */
+    /** True once the handler is satisfied (the monitor runs, or could not start); the hook reads it first. */
     public static volatile boolean watching;
 
     private static volatile Handler handler;

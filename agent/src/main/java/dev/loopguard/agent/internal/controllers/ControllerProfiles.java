@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Receives the controller advice: keeps each controller's loop statistics, emits a {@code loopguard.ControllerLoop}
+ * Receives the controller hooks' calls: keeps each controller's loop statistics, emits a {@code loopguard.ControllerLoop}
  * JFR event per loop, and sets the {@link ControllerScope} while a step runs so that findings raised inside it name
  * the controller. Written to the report as {@code profile.controllers}.
  */

@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The controller whose step the current thread is running, so that a finding raised inside it (a blocking call in
- * {@code loop()}, a dropped future) names it. Set and cleared by the controller advice around each step.
+ * {@code loop()}, a dropped future) names it. Set and cleared by the controller hook around each step.
  *
  * <p>The scope is also readable from other threads ({@link #of(Thread)}): the stall watchdog samples a loop thread
  * from its own thread and must name the controller the stalled thread was inside. A thread has an entry only while

@@ -20,7 +20,7 @@ import java.util.concurrent.FutureTask;
 
 /**
  * The run-time half of IGNORED_FUTURE, UNHANDLED_FAILURE and LOST_TASK for futures: receives the bridge calls of
- * rewritten call sites and of the advice in {@code CompletableFuture} and {@code FutureTask}, keeps weak records of
+ * rewritten call sites and of the hooks in {@code CompletableFuture} and {@code FutureTask}, keeps weak records of
  * the tracked futures, and judges each record when its future becomes unreachable or the JVM exits.
  *
  * <p>Rules, in short:

@@ -17,7 +17,7 @@ import net.bytebuddy.jar.asm.ClassWriter;
  * ASM and nothing else. A class no rule can concern (decided by name alone) is returned untouched without being
  * parsed, which keeps the cost per loaded class to a few map and string look-ups.
  *
- * <p>Why not Byte Buddy's {@code AgentBuilder}: on a 2-core machine its type matching and advice machinery load
+ * <p>Why not Byte Buddy's {@code AgentBuilder}: on a 2-core machine its type matching and advice machinery loaded
  * about 1,100 classes and cost 0.8 to 1 s of JVM start-up; these rules need ASM's reader and writer only (see
  * docs/ARCHITECTURE.md).
  */
