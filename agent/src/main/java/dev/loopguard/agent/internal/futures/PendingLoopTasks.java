@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -194,11 +195,13 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
                 known.times++;
             } else {
                 record.order = followed++;
+                if (pending.size() >= sweepAt) {
+                    sweep();
+                    changed();
+                } else {
+                    added(queued);
+                }
             }
-            if (pending.size() >= sweepAt) {
-                sweep();
-            }
-            changed();
         }
     }
 
@@ -243,7 +246,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
                 Pending p = pending.get(task);
                 if (p != null && --p.times == 0) {
                     pending.remove(task);
-                    changed();
+                    removed(task);
                 }
             }
         } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
@@ -259,10 +262,47 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         }
     }
 
-    /** Under the lock, after every change of {@link #pending}. */
+    /** Under the lock, after a change of {@link #pending} other than one task added or removed. */
     private void changed() {
         LoopTaskBridge.tracked = pending.size();
         few = pending.size() <= FEW ? pending.keySet().toArray() : null;
+    }
+
+    /**
+     * Under the lock, after {@code task} was added. Kept incrementally: listing an {@code IdentityHashMap} walks its
+     * whole table, which stays as large as the most tasks ever followed, and {@code tasks=full} crossed {@link #FEW}
+     * twice per batch of the fan-out benchmark.
+     */
+    private void added(Object task) {
+        LoopTaskBridge.tracked = pending.size();
+        Object[] scan = few;
+        if (scan != null) {
+            if (scan.length < FEW) {
+                Object[] more = Arrays.copyOf(scan, scan.length + 1);
+                more[scan.length] = task;
+                few = more;
+            } else {
+                few = null;
+            }
+        }
+    }
+
+    /** Under the lock, after {@code task} was removed. Back to scanning at half of {@link #FEW}: no flapping. */
+    private void removed(Object task) {
+        LoopTaskBridge.tracked = pending.size();
+        Object[] scan = few;
+        if (scan != null) {
+            Object[] fewer = new Object[scan.length];
+            int j = 0;
+            for (Object o : scan) {
+                if (o != task) {
+                    fewer[j++] = o;
+                }
+            }
+            few = Arrays.copyOf(fewer, j);
+        } else if (pending.size() <= FEW / 2) {
+            few = pending.keySet().toArray();
+        }
     }
 
     private static boolean contains(Object[] scan, Object task) {

@@ -70,6 +70,35 @@ class PendingLoopTasksTest {
     }
 
     @Test
+    void tasksStartedInAnyOrderAcrossTheScanningLimitAreAllForgottenAndTheRestReported() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
+        List<Runnable> submitted = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // past the few that are scanned by reference, then back below them
+            Runnable task = () -> { };
+            submitted.add(task);
+            tasks.queued(loop, new QueuedEntry(task));
+        }
+        for (int i = submitted.size() - 1; i >= 3; i -= 2) {
+            tasks.started(new QueuedEntry(submitted.get(i)));
+        }
+        for (int i = 0; i < submitted.size(); i += 2) {
+            tasks.started(new QueuedEntry(submitted.get(i)));
+        }
+        assertThat(tasks.trackedCount()).as("only the task at index 1 was never started").isEqualTo(1);
+        tasks.started(new QueuedEntry(submitted.get(1)));
+        assertThat(tasks.trackedCount()).isZero();
+
+        Runnable last = () -> { };
+        tasks.queued(loop, new QueuedEntry(last));
+        Runnable neverQueued = () -> { };
+        tasks.started(new QueuedEntry(neverQueued));
+        tasks.reportAtExit();
+        assertThat(context.findings(FindingKind.LOST_TASK)).singleElement()
+                .satisfies(f -> assertThat(f.site()).hasValueSatisfying(site -> assertThat(site)
+                        .contains("tasksStartedInAnyOrderAcrossTheScanningLimitAreAllForgottenAndTheRestReported(")));
+    }
+
+    @Test
     void cancelledFuturesAreNotReportedAndAreSweptOnceTheTableDoubles() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         for (int i = 0; i < 1023; i++) {
