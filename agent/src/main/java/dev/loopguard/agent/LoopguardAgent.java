@@ -78,8 +78,9 @@ public final class LoopguardAgent {
      * while the check runs may or may not be included.
      *
      * <p>Only tasks the agent follows are seen: with {@code tasks=full} every task, with {@code tasks=sampled} (the
-     * default) the first 256 tasks of each task class and then 1 in 64. With {@code tasks=off} the event loop is not
-     * followed, and this method does nothing and returns an empty list.
+     * default) the first 256 tasks of each task class and then 1 in 64 on average (those queued in a sampling window,
+     * see docs/findings/task-tracking.md). With {@code tasks=off} the event loop is not followed, and this method
+     * does nothing and returns an empty list.
      *
      * @return the findings this call recorded, one per submission site ({@code count} is the number of that site's
      *         tasks found by this call, not the running total of {@link #findings()}), in submission order; empty when

@@ -67,6 +67,12 @@ public final class FutureTracker implements TaskBridge.Handler {
 
     FutureTracker(CallSites sites, DetectorContext context, FutureInternals internals, TrackingLevel level,
                   boolean strict) {
+        this(sites, context, internals, level, strict, new SamplingWindow());
+    }
+
+    /** @param window shared with the event-loop task following, so that both sample in the same windows */
+    FutureTracker(CallSites sites, DetectorContext context, FutureInternals internals, TrackingLevel level,
+                  boolean strict, SamplingWindow window) {
         this.sites = Objects.requireNonNull(sites, "sites");
         this.context = Objects.requireNonNull(context, "context");
         this.lostTasks = new LostTasks(context);
@@ -74,7 +80,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         this.internals = internals;
         this.level = internals == null ? TrackingLevel.OFF : Objects.requireNonNull(level, "level");
         this.strict = strict;
-        this.sampler = new SiteSampler(this.level);
+        this.sampler = new SiteSampler(this.level, Objects.requireNonNull(window, "window"));
         // Sampling keeps few futures tracked at a time: scanning them beats hashing every future asked about.
         int fewLimit = this.level == TrackingLevel.SAMPLED ? FEW_TRACKED : 0;
         this.table = new FutureTable(fewLimit);

@@ -37,7 +37,8 @@ import java.util.concurrent.RunnableScheduledFuture;
  * program that cancels many scheduled timeouts does not grow the table.
  *
  * <p>At {@code sampled} the task's class stands for its site (a lambda's class is unique to the place that wrote
- * it): the first {@link SiteSampler#FIRST_TRACKED} tasks of a class are followed, then 1 in {@link SiteSampler#ONE_IN}.
+ * it): the first {@link SiteSampler#FIRST_TRACKED} tasks of a class are followed, then those queued while the shared
+ * {@link SamplingWindow} is open (1 in {@link SiteSampler#ONE_IN} on average).
  * The submission stack is captured as a {@code Throwable}, whose frames are only materialised for tasks reported.
  */
 final class PendingLoopTasks implements LoopTaskBridge.Handler {
@@ -50,6 +51,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     private final DetectorContext context;
     private final LostTasks lostTasks;
     private final boolean sampled;
+    private final SamplingWindow window;
     private final Map<Object, Pending> pending = new IdentityHashMap<>();
     private final ClassValue<int[]> seenPerClass = new ClassValue<>() {
         @Override
@@ -129,6 +131,12 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     }
 
     PendingLoopTasks(DetectorContext context, TrackingLevel level) {
+        this(context, level, new SamplingWindow());
+    }
+
+    /** @param window shared with future tracking, so that both sample in the same windows */
+    PendingLoopTasks(DetectorContext context, TrackingLevel level, SamplingWindow window) {
+        this.window = Objects.requireNonNull(window, "window");
         this.context = Objects.requireNonNull(context, "context");
         this.lostTasks = new LostTasks(context);
         if (Objects.requireNonNull(level, "level") == TrackingLevel.OFF) {
@@ -409,7 +417,8 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         }
         // An unsynchronised counter: a lost increment under a race shifts which task is sampled, never whether.
         int seen = ++seenPerClass.get(task.getClass())[0];
-        return seen <= SiteSampler.FIRST_TRACKED || seen % SiteSampler.ONE_IN == 0;
+        boolean open = window.open();
+        return seen <= SiteSampler.FIRST_TRACKED || open;
     }
 
     /** The task inside the loop's queue entry ({@code EventLoop$QueuedTask.task}). */

@@ -39,6 +39,7 @@ public final class TaskInstrumentation {
 
     private final DetectorContext context;
     private final CallSites sites = new CallSites();
+    private final SamplingWindow window = new SamplingWindow();
     private final TrackingLevel requestedLevel;
     private final boolean strict;
     private final Set<String> fireAndForget;
@@ -52,7 +53,7 @@ public final class TaskInstrumentation {
         this.requestedLevel = level;
         this.strict = strict;
         this.fireAndForget = Set.copyOf(fireAndForget);
-        this.loopTasks = level == TrackingLevel.OFF ? null : new PendingLoopTasks(context, level);
+        this.loopTasks = level == TrackingLevel.OFF ? null : new PendingLoopTasks(context, level, window);
     }
 
     /**
@@ -79,7 +80,7 @@ public final class TaskInstrumentation {
                 context.detectorFailed(FutureTracker.DETECTOR, e);
             }
         }
-        FutureTracker created = new FutureTracker(sites, context, internals, requestedLevel, strict);
+        FutureTracker created = new FutureTracker(sites, context, internals, requestedLevel, strict, window);
         policy = new CallSitePolicy(context::isApplicationClass, strict, fireAndForget,
                 created.level() != TrackingLevel.OFF);
         tracker = created;

@@ -6,8 +6,8 @@ import java.util.Locale;
 public enum TrackingLevel {
     /** No future tracking: only what the bytecode shows (ignored futures) and what executors hand back. */
     OFF,
-    /** Every future from a site until the site was seen {@link SiteSampler#FIRST_TRACKED} times, then 1 in
-     *  {@link SiteSampler#ONE_IN}. */
+    /** Every future from a site until the site was seen {@link SiteSampler#FIRST_TRACKED} times, then those created
+     *  while the {@link SamplingWindow} is open: 1 in {@link SiteSampler#ONE_IN} on average. */
     SAMPLED,
     /** Every future that reaches application code. */
     FULL;

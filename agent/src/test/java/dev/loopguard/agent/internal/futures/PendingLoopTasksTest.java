@@ -126,13 +126,18 @@ class PendingLoopTasksTest {
     }
 
     @Test
-    void sampledFollowsTheFirstTasksOfAClassThenOneInSixtyFour() {
-        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.SAMPLED);
-        int submissions = SiteSampler.FIRST_TRACKED + 64 * 10;
-        for (int i = 0; i < submissions; i++) {
+    void sampledFollowsTheFirstTasksOfAClassThenThoseQueuedWhileTheWindowIsOpen() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.SAMPLED, new SamplingWindow());
+        int period = SamplingWindow.WIDTH * SiteSampler.ONE_IN;
+        for (int i = 0; i < period; i++) {
             tasks.queued(loop, new QueuedEntry(new Object()));
         }
-        assertThat(tasks.trackedCount()).isEqualTo(SiteSampler.FIRST_TRACKED + 10);
+        assertThat(tasks.trackedCount()).as("the first of the class only: the window closed after them")
+                .isEqualTo(SiteSampler.FIRST_TRACKED);
+        for (int i = 0; i < SamplingWindow.WIDTH; i++) {
+            tasks.queued(loop, new QueuedEntry(new Object()));
+        }
+        assertThat(tasks.trackedCount()).isEqualTo(SiteSampler.FIRST_TRACKED + SamplingWindow.WIDTH);
     }
 
     @Test
