@@ -8,8 +8,8 @@ package dev.loopguard.agent.internal.futures;
  *
  * <p>Why windows rather than every 64th future of each site: the hooks in {@code CompletableFuture} and in the loop
  * cost almost nothing while nothing is tracked, and a scan of the tracked ones while something is. Spread-out
- * sampling keeps a few futures tracked at every moment on a busy loop, so every completion pays the scan (−30% on
- * the fan-out benchmark); windows let the tracked futures complete and drain between windows (−15%), with the same
+ * sampling keeps a few futures tracked at every moment on a busy loop, so every completion pays the scan (−29% on
+ * the fan-out benchmark); windows let the tracked futures complete and drain between windows (−22%), with the same
  * share tracked. A bug that repeats at a hot site is caught as before, about once every 64 occurrences.
  *
  * <p>The count is not synchronised: a lost increment under a race moves a window's edge by one decision.
