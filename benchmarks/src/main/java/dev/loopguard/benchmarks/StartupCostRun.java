@@ -1,0 +1,199 @@
+package dev.loopguard.benchmarks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Measures what the agent adds to the start-up of a hello-world JVM (the agent issue's 300 ms target): runs a
+ * {@link HelloWorld} JVM without and with {@code -javaagent}, interleaved, and prints the medians, also written to
+ * {@code benchmarks/target/startup-cost.md}. Wall time from process start to exit, so it includes writing the report
+ * at exit. JMH is not used: it measures code inside a running JVM, and this is the JVM's own start and stop.
+ *
+ * <p>Usage, from the repository root after {@code mvn -pl agent,benchmarks -am package -DskipTests}:
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.loopguard.benchmarks.StartupCostRun</pre>
+ * Settings (system properties): {@code loopguard.agentJar} (default {@code agent/target/loopguard-agent.jar}),
+ * {@code loopguard.startup.runs} (runs of each kind, 3 to 1000, default 11), {@code loopguard.startup.java} (the
+ * {@code java} executable of the JDK to measure, default this JVM's).
+ */
+public final class StartupCostRun {
+
+    static final int DEFAULT_RUNS = 11;
+    private static final long TIMEOUT_SECONDS = 60;
+
+    /** The measured program. */
+    public static final class HelloWorld {
+        public static void main(String[] args) {
+            System.out.println("hello");
+        }
+    }
+
+    /** The medians and ranges of one series, in milliseconds. */
+    record Summary(List<Double> without, List<Double> with) {
+        double medianWithout() {
+            return median(without);
+        }
+
+        double medianWith() {
+            return median(with);
+        }
+
+        double added() {
+            return medianWith() - medianWithout();
+        }
+    }
+
+    private StartupCostRun() {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        if (args.length != 0) {
+            throw new IllegalArgumentException("StartupCostRun takes no arguments; settings are system properties "
+                    + "(loopguard.agentJar, loopguard.startup.runs, loopguard.startup.java), got " + List.of(args));
+        }
+        Path repository = RunSettings.locateRepository();
+        Path agentJar = Path.of(System.getProperty("loopguard.agentJar",
+                repository.resolve("agent/target/loopguard-agent.jar").toString()));
+        int runs;
+        Path java;
+        try {
+            runs = runs(System.getProperty("loopguard.startup.runs"));
+            java = java(System.getProperty("loopguard.startup.java"));
+        } catch (IllegalArgumentException e) {
+            System.err.println("StartupCostRun: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (!Files.isRegularFile(agentJar)) {
+            System.err.println("StartupCostRun: no agent jar at " + agentJar.toAbsolutePath() + "; build it with "
+                    + "`mvn -B -pl agent -am package -DskipTests` or point -Dloopguard.agentJar=PATH at it");
+            System.exit(2);
+            return;
+        }
+        Path work = Files.createTempDirectory("loopguard-startup-");
+        Summary summary = measure(java, agentJar, runs, work);
+        String table = table(summary, javaVersion(java), runs);
+        System.out.println(table);
+        Path output = repository.resolve("benchmarks/target/startup-cost.md");
+        Files.createDirectories(output.getParent());
+        Path temp = output.resolveSibling(output.getFileName() + ".tmp");
+        Files.writeString(temp, table, StandardCharsets.UTF_8);
+        Files.move(temp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        System.out.println("Written to " + output);
+    }
+
+    /** Runs the hello world {@code runs} times without and with the agent, one of each after the other. */
+    static Summary measure(Path java, Path agentJar, int runs, Path work) throws IOException, InterruptedException {
+        Path classes = helloWorldClasses(work);
+        Path report = work.resolve("startup-report.json");
+        List<Double> without = new ArrayList<>();
+        List<Double> with = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            without.add(run(List.of(java.toString(), "-cp", classes.toString(), HelloWorld.class.getName()), work));
+            with.add(run(List.of(java.toString(), "-javaagent:" + agentJar + "=report=" + report, "-cp",
+                    classes.toString(), HelloWorld.class.getName()), work));
+        }
+        return new Summary(List.copyOf(without), List.copyOf(with));
+    }
+
+    /** Wall time of one JVM in milliseconds; fails when it does not print the greeting or exit with status 0. */
+    private static double run(List<String> command, Path work) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the hello-world JVM did not exit within " + TIMEOUT_SECONDS + " s: "
+                    + command);
+        }
+        double millis = (System.nanoTime() - start) / 1e6;
+        String printed = new String(output, StandardCharsets.UTF_8);
+        if (process.exitValue() != 0 || !printed.startsWith("hello")) {
+            throw new IllegalStateException("the hello-world JVM failed (exit status " + process.exitValue() + "): "
+                    + command + "\n" + printed);
+        }
+        return millis;
+    }
+
+    /** Copies the {@link HelloWorld} class file alone to a class-path directory. */
+    private static Path helloWorldClasses(Path work) throws IOException {
+        String resource = HelloWorld.class.getName().replace('.', '/') + ".class";
+        Path target = work.resolve("classes").resolve(resource);
+        Files.createDirectories(target.getParent());
+        try (InputStream in = StartupCostRun.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("no " + resource + " next to " + StartupCostRun.class.getName());
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return work.resolve("classes");
+    }
+
+    static int runs(String value) {
+        if (value == null) {
+            return DEFAULT_RUNS;
+        }
+        try {
+            int runs = Integer.parseInt(value.trim());
+            if (runs >= 3 && runs <= 1000) {
+                return runs;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("loopguard.startup.runs must be a whole number from 3 to 1000, was '"
+                + value + "'");
+    }
+
+    static Path java(String value) {
+        Path java = value == null ? Path.of(System.getProperty("java.home"), "bin", "java") : Path.of(value);
+        if (!Files.isExecutable(java)) {
+            throw new IllegalArgumentException("loopguard.startup.java must name a java executable (JDK_HOME/bin/java),"
+                    + " was '" + java + "'");
+        }
+        return java;
+    }
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("no values");
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    static String table(Summary summary, String jdk, int runs) {
+        return String.format(Locale.ROOT, "# Loopguard agent start-up cost%n%n"
+                        + "- Run: %s%n- JDK: %s%n- Machine: %d CPUs, %s %s%n"
+                        + "- %d runs of a hello world without and with `-javaagent`, interleaved; wall time from process"
+                        + " start to exit, report included%n%n"
+                        + "| | median | range |%n|---|---:|---:|%n"
+                        + "| without agent | %.0f ms | %.0f–%.0f ms |%n"
+                        + "| with agent | %.0f ms | %.0f–%.0f ms |%n"
+                        + "| **added by the agent** | **%+.0f ms** | |%n",
+                Instant.now(), jdk, Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+                System.getProperty("os.version"), runs,
+                summary.medianWithout(), Collections.min(summary.without()), Collections.max(summary.without()),
+                summary.medianWith(), Collections.min(summary.with()), Collections.max(summary.with()),
+                summary.added());
+    }
+
+    private static String javaVersion(Path java) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        String[] lines = text.strip().split("\\R");
+        return lines.length == 0 ? java.toString() : lines[0] + " (" + java + ")";
+    }
+}
