@@ -1,5 +1,7 @@
 package dev.loopguard.agent.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -171,6 +173,16 @@ final class ForkedJvm {
             this.exitCode = exitCode;
             this.stdout = stdout;
             this.stderr = stderr;
+        }
+
+        /**
+         * Asserts that the scenario ran to its end: exit status 0 and its closing "scenario done" line (every scenario
+         * main prints it last), with the whole run in the failure message.
+         */
+        Result completed() {
+            assertThat(exitCode).as(toString()).isZero();
+            assertThat(stdout).as(toString()).contains("scenario done");
+            return this;
         }
 
         JsonNode report() throws IOException {

@@ -41,9 +41,8 @@ class VirtualThreadsIT {
     @Test
     void thePinOfTheVeryFirstVirtualThreadIsSeenThoughTheMonitorStartsOnlyThen() throws Exception {
         assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
-        ForkedJvm.Result run = ForkedJvm.main(PinnedScenario.class, "first").run("pinned-first-thread");
-        assertThat(run.exitCode).as(run.toString()).isZero();
-        assertThat(run.stdout).as(run.toString()).contains("scenario done");
+        ForkedJvm.Result run = ForkedJvm.main(PinnedScenario.class, "first").run("pinned-first-thread")
+                .completed();
         JsonNode report = run.report();
         assertThat(report.get("agentErrors")).as(report.toPrettyString()).isEmpty();
         assertThat(run.findingsAt(report, "PINNED_THREAD", "<clinit>")).as(report.toPrettyString()).singleElement()
