@@ -1,6 +1,7 @@
 package dev.loopguard.agent.internal.weaving;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -274,7 +275,7 @@ public final class HookWeaver extends ClassVisitor {
             for (; slots < firstTokenSlot; slots++) {
                 locals.add(Opcodes.TOP);
             }
-            locals.addAll(java.util.Arrays.asList(tokenTypes));
+            locals.addAll(Arrays.asList(tokenTypes));
             return locals.toArray();
         }
 

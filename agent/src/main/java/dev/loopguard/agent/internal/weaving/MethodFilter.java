@@ -2,6 +2,7 @@ package dev.loopguard.agent.internal.weaving;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -57,7 +58,7 @@ public final class MethodFilter {
 
     /** Also methods with these exact names. */
     public MethodFilter orNamed(String... more) {
-        Set<String> all = new java.util.HashSet<>(names == null ? Set.of() : names);
+        Set<String> all = new HashSet<>(names == null ? Set.of() : names);
         all.addAll(Arrays.asList(more));
         return new MethodFilter(Set.copyOf(all), prefixes, arguments, argumentTypes, returnType, isStatic,
                 publicOnly);
