@@ -178,7 +178,7 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        enqueue(new QueuedTask(task, clock.nanoTime(), false));
+        enqueue(task, clock.nanoTime(), false);
     }
 
     @Override
@@ -350,19 +350,24 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         if (inEventLoop()) {
             scheduled.add(task);
         } else {
-            enqueue(new QueuedTask(task, now, true));
+            enqueue(task, now, true);
         }
         return task;
     }
 
-    private void enqueue(QueuedTask task) {
-        rejectIfShutDown(task.task);
+    /**
+     * Hands a task from any thread to the loop. Takes the task itself, not its queue entry, because the agent follows
+     * tasks from here (see docs/ARCHITECTURE.md) and this way reads the task without reflection.
+     */
+    private void enqueue(Runnable task, long dueAt, boolean scheduleRequest) {
+        rejectIfShutDown(task);
+        QueuedTask queued = new QueuedTask(task, dueAt, scheduleRequest);
         pendingWork.incrementAndGet();
-        inbox.offer(task);
-        if (state == TERMINATED && inbox.remove(task)) {
+        inbox.offer(queued);
+        if (state == TERMINATED && inbox.remove(queued)) {
             // The loop terminated between the check above and the offer, and did not see the task.
             workDoneOffLoop();
-            throw rejection(task.task);
+            throw rejection(task);
         }
         wakeUp();
     }

@@ -22,9 +22,9 @@ public final class LoopTaskBridge {
 
     /** What the agent does with the calls; implemented outside the bootstrap class loader. */
     public interface Handler {
-        void queued(Object loop, Object queuedTask);
+        void queued(Object loop, Object task);
 
-        void refused(Object queuedTask);
+        void refused(Object task);
 
         void scheduledOnLoop(Object loop, Object loopThread, Object scheduled);
 
@@ -39,26 +39,26 @@ public final class LoopTaskBridge {
     }
 
     /**
-     * {@code loop} is about to put {@code queuedTask} (its own queue entry) in its inbox. Called before the entry is
-     * visible to the loop thread, so that the loop cannot start the task before it is followed.
+     * {@code loop} is about to queue {@code task} (what the caller submitted, or the loop's own wrapper of it). Called
+     * before the task is visible to the loop thread, so that the loop cannot start the task before it is followed.
      */
-    public static void queued(Object loop, Object queuedTask) {
+    public static void queued(Object loop, Object task) {
         Handler h = handler;
-        if (h != null && queuedTask != null) {
+        if (h != null && task != null) {
             try {
-                h.queued(loop, queuedTask);
+                h.queued(loop, task);
             } catch (Throwable ignored) {
                 // the handler reports its own failures; the loop and its caller must not see them
             }
         }
     }
 
-    /** The loop refused {@code queuedTask} (it was shut down): the caller got an exception, nothing was queued. */
-    public static void refused(Object queuedTask) {
+    /** The loop refused {@code task} (it was shut down): the caller got an exception, nothing was queued. */
+    public static void refused(Object task) {
         Handler h = handler;
-        if (h != null && queuedTask != null) {
+        if (h != null && task != null) {
             try {
-                h.refused(queuedTask);
+                h.refused(task);
             } catch (Throwable ignored) {
                 // see queued
             }

@@ -157,14 +157,25 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
     }
 
+    /**
+     * Every future application code gets back from a call passes here, so the common case is kept small enough for
+     * the JIT to inline into the call site: the sampling decision, which at {@code tasks=sampled} says no to almost
+     * every future with two reads.
+     */
     @Override
     public void created(Object value, int siteId) {
-        if (level == TrackingLevel.OFF || failed || !(value instanceof CompletableFuture)) {
+        if (sampler.track(siteId)) {
+            createdSampled(value, siteId);
+        }
+    }
+
+    private void createdSampled(Object value, int siteId) {
+        if (failed || !(value instanceof CompletableFuture)) {
             return;
         }
         try {
             CompletableFuture<?> future = (CompletableFuture<?>) value;
-            if (!sampler.track(siteId) || table.find(future) != null) {
+            if (table.find(future) != null) {
                 return;
             }
             judgeIfDone(future, track(future, siteId));
@@ -173,8 +184,16 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
     }
 
+    /** Every completion of every future passes here: while nothing is tracked, three reads and no call. */
     @Override
     public void completed(Object value) {
+        // one expression, to stay within the 35 bytes the JIT inlines even where it thinks the call is cold
+        if ((table.size() | tasks.size() | rejectedTasks.suspectCount()) != 0) {
+            completedTracked(value);
+        }
+    }
+
+    private void completedTracked(Object value) {
         rejectedTasks.completed(value);
         FutureTable records = value instanceof FutureTask ? tasks : table;
         if (failed || records.size() == 0) {
@@ -202,7 +221,13 @@ public final class FutureTracker implements TaskBridge.Handler {
      */
     @Override
     public void used(Object value, int use) {
-        if (failed || table.size() == 0) {
+        if (table.size() != 0) {
+            usedTracked(value, use);
+        }
+    }
+
+    private void usedTracked(Object value, int use) {
+        if (failed) {
             return;
         }
         try {

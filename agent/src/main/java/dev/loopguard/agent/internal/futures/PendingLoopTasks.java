@@ -53,25 +53,14 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     private final boolean sampled;
     private final SamplingWindow window;
     private final Map<Object, Pending> pending = new IdentityHashMap<>();
-    private final ClassValue<int[]> seenPerClass = new ClassValue<>() {
+    private final ClassValue<TaskClass> classes = new ClassValue<>() {
         @Override
-        protected int[] computeValue(Class<?> type) {
-            return new int[1];
+        protected TaskClass computeValue(Class<?> type) {
+            return new TaskClass(type);
         }
     };
-    /** The {@code task} field of core's wrapper classes (a queue entry, a future, an adapter), if it has one. */
-    private final ClassValue<Optional<Field>> taskField = new ClassValue<>() {
-        @Override
-        protected Optional<Field> computeValue(Class<?> type) {
-            try {
-                Field f = type.getDeclaredField("task");
-                f.setAccessible(true);
-                return Optional.of(f);
-            } catch (NoSuchFieldException | RuntimeException e) {
-                return Optional.empty();
-            }
-        }
-    };
+    /** The class asked about last, in front of {@link #classes}: a loop runs the same few kinds of task. */
+    private TaskClass lastClass = new TaskClass(Object.class);
     /**
      * While at most this many tasks are followed, {@link #few} holds them and a starting task is looked for by
      * reference: the loop starts every task, most are not followed when sampling, and the identity hash an
@@ -130,6 +119,35 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         }
     }
 
+    /**
+     * What following needs to know about a class of task: how many of its tasks were seen (the per-class sampling
+     * rule), whether it is one of the loop's own wrappers, and its {@code task} field if it has one.
+     */
+    private static final class TaskClass {
+        final Class<?> type;
+        final boolean loopInternal;
+        /** A field {@code task}, as core's wrapper classes have (a queue entry, a future, an adapter); else null. */
+        final Field taskField;
+        /** Unsynchronised: a lost increment under a race lets a class's first tasks run a little longer. */
+        int seen;
+
+        TaskClass(Class<?> type) {
+            this.type = type;
+            this.loopInternal = type.getName().startsWith(LOOP_INTERNAL);
+            this.taskField = taskFieldOf(type);
+        }
+
+        private static Field taskFieldOf(Class<?> type) {
+            try {
+                Field f = type.getDeclaredField("task");
+                f.setAccessible(true);
+                return f;
+            } catch (NoSuchFieldException | RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
     PendingLoopTasks(DetectorContext context, TrackingLevel level) {
         this(context, level, new SamplingWindow());
     }
@@ -157,21 +175,39 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         }
     }
 
+    /**
+     * Every task queued on a followed loop passes here, so the common case at {@code tasks=sampled} is kept small
+     * enough for the JIT to inline into the loop: a class already past its first tasks, while the window is closed.
+     */
     @Override
-    public void queued(Object loop, Object queuedTask) {
+    public void queued(Object loop, Object task) {
+        if (sampled && !window.isOpen()) {
+            TaskClass type = classOf(task);
+            if (!type.loopInternal && type.seen >= SiteSampler.FIRST_TRACKED) {
+                return;
+            }
+        }
+        queuedSampled(loop, task);
+    }
+
+    private void queuedSampled(Object loop, Object task) {
         if (failed) {
             return;
         }
         try {
-            follow(loop, unwrap(queuedTask));
+            follow(loop, task);
         } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
             fail(e);
         }
     }
 
     @Override
-    public void refused(Object queuedTask) {
-        started(queuedTask); // nothing was queued: forget it the same way
+    public void refused(Object task) {
+        try {
+            forget(task); // nothing was queued
+        } catch (RuntimeException | LinkageError e) {
+            fail(e);
+        }
     }
 
     @Override
@@ -245,20 +281,24 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     @Override
     public void started(Object queuedTask) {
         try {
-            Object task = unwrap(queuedTask);
-            Object[] scan = few;
-            if (scan != null && !contains(scan, task)) {
-                return; // the common case when sampling: not followed, decided without the lock or an identity hash
-            }
-            synchronized (pending) {
-                Pending p = pending.get(task);
-                if (p != null && --p.times == 0) {
-                    pending.remove(task);
-                    removed(task);
-                }
-            }
+            forget(unwrap(queuedTask));
         } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
             fail(e);
+        }
+    }
+
+    /** One queued occurrence of {@code task} is no longer waiting: it started, or the loop refused it. */
+    private void forget(Object task) {
+        Object[] scan = few;
+        if (scan != null && !contains(scan, task)) {
+            return; // the common case when sampling: not followed, decided without the lock or an identity hash
+        }
+        synchronized (pending) {
+            Pending p = pending.get(task);
+            if (p != null && --p.times == 0) {
+                pending.remove(task);
+                removed(task);
+            }
         }
     }
 
@@ -393,16 +433,26 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         sweepAt = Math.max(FIRST_SWEEP, pending.size() * 2);
     }
 
-    private static boolean isLoopInternal(Object task) {
-        return task != null && task.getClass().getName().startsWith(LOOP_INTERNAL);
+    /** The class's entry, from the one-entry cache when it is the class asked about last. */
+    private TaskClass classOf(Object task) {
+        Class<?> type = task.getClass();
+        TaskClass known = lastClass;
+        if (known.type != type) {
+            known = classes.get(type);
+            lastClass = known;
+        }
+        return known;
     }
 
     /** What the caller submitted, inside the loop's wrappers (its future, its Runnable-to-Callable adapter). */
     private Object userTask(Object queued) throws ReflectiveOperationException {
         Object task = queued;
-        for (int depth = 0; depth < 4 && isLoopInternal(task); depth++) {
-            Field f = taskField.get(task.getClass()).orElse(null);
-            Object inner = f == null ? null : f.get(task);
+        for (int depth = 0; depth < 4; depth++) {
+            TaskClass type = classOf(task);
+            if (!type.loopInternal) {
+                break;
+            }
+            Object inner = type.taskField == null ? null : type.taskField.get(task);
             if (inner == null) {
                 break;
             }
@@ -411,20 +461,29 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         return task;
     }
 
+    /**
+     * The per-class rule: a class's first {@link SiteSampler#FIRST_TRACKED} tasks, then those queued while the
+     * window is open. Past the first, two reads and no write: this runs for every task queued on a followed loop.
+     */
     private boolean sample(Object task) {
         if (!sampled) {
             return true;
         }
-        // An unsynchronised counter: a lost increment under a race shifts which task is sampled, never whether.
-        int seen = ++seenPerClass.get(task.getClass())[0];
-        boolean open = window.open();
-        return seen <= SiteSampler.FIRST_TRACKED || open;
+        TaskClass type = classOf(task);
+        if (type.seen >= SiteSampler.FIRST_TRACKED) {
+            return window.isOpen();
+        }
+        type.seen++;
+        return true;
     }
 
     /** The task inside the loop's queue entry ({@code EventLoop$QueuedTask.task}). */
     private Object unwrap(Object queuedTask) throws ReflectiveOperationException {
-        Field f = taskField.get(queuedTask.getClass()).orElseThrow(() -> new IllegalStateException(
-                "core's EventLoop queue entry " + queuedTask.getClass().getName() + " has no field 'task'"));
+        Field f = classOf(queuedTask).taskField;
+        if (f == null) {
+            throw new IllegalStateException("core's EventLoop queue entry " + queuedTask.getClass().getName()
+                    + " has no field 'task'");
+        }
         return f.get(queuedTask);
     }
 

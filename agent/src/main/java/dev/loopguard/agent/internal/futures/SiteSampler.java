@@ -8,38 +8,45 @@ import java.util.Arrays;
  * {@link SamplingWindow} is open are, 1 in {@link #ONE_IN} on average, so a hot site costs little while a bug that
  * repeats at that site is still caught within a few dozen occurrences.
  *
- * <p>Counters are updated without synchronisation: a lost increment under a race only shifts which future is
- * sampled, never whether sampling happens.
+ * <p>Once a site is past its first futures, deciding is two reads (its count and the window) and no write: this
+ * runs for every future that application code gets back from a call, on every thread. Counters are updated without
+ * synchronisation: a lost increment under a race only lets a site's first futures run a little longer.
  */
 final class SiteSampler {
 
     static final int FIRST_TRACKED = 256;
     static final int ONE_IN = 64;
 
-    private final TrackingLevel level;
+    private final boolean all;
+    private final boolean none;
     private final SamplingWindow window;
     private int[] counts = new int[256];
 
     SiteSampler(TrackingLevel level, SamplingWindow window) {
-        this.level = level;
+        this.all = level == TrackingLevel.FULL;
+        this.none = level == TrackingLevel.OFF;
         this.window = window;
     }
 
     boolean track(int site) {
-        switch (level) {
-            case FULL:
-                return true;
-            case OFF:
-                return false;
-            default:
-                int[] c = counts;
-                if (site >= c.length) {
-                    c = grow(site);
-                }
-                int seen = ++c[site];
-                boolean open = window.open(); // counted for every decision, so that windows follow time
-                return seen <= FIRST_TRACKED || open;
+        if (all) {
+            return true;
         }
+        int[] c = counts;
+        if (site < c.length && c[site] >= FIRST_TRACKED) {
+            return window.isOpen();
+        }
+        return !none && countFirst(site);
+    }
+
+    /** One of the site's first futures (or the first of a site beyond the array): counted, and tracked. */
+    private boolean countFirst(int site) {
+        int[] c = counts;
+        if (site >= c.length) {
+            c = grow(site);
+        }
+        c[site]++;
+        return true;
     }
 
     private synchronized int[] grow(int site) {

@@ -118,7 +118,7 @@ public final class TaskInstrumentation {
                 .hook(LOOP,
                         // Every task submitted from any thread passes enqueue before the loop can see it; if the
                         // loop refuses it (shut down), the caller gets an exception and nothing is queued.
-                        Hook.on(named("enqueue").takingArguments(1))
+                        Hook.on(named("enqueue").takingArguments(3))
                                 .enter(BridgeCall.to(LoopTaskBridge.class, "queued", self(), argument(0)))
                                 .onThrow(BridgeCall.to(LoopTaskBridge.class, "refused", argument(0))),
                         // A schedule made on the loop thread skips the inbox.
@@ -163,6 +163,9 @@ public final class TaskInstrumentation {
         FutureTracker t = tracker;
         if (t != null) {
             t.start();
+            if (t.level() == TrackingLevel.SAMPLED) {
+                window.start();
+            }
         }
         if (loopTasks != null) {
             loopTasks.start();
@@ -190,6 +193,7 @@ public final class TaskInstrumentation {
 
     /** Stops tracking; the instrumentation stays but calls nothing. */
     public void stop() {
+        window.stop();
         FutureTracker t = tracker;
         if (t != null) {
             t.stop();

@@ -42,7 +42,7 @@ class PendingLoopTasksTest {
     void aTaskNeverStartedIsReportedAtExitWithItsSubmissionSiteThreadAndLoop() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         Runnable task = () -> { };
-        tasks.queued(loop, new QueuedEntry(task));
+        tasks.queued(loop, task);
         tasks.reportAtExit();
 
         assertThat(context.findings(FindingKind.LOST_TASK)).singleElement().satisfies(f -> {
@@ -58,8 +58,8 @@ class PendingLoopTasksTest {
     void aStartedTaskIsNotReportedAndASharedTaskCountsEachSubmission() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         Runnable shared = () -> { };
-        tasks.queued(loop, new QueuedEntry(shared));
-        tasks.queued(loop, new QueuedEntry(shared));
+        tasks.queued(loop, shared);
+        tasks.queued(loop, shared);
         tasks.started(new QueuedEntry(shared));
         assertThat(tasks.trackedCount()).isEqualTo(1);
         tasks.reportAtExit();
@@ -76,7 +76,7 @@ class PendingLoopTasksTest {
         for (int i = 0; i < 20; i++) { // past the few that are scanned by reference, then back below them
             Runnable task = () -> { };
             submitted.add(task);
-            tasks.queued(loop, new QueuedEntry(task));
+            tasks.queued(loop, task);
         }
         for (int i = submitted.size() - 1; i >= 3; i -= 2) {
             tasks.started(new QueuedEntry(submitted.get(i)));
@@ -89,7 +89,7 @@ class PendingLoopTasksTest {
         assertThat(tasks.trackedCount()).isZero();
 
         Runnable last = () -> { };
-        tasks.queued(loop, new QueuedEntry(last));
+        tasks.queued(loop, last);
         Runnable neverQueued = () -> { };
         tasks.started(new QueuedEntry(neverQueued));
         tasks.reportAtExit();
@@ -103,7 +103,7 @@ class PendingLoopTasksTest {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         for (int i = 0; i < 1023; i++) {
             CompletableFuture<Void> timeout = new CompletableFuture<>();
-            tasks.queued(loop, new QueuedEntry(timeout));
+            tasks.queued(loop, timeout);
             timeout.cancel(false);
         }
         assertThat(tasks.trackedCount()).isEqualTo(1023);
@@ -111,7 +111,7 @@ class PendingLoopTasksTest {
         assertThat(context.findings()).isEmpty();
 
         CompletableFuture<Void> live = new CompletableFuture<>();
-        tasks.queued(loop, new QueuedEntry(live));
+        tasks.queued(loop, live);
         assertThat(tasks.trackedCount()).isEqualTo(1);
     }
 
@@ -127,33 +127,38 @@ class PendingLoopTasksTest {
 
     @Test
     void sampledFollowsTheFirstTasksOfAClassThenThoseQueuedWhileTheWindowIsOpen() {
-        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.SAMPLED, new SamplingWindow());
-        int period = SamplingWindow.WIDTH * SiteSampler.ONE_IN;
-        for (int i = 0; i < period; i++) {
-            tasks.queued(loop, new QueuedEntry(new Object()));
+        SamplingWindow window = new SamplingWindow();
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.SAMPLED, window);
+        for (int i = 0; i < 3 * SiteSampler.FIRST_TRACKED; i++) {
+            tasks.queued(loop, new Object());
         }
-        assertThat(tasks.trackedCount()).as("the first of the class only: the window closed after them")
+        assertThat(tasks.trackedCount()).as("the first of the class only: the window is closed")
                 .isEqualTo(SiteSampler.FIRST_TRACKED);
-        for (int i = 0; i < SamplingWindow.WIDTH; i++) {
-            tasks.queued(loop, new QueuedEntry(new Object()));
+        window.set(true);
+        for (int i = 0; i < 10; i++) {
+            tasks.queued(loop, new Object());
         }
-        assertThat(tasks.trackedCount()).isEqualTo(SiteSampler.FIRST_TRACKED + SamplingWindow.WIDTH);
+        window.set(false);
+        tasks.queued(loop, new Object());
+        assertThat(tasks.trackedCount()).as("and those queued while it was open").isEqualTo(SiteSampler.FIRST_TRACKED + 10);
+        tasks.queued(loop, (Runnable) () -> { });
+        assertThat(tasks.trackedCount()).as("another class starts from its own count").isEqualTo(SiteSampler.FIRST_TRACKED + 11);
     }
 
     @Test
     void aTaskTheLoopRefusedIsForgotten() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         Runnable task = () -> { };
-        tasks.queued(loop, new QueuedEntry(task));
-        tasks.refused(new QueuedEntry(task));
+        tasks.queued(loop, task);
+        tasks.refused(task);
         assertThat(tasks.trackedCount()).isZero();
     }
 
     @Test
     void periodicSchedulesAreNotFollowedAndTheFindingDescribesTheCallersTaskNotTheLoopsWrapper() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
-        tasks.queued(loop, new QueuedEntry(loop.scheduleAtFixedRate(() -> { }, Duration.ofHours(1),
-                Duration.ofHours(1))));
+        tasks.queued(loop, loop.scheduleAtFixedRate(() -> { }, Duration.ofHours(1),
+                Duration.ofHours(1)));
         assertThat(tasks.trackedCount()).isZero();
 
         Callable<String> reminder = new Callable<>() {
@@ -167,7 +172,7 @@ class PendingLoopTasksTest {
                 return "send-reminder";
             }
         };
-        tasks.queued(loop, new QueuedEntry(loop.schedule(reminder, Duration.ofHours(1))));
+        tasks.queued(loop, loop.schedule(reminder, Duration.ofHours(1)));
         tasks.reportAtExit();
         assertThat(context.findings(FindingKind.LOST_TASK)).singleElement()
                 .satisfies(f -> assertThat(f.message()).contains("A task (send-reminder) submitted at"));
@@ -177,12 +182,12 @@ class PendingLoopTasksTest {
     void aCheckReportsEachPendingTaskOnceGroupedBySiteAndNeitherALaterCheckNorTheExitReportsItAgain() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         for (int i = 0; i < 2; i++) {
-            tasks.queued(loop, new QueuedEntry((Runnable) () -> { }));
+            tasks.queued(loop, (Runnable) () -> { });
         }
         Runnable other = () -> { };
-        tasks.queued(loop, new QueuedEntry(other));
+        tasks.queued(loop, other);
         Runnable started = () -> { };
-        tasks.queued(loop, new QueuedEntry(started));
+        tasks.queued(loop, started);
         tasks.started(new QueuedEntry(started));
 
         List<Finding> found = tasks.checkNow();
@@ -213,7 +218,7 @@ class PendingLoopTasksTest {
     void aTaskSubmittedAfterACheckIsFollowedAsUsual() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         assertThat(tasks.checkNow()).isEmpty();
-        tasks.queued(loop, new QueuedEntry((Runnable) () -> { }));
+        tasks.queued(loop, (Runnable) () -> { });
         tasks.reportAtExit();
         assertThat(context.findings(FindingKind.LOST_TASK)).singleElement()
                 .satisfies(f -> assertThat(f.reason()).hasValue("pending in the event loop at exit"));
