@@ -9,8 +9,9 @@ package dev.loopguard.agent.bootstrap;
  * It holds no logic: every call goes to the {@link Handler} the agent installed, and every failure of the handler is
  * swallowed here, because instrumented application code must behave exactly as it would without the agent.
  *
- * <p>The two public fields are the fast-path switches that the hooks' entry points ({@code on...}) read before calling in, so that a JVM
- * with tracking off, or with no unobserved failure pending, pays one field read per instrumented call.
+ * <p>The public fields are the fast-path switches that the hooks' entry points ({@code on...}) read before calling
+ * in, so that a JVM with tracking off, with nothing tracked, or with no unobserved failure pending, pays a field read
+ * or two per instrumented call.
  */
 public final class TaskBridge {
 
@@ -19,6 +20,14 @@ public final class TaskBridge {
 
     /** How many failed futures wait to be observed; while zero, observation hooks do not call in at all. */
     public static volatile int unobservedFailures;
+
+    /**
+     * How many records the agent holds that a completion or a stage of a future can concern (tracked futures and
+     * tasks, rejected tasks under suspicion); kept above zero for good at {@code tasks=full}. While zero, the
+     * completion and stage hooks do not call in: at {@code tasks=sampled} that is almost always, and a call per
+     * completion was the largest cost left (the JIT would not inline the agent's side into {@code CompletableFuture}).
+     */
+    public static final java.util.concurrent.atomic.AtomicInteger watched = new java.util.concurrent.atomic.AtomicInteger();
 
     /** {@link #used}: a read that sees the failure ({@code join}, {@code get}, {@code isCompletedExceptionally}). */
     public static final int READ = 0;
@@ -175,14 +184,14 @@ public final class TaskBridge {
 
     /** A {@code CompletableFuture} completion method returned {@code completed}. */
     public static void onCompletion(boolean completed, Object future) {
-        if (completed && tracking) {
+        if (completed && watched.get() != 0 && tracking) {
             completed(future);
         }
     }
 
     /** {@code obtrudeValue}, {@code obtrudeException}, {@code FutureTask.finishCompletion}. */
     public static void onForcedCompletion(Object future) {
-        if (tracking) {
+        if (watched.get() != 0 && tracking) {
             completed(future);
         }
     }
@@ -196,14 +205,14 @@ public final class TaskBridge {
 
     /** A callback that sees a failure: {@code handle}, {@code whenComplete}, {@code exceptionally}… */
     public static void onHandle(Object future) {
-        if (tracking) {
+        if (watched.get() != 0 && tracking) {
             used(future, HANDLE);
         }
     }
 
     /** A stage that passes a failure on: {@code thenApply}, {@code thenCompose}… */
     public static void onChain(Object future) {
-        if (tracking) {
+        if (watched.get() != 0 && tracking) {
             used(future, CHAIN);
         }
     }
@@ -217,7 +226,7 @@ public final class TaskBridge {
 
     /** {@code allOf}, {@code anyOf}: the combined future takes over observing its inputs. */
     public static void onAllOrAny(Object[] futures) {
-        if (tracking) {
+        if (watched.get() != 0 && tracking) {
             allOrAny(futures);
         }
     }

@@ -3,7 +3,7 @@ package dev.loopguard.agent.internal.futures;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * Tracked futures by identity: striped open-addressing tables (linear probing, backward-shift deletion), so a tracked
@@ -12,9 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Look-ups take no lock. Every use of a {@code CompletableFuture} and every completion with callbacks asks
  * "is this one tracked?", and at {@code tasks=sampled} the answer is almost always no: taking the stripe's monitor
- * for it (two atomic instructions) was most of what sampling cost. Writers, under the stripe's monitor, make the
- * stripe's version odd while they move entries; a reader probes without the lock and trusts its answer only if the
- * version was even and unchanged around the probe, else it probes again under the lock.
+ * for it (two atomic instructions) was most of what sampling cost. Each stripe is a sequence lock: a writer takes it
+ * by turning the stripe's version odd with one compare-and-set and releases it by making it even again, so that
+ * adding and removing a record costs one atomic instruction each (a monitor and a shared size counter cost three,
+ * paid for every future at {@code tasks=full}); a reader probes without the lock and trusts its answer only if the
+ * version was even and unchanged around the probe, else it probes again. Writers hold the lock for a probe run or
+ * a resize, never across a call out, and release it in a {@code finally}.
  *
  * <p>A table made for few records ({@code tasks=sampled}) also keeps them, while there are at most
  * {@code fewLimit}, in a small copy-on-write array that look-ups scan by reference. Most futures are never tracked,
@@ -27,20 +30,26 @@ final class FutureTable {
     private static final int STRIPES = 16;
 
     private final Stripe[] stripes = new Stripe[STRIPES];
-    private final AtomicInteger size = new AtomicInteger();
     private final int fewLimit;
     /** Changes to the table while it may hold few records; unused (never taken) when {@code fewLimit} is 0. */
     private final Object fewLock = new Object();
     /** Every record, while there are at most {@code fewLimit}; null when look-ups must hash. */
     private volatile TrackedFuture[] few;
 
+    /** Told +1 before a record is added and -1 after one is removed (see {@code TaskBridge.watched}). */
+    private final IntConsumer watch;
+
     /** A table for many records: look-ups always hash. */
     FutureTable() {
-        this(0);
+        this(0, delta -> { });
     }
 
-    /** A table that scans instead of hashing while it holds at most {@code fewLimit} records. */
-    FutureTable(int fewLimit) {
+    /**
+     * A table that scans instead of hashing while it holds at most {@code fewLimit} records, and tells {@code watch}
+     * of every record added (+1, before it is visible) and removed (-1).
+     */
+    FutureTable(int fewLimit, IntConsumer watch) {
+        this.watch = java.util.Objects.requireNonNull(watch, "watch");
         if (fewLimit < 0) {
             throw new IllegalArgumentException("fewLimit must be >= 0, was " + fewLimit);
         }
@@ -53,8 +62,9 @@ final class FutureTable {
 
     private static final class Stripe {
         TrackedFuture[] slots = new TrackedFuture[64];
-        int count;
-        /** Odd while a writer changes the slots; see {@link #beginWrite} and {@link #find}. */
+        /** Written under the lock, read without it by {@link #size()}. */
+        volatile int count;
+        /** Odd while a writer holds the stripe; see {@link #lock} and {@link #find}. */
         int version;
     }
 
@@ -68,19 +78,37 @@ final class FutureTable {
         }
     }
 
-    /** Under the stripe's monitor: the version turns odd before any slot changes (the order StampedLock uses). */
-    private static void beginWrite(Stripe s) {
-        VERSION.setOpaque(s, s.version + 1);
-        VarHandle.storeStoreFence();
+    /**
+     * Takes the stripe: turns its version odd with a compare-and-set (volatile, so it is ordered before every slot
+     * write that follows). A holder only probes, moves entries or resizes, so a waiter spins briefly, and yields
+     * if the holder was descheduled.
+     */
+    private static void lock(Stripe s) {
+        for (int spins = 0; ; spins++) {
+            int v = (int) VERSION.getOpaque(s);
+            if ((v & 1) == 0 && VERSION.compareAndSet(s, v, v + 1)) {
+                return;
+            }
+            if (spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
     }
 
-    /** Under the stripe's monitor: the version turns even again after every slot change. */
-    private static void endWrite(Stripe s) {
+    /** Releases the stripe: the version turns even again after every slot write. */
+    private static void unlock(Stripe s) {
         VERSION.setRelease(s, s.version + 1);
     }
 
+    /** Records in the table: the stripes' counts, read without their locks. */
     int size() {
-        return size.get();
+        int total = 0;
+        for (Stripe s : stripes) {
+            total += s.count;
+        }
+        return total;
     }
 
     /** The record for this future, or null when it is not tracked. */
@@ -96,16 +124,20 @@ final class FutureTable {
         }
         int hash = System.identityHashCode(future);
         Stripe s = stripes[hash & (STRIPES - 1)];
-        int before = (int) VERSION.getAcquire(s);
-        if ((before & 1) == 0) {
-            TrackedFuture found = probe(s.slots, hash, future);
-            VarHandle.acquireFence(); // the probe's plain reads happen before the version is read again
-            if ((int) VERSION.getOpaque(s) == before) {
-                return found;
+        for (int tries = 0; ; tries++) {
+            int before = (int) VERSION.getAcquire(s);
+            if ((before & 1) == 0) {
+                TrackedFuture found = probe(s.slots, hash, future);
+                VarHandle.acquireFence(); // the probe's plain reads happen before the version is read again
+                if ((int) VERSION.getOpaque(s) == before) {
+                    return found;
+                }
             }
-        }
-        synchronized (s) {
-            return probe(s.slots, hash, future);
+            if (tries >= 64) {
+                Thread.yield(); // a writer holds the stripe and may have been descheduled
+            } else {
+                Thread.onSpinWait();
+            }
         }
     }
 
@@ -129,6 +161,7 @@ final class FutureTable {
     }
 
     void add(TrackedFuture record) {
+        watch.accept(1);
         if (fewLimit == 0) {
             addHashed(record);
             return;
@@ -150,20 +183,28 @@ final class FutureTable {
 
     private void addHashed(TrackedFuture record) {
         Stripe s = stripes[record.hash & (STRIPES - 1)];
-        synchronized (s) {
-            beginWrite(s);
+        lock(s);
+        try {
             if ((s.count + 1) * 4 > s.slots.length * 3) {
                 resize(s);
             }
             insert(s.slots, record);
-            s.count++;
-            endWrite(s);
+            s.count = s.count + 1;
+        } finally {
+            unlock(s);
         }
-        size.incrementAndGet();
     }
 
     /** Removes the record; false when it was not (or no longer) in the table. */
     boolean remove(TrackedFuture record) {
+        if (removeFromTable(record)) {
+            watch.accept(-1);
+            return true;
+        }
+        return false;
+    }
+
+    private boolean removeFromTable(TrackedFuture record) {
         if (fewLimit == 0) {
             return removeHashed(record);
         }
@@ -181,7 +222,7 @@ final class FutureTable {
                     }
                 }
                 few = java.util.Arrays.copyOf(fewer, j);
-            } else if (size.get() <= fewLimit / 2) {
+            } else if (size() <= fewLimit / 2) {
                 // back to scanning, with room to grow before hashing again (no flapping at the limit)
                 few = snapshot().toArray(new TrackedFuture[0]);
             }
@@ -191,7 +232,8 @@ final class FutureTable {
 
     private boolean removeHashed(TrackedFuture record) {
         Stripe s = stripes[record.hash & (STRIPES - 1)];
-        synchronized (s) {
+        lock(s);
+        try {
             TrackedFuture[] slots = s.slots;
             int mask = slots.length - 1;
             int i = index(record.hash, mask);
@@ -201,7 +243,6 @@ final class FutureTable {
                 }
                 i = (i + 1) & mask;
             }
-            beginWrite(s);
             slots[i] = null;
             // backward-shift: move later entries of the probe run into the hole so lookups never stop early
             for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
@@ -213,23 +254,26 @@ final class FutureTable {
                     i = j;
                 }
             }
-            s.count--;
-            endWrite(s);
+            s.count = s.count - 1;
+            return true;
+        } finally {
+            unlock(s);
         }
-        size.decrementAndGet();
-        return true;
     }
 
     /** A snapshot of every record. */
     List<TrackedFuture> snapshot() {
         List<TrackedFuture> all = new ArrayList<>();
         for (Stripe s : stripes) {
-            synchronized (s) {
+            lock(s);
+            try {
                 for (TrackedFuture r : s.slots) {
                     if (r != null) {
                         all.add(r);
                     }
                 }
+            } finally {
+                unlock(s);
             }
         }
         return all;
@@ -239,9 +283,7 @@ final class FutureTable {
     long slotBytes(java.util.function.ToLongFunction<Object> sizer) {
         long total = 0;
         for (Stripe s : stripes) {
-            synchronized (s) {
-                total += sizer.applyAsLong(s.slots);
-            }
+            total += sizer.applyAsLong(s.slots); // a racy read is fine for a figure
         }
         return total;
     }
@@ -250,9 +292,7 @@ final class FutureTable {
     int capacity() {
         int total = 0;
         for (Stripe s : stripes) {
-            synchronized (s) {
-                total += s.slots.length;
-            }
+            total += s.slots.length; // a racy read is fine for a figure
         }
         return total;
     }

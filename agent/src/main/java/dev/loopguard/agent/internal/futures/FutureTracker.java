@@ -17,6 +17,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
+import java.util.function.IntConsumer;
 
 /**
  * The run-time half of IGNORED_FUTURE, UNHANDLED_FAILURE and LOST_TASK for futures: receives the bridge calls of
@@ -83,8 +84,11 @@ public final class FutureTracker implements TaskBridge.Handler {
         this.sampler = new SiteSampler(this.level, Objects.requireNonNull(window, "window"));
         // Sampling keeps few futures tracked at a time: scanning them beats hashing every future asked about.
         int fewLimit = this.level == TrackingLevel.SAMPLED ? FEW_TRACKED : 0;
-        this.table = new FutureTable(fewLimit);
-        this.tasks = new FutureTable(fewLimit);
+        // At sampled the tables keep the bridge's count, so that hooks skip the agent while nothing is tracked; at
+        // full something always is, and start() pins the count instead of paying two atomic updates per future.
+        IntConsumer watch = this.level == TrackingLevel.SAMPLED ? TaskBridge.watched::addAndGet : delta -> { };
+        this.table = new FutureTable(fewLimit, watch);
+        this.tasks = new FutureTable(fewLimit, watch);
     }
 
     TrackingLevel level() {
@@ -101,11 +105,17 @@ public final class FutureTracker implements TaskBridge.Handler {
             t.start();
             TaskBridge.tracking = true;
         }
+        if (level == TrackingLevel.FULL) {
+            TaskBridge.watched.incrementAndGet();
+        }
     }
 
     /** Uninstalls from the bridge and stops the reaper (tests, and agent shutdown). */
     void stop() {
         TaskBridge.tracking = false;
+        if (level == TrackingLevel.FULL && reaper != null) {
+            TaskBridge.watched.decrementAndGet();
+        }
         TaskBridge.install(null);
         rejectedTasks.stop();
         Thread t = reaper;
@@ -184,19 +194,15 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
     }
 
-    /** Every completion of every future passes here: while nothing is tracked, three reads and no call. */
+    /**
+     * A future completed while something is tracked: the bridge does not call in while nothing is
+     * ({@code TaskBridge.watched}).
+     */
     @Override
     public void completed(Object value) {
-        // one expression, to stay within the 35 bytes the JIT inlines even where it thinks the call is cold
-        if ((table.size() | tasks.size() | rejectedTasks.suspectCount()) != 0) {
-            completedTracked(value);
-        }
-    }
-
-    private void completedTracked(Object value) {
         rejectedTasks.completed(value);
         FutureTable records = value instanceof FutureTask ? tasks : table;
-        if (failed || records.size() == 0) {
+        if (failed) {
             return;
         }
         try {
@@ -221,12 +227,6 @@ public final class FutureTracker implements TaskBridge.Handler {
      */
     @Override
     public void used(Object value, int use) {
-        if (table.size() != 0) {
-            usedTracked(value, use);
-        }
-    }
-
-    private void usedTracked(Object value, int use) {
         if (failed) {
             return;
         }
@@ -580,7 +580,7 @@ public final class FutureTracker implements TaskBridge.Handler {
 
     /** The application call site that created {@code future}, when it is tracked; else null. */
     StackTraceElement callSiteOf(Object future) {
-        if (failed || table.size() == 0) {
+        if (failed) {
             return null;
         }
         TrackedFuture record = table.find(future);

@@ -1,5 +1,7 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.bootstrap.TaskBridge;
+
 import dev.loopguard.agent.internal.tasks.DetectorContext;
 import dev.loopguard.agent.internal.tasks.LostTasks;
 import java.lang.ref.Reference;
@@ -167,6 +169,7 @@ final class RejectedTasks {
     }
 
     private synchronized void add(Suspect suspect) {
+        TaskBridge.watched.incrementAndGet(); // before: its completion must reach completed(...)
         suspects.computeIfAbsent(suspect.hash, h -> new ArrayList<>(1)).add(suspect);
         count++;
     }
@@ -180,6 +183,7 @@ final class RejectedTasks {
             if (same.get(i).get() == task) {
                 same.remove(i);
                 count--;
+                TaskBridge.watched.decrementAndGet();
             }
         }
         if (same.isEmpty()) {
@@ -197,6 +201,7 @@ final class RejectedTasks {
             suspects.remove(suspect.hash);
         }
         count--;
+        TaskBridge.watched.decrementAndGet();
         return true;
     }
 

@@ -48,7 +48,8 @@ class FutureTableTest {
 
     @Test
     void aTableForFewRecordsFindsThemWhileScanningHashingAndScanningAgain() {
-        FutureTable table = new FutureTable(16);
+        java.util.concurrent.atomic.AtomicInteger watched = new java.util.concurrent.atomic.AtomicInteger();
+        FutureTable table = new FutureTable(16, watched::addAndGet);
         List<CompletableFuture<?>> futures = new ArrayList<>();
         List<TrackedFuture> records = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -71,6 +72,8 @@ class FutureTableTest {
                         .isSameAs(j > i ? records.get(j) : null);
             }
             assertThat(table.size()).isEqualTo(39 - i);
+            assertThat(watched).as("told of every record added and removed, not of a removal that found none")
+                    .hasValue(39 - i);
         }
         assertThat(table.snapshot()).isEmpty();
     }
@@ -78,7 +81,7 @@ class FutureTableTest {
     @Test
     void lookUpsWithoutTheLockNeverMissARecordThatStaysWhileOthersComeAndGo() throws Exception {
         for (int fewLimit : new int[] {0, 16}) {
-            FutureTable table = new FutureTable(fewLimit);
+            FutureTable table = new FutureTable(fewLimit, delta -> { });
             List<CompletableFuture<?>> stable = new ArrayList<>();
             List<TrackedFuture> stableRecords = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
@@ -113,6 +116,49 @@ class FutureTableTest {
                 churn.shutdown();
             }
             assertThat(table.size()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void writersOnSeveralThreadsShareTheStripesWithoutLosingARecord() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger watched = new java.util.concurrent.atomic.AtomicInteger();
+        FutureTable table = new FutureTable(0, watched::addAndGet);
+        int writers = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<List<CompletableFuture<?>>>> kept = new ArrayList<>();
+        try {
+            for (int w = 0; w < writers; w++) {
+                kept.add(pool.submit(() -> {
+                    go.await();
+                    List<CompletableFuture<?>> mine = new ArrayList<>();
+                    for (int i = 0; i < 20_000; i++) {
+                        CompletableFuture<?> f = new CompletableFuture<>();
+                        TrackedFuture r = record(f);
+                        table.add(r);
+                        if (i % 4 == 0) {
+                            mine.add(f); // kept
+                        } else if (!table.remove(r)) {
+                            throw new AssertionError("a record added on this thread was gone before its removal");
+                        }
+                    }
+                    return mine;
+                }));
+            }
+            go.countDown();
+            int expected = 0;
+            for (java.util.concurrent.Future<List<CompletableFuture<?>>> f : kept) {
+                List<CompletableFuture<?>> mine = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                for (CompletableFuture<?> future : mine) {
+                    assertThat(table.find(future)).isNotNull();
+                }
+                expected += mine.size();
+            }
+            assertThat(table.size()).isEqualTo(expected);
+            assertThat(table.snapshot()).hasSize(expected);
+            assertThat(watched).hasValue(expected);
+        } finally {
+            pool.shutdownNow();
         }
     }
 }

@@ -246,6 +246,27 @@ class FutureTrackerTest {
     }
 
     @Test
+    void theBridgeCountsWhatIsTrackedAtSampledAndIsPinnedAtFull() {
+        int before = TaskBridge.watched.get();
+        start(TrackingLevel.SAMPLED, false);
+        CompletableFuture<String> future = new CompletableFuture<>();
+        tracker.created(future, createdSite); // one of the site's first futures: tracked
+        assertThat(TaskBridge.watched.get()).as("completion hooks call in while it is tracked").isEqualTo(before + 1);
+        future.complete("done");
+        tracker.completed(future);
+        assertThat(TaskBridge.watched.get()).as("and skip the agent again once it left").isEqualTo(before);
+        tracker.stop();
+
+        start(TrackingLevel.FULL, false);
+        CompletableFuture<String> other = new CompletableFuture<>();
+        tracker.created(other, createdSite);
+        assertThat(TaskBridge.watched.get()).as("pinned, not counted, at full").isEqualTo(before + 1);
+        tracker.stop();
+        tracker = null;
+        assertThat(TaskBridge.watched.get()).isEqualTo(before);
+    }
+
+    @Test
     void aDroppedFutureTaskThatThrowsIsReportedWithTheDropSite() throws Exception {
         start(TrackingLevel.SAMPLED, false);
         ExecutorService executor = Executors.newSingleThreadExecutor();
