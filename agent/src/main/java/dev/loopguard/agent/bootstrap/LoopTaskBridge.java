@@ -22,6 +22,13 @@ public final class LoopTaskBridge {
 
     /** What the agent does with the calls; implemented outside the bootstrap class loader. */
     public interface Handler {
+        /**
+         * Whether {@code task} may be followed at all: the quick answer for every task queued (at
+         * {@code tasks=sampled}, no for a task of a known class outside the sampling window), asked before
+         * {@link #queued}.
+         */
+        boolean mayFollow(Object task);
+
         void queued(Object loop, Object task);
 
         void refused(Object task);
@@ -44,13 +51,19 @@ public final class LoopTaskBridge {
      */
     public static void queued(Object loop, Object task) {
         Handler h = handler;
-        if (h != null && task != null) {
-            try {
-                h.queued(loop, task);
-            } catch (Throwable ignored) {
-                // the handler reports its own failures; the loop and its caller must not see them
+        try {
+            if (h != null && task != null && h.mayFollow(task)) {
+                follow(h, loop, task);
             }
+        } catch (Throwable ignored) {
+            // the handler reports its own failures; the loop and its caller must not see them
         }
+    }
+
+    /** Kept out of the loop's compiled code: following a task is the rare path at {@code tasks=sampled}. */
+    @OutOfLine
+    private static void follow(Handler h, Object loop, Object task) {
+        h.queued(loop, task);
     }
 
     /** The loop refused {@code task} (it was shut down): the caller got an exception, nothing was queued. */
@@ -81,6 +94,7 @@ public final class LoopTaskBridge {
     }
 
     /** The loop thread is about to run {@code queuedTask} (the loop's own wrapper of a queued task). */
+    @OutOfLine
     public static void started(Object queuedTask) {
         Handler h = handler;
         if (h != null) {

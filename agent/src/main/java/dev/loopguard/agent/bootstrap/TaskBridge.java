@@ -38,6 +38,16 @@ public final class TaskBridge {
     /** {@link #used}: an "either" stage, which stops caring about this future once the other one completes. */
     public static final int EITHER = 3;
 
+    /**
+     * At {@code tasks=sampled}, the call sites past their first futures, whose futures are tracked only while
+     * {@link #windowOpen}; null at other levels. The agent marks a site here once it has seen its first futures, so
+     * that {@link #created} answers "not this one" for almost every future of a hot site without calling in.
+     */
+    private static volatile boolean[] sampledSites;
+
+    /** Whether the sampling window is open; written by the agent's window thread, read by {@link #created}. */
+    public static volatile boolean windowOpen;
+
     private static volatile Handler handler;
 
     private TaskBridge() {
@@ -83,8 +93,27 @@ public final class TaskBridge {
         }
     }
 
-    /** The call at {@code site} returned a future to application code; returns nothing so the stack is unchanged. */
+    /**
+     * Publishes the sampled-out call sites (see {@link #sampledSites}); the agent marks entries in place and publishes
+     * a new array when it grows. {@code null} turns the shortcut off.
+     */
+    public static void sampleInWindows(boolean[] sites) {
+        sampledSites = sites;
+    }
+
+    /**
+     * The call at {@code site} returned a future to application code; returns nothing so the stack is unchanged.
+     * Runs for every such future, so it is kept small enough to be inlined into the call site.
+     */
     public static void created(Object value, int site) {
+        boolean[] sampled = sampledSites;
+        if (sampled == null || site >= sampled.length || !sampled[site] || windowOpen) {
+            createdOutOfLine(value, site); // a site not marked yet is decided by the agent
+        }
+    }
+
+    @OutOfLine
+    private static void createdOutOfLine(Object value, int site) {
         Handler h = handler;
         if (h != null && value != null) {
             try {
@@ -96,6 +125,7 @@ public final class TaskBridge {
     }
 
     /** A tracked kind of future was completed (normally, exceptionally or by cancellation). */
+    @OutOfLine
     public static void completed(Object future) {
         Handler h = handler;
         if (h != null) {
@@ -108,6 +138,7 @@ public final class TaskBridge {
     }
 
     /** A future's result was read, or a callback or stage was attached to it; {@code use} says which. */
+    @OutOfLine
     public static void used(Object future, int use) {
         Handler h = handler;
         if (h != null) {
@@ -120,6 +151,7 @@ public final class TaskBridge {
     }
 
     /** {@code CompletableFuture.allOf} or {@code anyOf} takes over observing these futures. */
+    @OutOfLine
     public static void allOrAny(Object[] futures) {
         Handler h = handler;
         if (h != null && futures != null) {
@@ -156,6 +188,7 @@ public final class TaskBridge {
     }
 
     /** {@code ThreadPoolExecutor.reject} returned: {@code rejectionHandler} neither threw nor stopped the caller. */
+    @OutOfLine
     public static void rejectionReturned(Runnable task, Object executor, Object rejectionHandler) {
         Handler h = handler;
         if (h != null) {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -17,6 +18,9 @@ import java.util.function.BiConsumer;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
+import net.bytebuddy.jar.asm.AnnotationVisitor;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -35,7 +39,9 @@ final class BootstrapInjector {
      */
     static final List<String> BOOTSTRAP_CLASSES = List.of("Bridge", "Bridge$Sink", "TaskBridge", "TaskBridge$Handler",
             "LoopTaskBridge", "LoopTaskBridge$Handler", "ControllerBridge", "ControllerBridge$Handler",
-            "VirtualThreadBridge", "VirtualThreadBridge$Handler");
+            "VirtualThreadBridge", "VirtualThreadBridge$Handler", "OutOfLine");
+    private static final String OUT_OF_LINE = "L" + BOOTSTRAP_PACKAGE + "OutOfLine;";
+    private static final String DONT_INLINE = "Ljdk/internal/vm/annotation/DontInline;";
 
     private BootstrapInjector() {
     }
@@ -67,7 +73,7 @@ final class BootstrapInjector {
                             + simpleName + ".class; it is not a complete loopguard-agent.jar");
                 }
                 try (InputStream in = source.getInputStream(e)) {
-                    classes.put((BOOTSTRAP_PACKAGE + simpleName).replace('/', '.'), in.readAllBytes());
+                    classes.put((BOOTSTRAP_PACKAGE + simpleName).replace('/', '.'), markDontInline(in.readAllBytes()));
                 }
             }
         }
@@ -78,6 +84,48 @@ final class BootstrapInjector {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             appendToBootstrapPath(inst, classes);
         }
+    }
+
+    /**
+     * Adds {@code jdk.internal.vm.annotation.DontInline} to every method marked {@code @OutOfLine}; a class without
+     * the marker (its name is not in the constant pool) is returned as it is, unparsed.
+     */
+    static byte[] markDontInline(byte[] classFile) {
+        if (!contains(classFile, OUT_OF_LINE.getBytes(StandardCharsets.UTF_8))) {
+            return classFile;
+        }
+        ClassReader reader = new ClassReader(classFile);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature,
+                        exceptions)) {
+                    @Override
+                    public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
+                        if (OUT_OF_LINE.equals(annotation)) {
+                            super.visitAnnotation(DONT_INLINE, true).visitEnd();
+                        }
+                        return super.visitAnnotation(annotation, visible);
+                    }
+                };
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
+    private static boolean contains(byte[] data, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= data.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (data[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** Set by the generated definer's static initialiser; see {@link #defineInBootLoader}. */

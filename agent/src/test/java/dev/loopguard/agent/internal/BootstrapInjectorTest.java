@@ -8,6 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import net.bytebuddy.jar.asm.AnnotationVisitor;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 
 class BootstrapInjectorTest {
@@ -24,5 +29,32 @@ class BootstrapInjectorTest {
 
         assertThat(compiled).isNotEmpty();
         assertThat(BootstrapInjector.BOOTSTRAP_CLASSES).containsExactlyInAnyOrderElementsOf(compiled);
+    }
+
+    @Test
+    void methodsMarkedOutOfLineGetTheJdksDontInlineAndUnmarkedClassesStayAsTheyAre() throws Exception {
+        Path classes = Path.of(Bridge.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        byte[] taskBridge = Files.readAllBytes(classes.resolve(BootstrapInjector.BOOTSTRAP_PACKAGE + "TaskBridge.class"));
+        List<String> dontInline = new java.util.ArrayList<>();
+        new ClassReader(BootstrapInjector.markDontInline(taskBridge)).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
+                        if (visible && annotation.equals("Ljdk/internal/vm/annotation/DontInline;")) {
+                            dontInline.add(name);
+                        }
+                        return null;
+                    }
+                };
+            }
+        }, 0);
+        assertThat(dontInline).contains("createdOutOfLine", "completed", "used")
+                .as("the fast paths themselves stay inlinable").doesNotContain("created", "onCompletion", "onChain");
+
+        byte[] bridge = Files.readAllBytes(classes.resolve(BootstrapInjector.BOOTSTRAP_PACKAGE + "Bridge.class"));
+        assertThat(BootstrapInjector.markDontInline(bridge)).isSameAs(bridge);
     }
 }

@@ -49,6 +49,7 @@ public final class FutureTracker implements TaskBridge.Handler {
     private final FutureInternals internals;
     private final TrackingLevel level;
     private final boolean strict;
+    private final SamplingWindow window;
     private final SiteSampler sampler;
     /** Tracked {@code CompletableFuture}s. */
     private final FutureTable table;
@@ -81,7 +82,8 @@ public final class FutureTracker implements TaskBridge.Handler {
         this.internals = internals;
         this.level = internals == null ? TrackingLevel.OFF : Objects.requireNonNull(level, "level");
         this.strict = strict;
-        this.sampler = new SiteSampler(this.level, Objects.requireNonNull(window, "window"));
+        this.window = Objects.requireNonNull(window, "window");
+        this.sampler = new SiteSampler(this.level, window);
         // Sampling keeps few futures tracked at a time: scanning them beats hashing every future asked about.
         int fewLimit = this.level == TrackingLevel.SAMPLED ? FEW_TRACKED : 0;
         // At sampled the tables keep the bridge's count, so that hooks skip the agent while nothing is tracked; at
@@ -98,6 +100,10 @@ public final class FutureTracker implements TaskBridge.Handler {
     /** Installs this tracker behind the bridge and starts the reaper thread. */
     void start() {
         TaskBridge.install(this);
+        if (level == TrackingLevel.SAMPLED) {
+            window.mirrorToBridge();
+            sampler.publishTo(TaskBridge::sampleInWindows);
+        }
         if (level != TrackingLevel.OFF) {
             Thread t = new Thread(this::reap, "loopguard-future-reaper");
             t.setDaemon(true);
@@ -113,6 +119,7 @@ public final class FutureTracker implements TaskBridge.Handler {
     /** Uninstalls from the bridge and stops the reaper (tests, and agent shutdown). */
     void stop() {
         TaskBridge.tracking = false;
+        TaskBridge.sampleInWindows(null);
         if (level == TrackingLevel.FULL && reaper != null) {
             TaskBridge.watched.decrementAndGet();
         }

@@ -176,21 +176,20 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     }
 
     /**
-     * Every task queued on a followed loop passes here, so the common case at {@code tasks=sampled} is kept small
+     * Every task queued on a followed loop is asked about, so the common case at {@code tasks=sampled} is kept small
      * enough for the JIT to inline into the loop: a class already past its first tasks, while the window is closed.
      */
     @Override
-    public void queued(Object loop, Object task) {
+    public boolean mayFollow(Object task) {
         if (sampled && !window.isOpen()) {
             TaskClass type = classOf(task);
-            if (!type.loopInternal && type.seen >= SiteSampler.FIRST_TRACKED) {
-                return;
-            }
+            return type.loopInternal || type.seen < SiteSampler.FIRST_TRACKED;
         }
-        queuedSampled(loop, task);
+        return true;
     }
 
-    private void queuedSampled(Object loop, Object task) {
+    @Override
+    public void queued(Object loop, Object task) {
         if (failed) {
             return;
         }

@@ -1,5 +1,7 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.bootstrap.TaskBridge;
+
 /**
  * When {@code tasks=sampled} tracks a future or task from a site (or task class) past its first
  * {@link SiteSampler#FIRST_TRACKED}: while this window is open. A daemon thread opens it for {@link #OPEN_MILLIS}
@@ -24,6 +26,7 @@ final class SamplingWindow {
     static final long PERIOD_MILLIS = OPEN_MILLIS * SiteSampler.ONE_IN;
 
     private volatile boolean open;
+    private volatile boolean mirrored;
     private volatile Thread timer;
 
     /** True while the current window is open; one volatile read. */
@@ -34,6 +37,15 @@ final class SamplingWindow {
     /** Opens or closes the window by hand: tests, and a window that was never {@linkplain #start() started}. */
     void set(boolean open) {
         this.open = open;
+        if (mirrored) {
+            TaskBridge.windowOpen = open;
+        }
+    }
+
+    /** From now on the window is also shown in {@code TaskBridge.windowOpen}, which the bridge reads itself. */
+    void mirrorToBridge() {
+        mirrored = true;
+        TaskBridge.windowOpen = open;
     }
 
     /** Starts opening and closing the window on a daemon thread, until {@link #stop()}. */

@@ -1,6 +1,7 @@
 package dev.loopguard.agent.internal.futures;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Decides which futures from a call site are tracked. A site's first {@link #FIRST_TRACKED} futures always are, so
@@ -8,9 +9,11 @@ import java.util.Arrays;
  * {@link SamplingWindow} is open are, 1 in {@link #ONE_IN} on average, so a hot site costs little while a bug that
  * repeats at that site is still caught within a few dozen occurrences.
  *
- * <p>Once a site is past its first futures, deciding is two reads (its count and the window) and no write: this
- * runs for every future that application code gets back from a call, on every thread. Counters are updated without
- * synchronisation: a lost increment under a race only lets a site's first futures run a little longer.
+ * <p>Once a site is past its first futures, deciding is two reads (its mark and the window) and no write: this runs
+ * for every future that application code gets back from a call, on every thread. The marks are published to the
+ * bridge ({@code TaskBridge.sampleInWindows}), which then decides those futures without calling in. Counters are
+ * updated without synchronisation: a lost increment under a race only lets a site's first futures run a little
+ * longer.
  */
 final class SiteSampler {
 
@@ -21,6 +24,9 @@ final class SiteSampler {
     private final boolean none;
     private final SamplingWindow window;
     private int[] counts = new int[256];
+    /** The sites past their first futures; see {@link #publishTo}. */
+    private volatile boolean[] sampled = new boolean[256];
+    private Consumer<boolean[]> publisher = sites -> { };
 
     SiteSampler(TrackingLevel level, SamplingWindow window) {
         this.all = level == TrackingLevel.FULL;
@@ -28,25 +34,48 @@ final class SiteSampler {
         this.window = window;
     }
 
+    /**
+     * Hands the marks of the sites past their first futures to {@code target}, now and whenever the array is
+     * replaced; the bridge then answers for those sites itself, outside windows, without calling in.
+     */
+    synchronized void publishTo(Consumer<boolean[]> target) {
+        publisher = target;
+        target.accept(sampled);
+    }
+
     boolean track(int site) {
         if (all) {
             return true;
         }
-        int[] c = counts;
-        if (site < c.length && c[site] >= FIRST_TRACKED) {
+        boolean[] past = sampled;
+        if (site < past.length && past[site]) {
             return window.isOpen();
         }
         return !none && countFirst(site);
     }
 
-    /** One of the site's first futures (or the first of a site beyond the array): counted, and tracked. */
+    /** One of the site's first futures: counted, and tracked; the last of them marks the site. */
     private boolean countFirst(int site) {
         int[] c = counts;
         if (site >= c.length) {
             c = grow(site);
         }
-        c[site]++;
+        if (++c[site] >= FIRST_TRACKED) {
+            mark(site);
+        }
         return true;
+    }
+
+    private synchronized void mark(int site) {
+        boolean[] past = sampled;
+        if (site >= past.length) {
+            past = Arrays.copyOf(past, Math.max(site + 1, counts.length));
+            past[site] = true;
+            sampled = past;
+            publisher.accept(past);
+        } else {
+            past[site] = true;
+        }
     }
 
     private synchronized int[] grow(int site) {

@@ -43,6 +43,26 @@ class SiteSamplerTest {
     }
 
     @Test
+    void sitesPastTheirFirstFuturesArePublishedSoThatTheBridgeDecidesThem() {
+        SiteSampler sampler = new SiteSampler(TrackingLevel.SAMPLED, new SamplingWindow());
+        java.util.concurrent.atomic.AtomicReference<boolean[]> published = new java.util.concurrent.atomic.AtomicReference<>();
+        sampler.publishTo(published::set);
+        boolean[] first = published.get();
+        for (int i = 0; i < SiteSampler.FIRST_TRACKED - 1; i++) {
+            sampler.track(5);
+        }
+        assertThat(first[5]).as("still one of its first futures to come").isFalse();
+        sampler.track(5);
+        assertThat(first[5]).isTrue();
+        for (int i = 0; i < SiteSampler.FIRST_TRACKED; i++) {
+            sampler.track(1000); // beyond the array: a new one is published, with both marks
+        }
+        assertThat(published.get()).isNotSameAs(first);
+        assertThat(published.get()[5]).isTrue();
+        assertThat(published.get()[1000]).isTrue();
+    }
+
+    @Test
     void theStartedWindowIsOpenOneInSixtyFourOfTheTime() {
         SamplingWindow window = new SamplingWindow();
         assertThat(SamplingWindow.PERIOD_MILLIS).isEqualTo(SamplingWindow.OPEN_MILLIS * SiteSampler.ONE_IN);
