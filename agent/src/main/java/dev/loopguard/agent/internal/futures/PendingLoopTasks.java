@@ -59,8 +59,11 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             return new TaskClass(type);
         }
     };
-    /** The class asked about last, in front of {@link #classes}: a loop runs the same few kinds of task. */
-    private TaskClass lastClass = new TaskClass(Object.class);
+    /**
+     * The class asked about last, in front of {@link #classes}: a loop runs the same few kinds of task. Starts as
+     * {@code Void}, of which no task can be an instance, so that every real class's entry comes from {@link #classes}.
+     */
+    private TaskClass lastClass = new TaskClass(Void.class);
     /**
      * While at most this many tasks are followed, {@link #few} holds them and a starting task is looked for by
      * reference: the loop starts every task, most are not followed when sampling, and the identity hash an

@@ -129,20 +129,29 @@ class PendingLoopTasksTest {
     void sampledFollowsTheFirstTasksOfAClassThenThoseQueuedWhileTheWindowIsOpen() {
         SamplingWindow window = new SamplingWindow();
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.SAMPLED, window);
+        List<Object> first = new ArrayList<>();
         for (int i = 0; i < 3 * SiteSampler.FIRST_TRACKED; i++) {
-            tasks.queued(loop, new Object());
+            Object task = new Object();
+            first.add(task);
+            tasks.queued(loop, task);
         }
         assertThat(tasks.trackedCount()).as("the first of the class only: the window is closed")
                 .isEqualTo(SiteSampler.FIRST_TRACKED);
+        first.forEach(task -> tasks.started(new QueuedEntry(task)));
+        assertThat(tasks.trackedCount()).isZero();
+
         window.set(true);
-        for (int i = 0; i < 10; i++) {
+        assertThat(tasks.mayFollow(new Object())).isTrue();
+        for (int i = 0; i < 20; i++) {
             tasks.queued(loop, new Object());
         }
+        assertThat(tasks.trackedCount()).as("those queued while the window was open, counted on the same class")
+                .isEqualTo(20);
         window.set(false);
+        assertThat(tasks.mayFollow(new Object())).isFalse();
         tasks.queued(loop, new Object());
-        assertThat(tasks.trackedCount()).as("and those queued while it was open").isEqualTo(SiteSampler.FIRST_TRACKED + 10);
-        tasks.queued(loop, (Runnable) () -> { });
-        assertThat(tasks.trackedCount()).as("another class starts from its own count").isEqualTo(SiteSampler.FIRST_TRACKED + 11);
+        assertThat(tasks.trackedCount()).as("nothing once it closed").isEqualTo(20);
+        assertThat(tasks.mayFollow((Runnable) () -> { })).as("another class starts from its own count").isTrue();
     }
 
     @Test
