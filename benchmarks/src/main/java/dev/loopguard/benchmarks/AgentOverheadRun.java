@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -218,21 +219,26 @@ public final class AgentOverheadRun {
      * not have been active at all.
      */
     static void noteReport(ComparisonTable table, Path report, String what) throws IOException {
+        reportProblem(report, what).ifPresent(table::note);
+    }
+
+    /** What is wrong with the agent's report for {@code what}: missing, or with findings; empty when it is clean. */
+    static Optional<String> reportProblem(Path report, String what) throws IOException {
         if (!Files.isRegularFile(report)) {
-            table.note("Loopguard wrote no report for " + what + " (expected " + report
+            return Optional.of("Loopguard wrote no report for " + what + " (expected " + report
                     + "): check the fork's output above.");
-            return;
         }
         Map<String, Integer> kinds = new TreeMap<>();
         Matcher kind = FINDING_KIND.matcher(Files.readString(report, StandardCharsets.UTF_8));
         while (kind.find()) {
             kinds.merge(kind.group(1), 1, Integer::sum);
         }
-        if (!kinds.isEmpty()) {
-            table.note("Loopguard reported findings for " + what + " although the workload is correct: "
-                    + kinds.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
-                            .collect(Collectors.joining(", ")) + " (see " + report + ").");
+        if (kinds.isEmpty()) {
+            return Optional.empty();
         }
+        return Optional.of("Loopguard reported findings for " + what + " although the workload is correct: "
+                + kinds.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
+                        .collect(Collectors.joining(", ")) + " (see " + report + ").");
     }
 
     /** One footprint JVM; stores its figure in {@code figures[run]} and returns null, or returns why it failed. */

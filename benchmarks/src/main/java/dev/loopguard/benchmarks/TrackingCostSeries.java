@@ -1,0 +1,167 @@
+package dev.loopguard.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * What each task-tracking level costs on the future-heavy workloads, measured as a paired series: in every round, one
+ * fork per configuration (no agent, then each level), one right after the other; each score is compared with the
+ * no-agent score of its own round, and the table gives the median of those ratios over the rounds. This is how the
+ * verdicts in {@code docs/benchmarks.md} are measured: on a 2-vCPU machine single runs move by 10–20% with no agent
+ * at all, more than the 10% target they are meant to check.
+ *
+ * <p>Usage, after {@code mvn -pl agent,benchmarks -am package -DskipTests}:
+ * <pre>java -Dloopguard.bench.warmup=3x1s -Dloopguard.bench.measurement=3x1s \
+ *     -cp benchmarks/target/benchmarks.jar dev.loopguard.benchmarks.TrackingCostSeries</pre>
+ * Settings are those of {@link RunSettings} ({@code loopguard.bench.forks} is ignored: one fork per configuration and
+ * round), plus {@code loopguard.series.rounds}, at least 2, default 10. Writes
+ * {@code benchmarks/target/tracking-cost-series.md}.
+ */
+public final class TrackingCostSeries {
+
+    static final String ROUNDS = "loopguard.series.rounds";
+
+    private TrackingCostSeries() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 0) {
+            throw new IllegalArgumentException("TrackingCostSeries takes no arguments; settings are system properties "
+                    + "(see docs/benchmarks.md), got " + List.of(args));
+        }
+        RunSettings settings;
+        int rounds;
+        List<String> configs;
+        try {
+            settings = RunSettings.fromSystemProperties();
+            rounds = rounds(System.getProperty(ROUNDS));
+            configs = configurations(settings);
+        } catch (IllegalArgumentException e) {
+            System.err.println("TrackingCostSeries: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (!settings.agentJarPresent()) {
+            System.err.println("TrackingCostSeries: no agent jar at " + settings.agentJar().toAbsolutePath()
+                    + "; build it with `mvn -B -pl agent -am package -DskipTests` or point -Dloopguard.agentJar=PATH at it");
+            System.exit(2);
+            return;
+        }
+        Files.createDirectories(settings.output());
+        PairedSeries series = new PairedSeries(Configuration.NONE.id());
+        Map<String, String> labels = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            for (String id : configs) {
+                Configuration configuration = AgentOverheadRun.configuration(id);
+                labels.put(id, configuration.label());
+                System.out.println("=== round " + (round + 1) + " of " + rounds + ": " + configuration.label());
+                problems.addAll(measure(settings, configuration, round, series));
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("# Task-tracking cost, paired series");
+        lines.add("");
+        lines.add("- Run: " + Instant.now());
+        lines.add("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        lines.add("- Rounds: " + rounds + "; per round one fork per configuration, in this order: "
+                + configs.stream().map(labels::get).collect(Collectors.joining(", ")));
+        lines.add("- Each fork: warm-up " + settings.warmupIterations() + " x " + settings.warmupTime()
+                + ", measurement " + settings.measurementIterations() + " x " + settings.measurementTime());
+        lines.add("- Agent jar: " + settings.agentJar().toAbsolutePath());
+        lines.add("- A ratio is (score / no-agent score of the same round - 1); negative is slower.");
+        lines.add("");
+        lines.addAll(series.render(labels));
+        lines.add("");
+        if (problems.isEmpty()) {
+            lines.add("Every fork gave a score, and the agent reported no finding in any: every workload here is correct.");
+        } else {
+            problems.forEach(problem -> lines.add("- " + problem));
+        }
+        String document = String.join("\n", lines) + "\n";
+        Path file = settings.output().resolve("tracking-cost-series.md");
+        Files.writeString(file, document, StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(document);
+        System.out.println("Written to " + file.toAbsolutePath());
+    }
+
+    /** The rounds setting: at least 2, because one round is a single run again. */
+    static int rounds(String text) {
+        if (text == null) {
+            return 10;
+        }
+        try {
+            int rounds = Integer.parseInt(text.trim());
+            if (rounds >= 2) {
+                return rounds;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the accepted form
+        }
+        throw new IllegalArgumentException(ROUNDS + " must be a whole number >= 2, was '" + text + "'");
+    }
+
+    /** The tracking configurations chosen by {@code loopguard.bench.configs}, which must include the baseline. */
+    static List<String> configurations(RunSettings settings) {
+        List<String> chosen = AgentOverheadRun.TASK_TRACKING_CONFIGS.stream().filter(settings.configs()::contains)
+                .collect(Collectors.toList());
+        if (!chosen.contains(Configuration.NONE.id()) || chosen.size() < 2) {
+            throw new IllegalArgumentException("loopguard.bench.configs must include 'none' and at least one of "
+                    + "loopguard-off, loopguard-sampled, loopguard-full for a paired series, was " + settings.configs());
+        }
+        return chosen;
+    }
+
+    /** One fork per benchmark, each with its own agent report; returns what is wrong with the reports, if anything. */
+    private static List<String> measure(RunSettings settings, Configuration configuration, int round,
+                                        PairedSeries series) {
+        List<String> problems = new ArrayList<>();
+        for (AgentOverheadRun.Case benchmark : AgentOverheadRun.TASK_TRACKING_CASES) {
+            String reportName = "series-" + benchmark.fileSafe();
+            OptionsBuilder options = new OptionsBuilder();
+            options.include("^" + Pattern.quote(AgentOverheadRun.PREFIX + benchmark.method()) + "$")
+                    .forks(1)
+                    .warmupIterations(settings.warmupIterations())
+                    .warmupTime(settings.warmupTime())
+                    .measurementIterations(settings.measurementIterations())
+                    .measurementTime(settings.measurementTime())
+                    .jvmArgs()
+                    .jvmArgsAppend(configuration.jvmArgs(settings.agentJar(), settings.output(), reportName)
+                            .toArray(String[]::new))
+                    .shouldFailOnError(true);
+            String what = benchmark.display() + ", round " + (round + 1) + ", under " + configuration.label();
+            try {
+                Path report = configuration.reportFile(settings.output(), reportName);
+                if (configuration.needsAgentJar()) {
+                    Files.deleteIfExists(report);
+                }
+                for (RunResult result : new Runner(options.build()).run()) {
+                    series.add(benchmark.display(), configuration.id(), round, result.getPrimaryResult().getScore());
+                }
+                if (configuration.needsAgentJar()) {
+                    AgentOverheadRun.reportProblem(report, what).ifPresent(problems::add);
+                }
+            } catch (RunnerException | IOException | RuntimeException e) {
+                // The round keeps its other measurements; this one is left out of this round's ratios.
+                String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getName());
+                System.out.println("FAILED: " + what + ": " + reason);
+                problems.add("No score for " + what + ": " + reason);
+            }
+        }
+        return problems;
+    }
+}
