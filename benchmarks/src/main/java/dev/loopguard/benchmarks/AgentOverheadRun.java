@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,10 +116,20 @@ public final class AgentOverheadRun {
             }
         }
         String document = table.render(header(settings));
-        Path file = settings.output().resolve("agent-overhead.md");
-        Files.writeString(file, document, StandardCharsets.UTF_8);
         System.out.println();
         System.out.println(document);
+        publish(settings.output().resolve("agent-overhead.md"), document);
+    }
+
+    /**
+     * Writes a runner's document through a temporary file and a rename, so that a runner stopped half-way never leaves
+     * a truncated table where the last good one was, and says where it went.
+     */
+    static void publish(Path file, String document) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temp, document, StandardCharsets.UTF_8);
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         System.out.println("Written to " + file.toAbsolutePath());
     }
 

@@ -83,12 +83,7 @@ public final class StartupCostRun {
         Summary summary = measure(java, agentJar, runs, work);
         String table = table(summary, javaVersion(java), runs);
         System.out.println(table);
-        Path output = repository.resolve("benchmarks/target/startup-cost.md");
-        Files.createDirectories(output.getParent());
-        Path temp = output.resolveSibling(output.getFileName() + ".tmp");
-        Files.writeString(temp, table, StandardCharsets.UTF_8);
-        Files.move(temp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        System.out.println("Written to " + output);
+        AgentOverheadRun.publish(repository.resolve("benchmarks/target/startup-cost.md"), table);
     }
 
     /** Runs the hello world {@code runs} times without and with the agent, one of each after the other. */

@@ -1,7 +1,6 @@
 package dev.loopguard.benchmarks;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -92,11 +91,9 @@ public final class TrackingCostSeries {
             problems.forEach(problem -> lines.add("- " + problem));
         }
         String document = String.join("\n", lines) + "\n";
-        Path file = settings.output().resolve("tracking-cost-series.md");
-        Files.writeString(file, document, StandardCharsets.UTF_8);
         System.out.println();
         System.out.println(document);
-        System.out.println("Written to " + file.toAbsolutePath());
+        AgentOverheadRun.publish(settings.output().resolve("tracking-cost-series.md"), document);
     }
 
     /** The rounds setting: at least 2, because one round is a single run again. */
