@@ -8,7 +8,8 @@ package dev.loopguard.agent.bootstrap;
  * never reaches the loop or its caller.
  *
  * <p>{@link #tracked} is the fast-path switch that the hook on the loop's per-task method reads before calling in:
- * while no submitted task is being followed, running a task costs one field read.
+ * while no submitted task is being followed, running a task costs one field read. Queuing a task asks the handler's
+ * inlinable {@link Handler#mayFollow} first; following it is kept out of line ({@link OutOfLine}).
  */
 public final class LoopTaskBridge {
 

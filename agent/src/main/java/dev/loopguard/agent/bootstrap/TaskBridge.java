@@ -6,8 +6,10 @@ package dev.loopguard.agent.bootstrap;
  * {@code Thread}.
  *
  * <p>Injected into the bootstrap class loader so that JDK classes can call it; its signatures use JDK types only.
- * It holds no logic: every call goes to the {@link Handler} the agent installed, and every failure of the handler is
- * swallowed here, because instrumented application code must behave exactly as it would without the agent.
+ * It holds no logic beyond fast-path checks: every call that gets past them goes to the {@link Handler} the agent
+ * installed, and every failure of the handler is swallowed here, because instrumented application code must behave
+ * exactly as it would without the agent. The calls into the handler are kept out of line ({@link OutOfLine}) so that
+ * the checks in front of them stay small enough for the JIT to inline into the hooked methods.
  *
  * <p>The public fields are the fast-path switches that the hooks' entry points ({@code on...}) read before calling
  * in, so that a JVM with tracking off, with nothing tracked, or with no unobserved failure pending, pays a field read
