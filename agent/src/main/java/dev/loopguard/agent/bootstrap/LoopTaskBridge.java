@@ -30,13 +30,14 @@ public final class LoopTaskBridge {
          */
         boolean mayFollow(Object task);
 
-        void queued(Object loop, Object task);
+        /** {@code timed}: a schedule request, which the loop starts by deadline rather than in queue order. */
+        void queued(Object loop, Object task, boolean timed);
 
-        void refused(Object task);
+        void refused(Object loop, Object task);
 
         void scheduledOnLoop(Object loop, Object loopThread, Object scheduled);
 
-        void started(Object queuedTask);
+        void started(Object loop, Object queuedTask);
 
         void terminated(Object loop);
     }
@@ -50,11 +51,11 @@ public final class LoopTaskBridge {
      * {@code loop} is about to queue {@code task} (what the caller submitted, or the loop's own wrapper of it). Called
      * before the task is visible to the loop thread, so that the loop cannot start the task before it is followed.
      */
-    public static void queued(Object loop, Object task) {
+    public static void queued(Object loop, Object task, boolean timed) {
         Handler h = handler;
         try {
             if (h != null && task != null && h.mayFollow(task)) {
-                follow(h, loop, task);
+                follow(h, loop, task, timed);
             }
         } catch (Throwable ignored) {
             // the handler reports its own failures; the loop and its caller must not see them
@@ -63,16 +64,16 @@ public final class LoopTaskBridge {
 
     /** Kept out of the loop's compiled code: following a task is the rare path at {@code tasks=sampled}. */
     @OutOfLine
-    private static void follow(Handler h, Object loop, Object task) {
-        h.queued(loop, task);
+    private static void follow(Handler h, Object loop, Object task, boolean timed) {
+        h.queued(loop, task, timed);
     }
 
     /** The loop refused {@code task} (it was shut down): the caller got an exception, nothing was queued. */
-    public static void refused(Object task) {
+    public static void refused(Object loop, Object task) {
         Handler h = handler;
         if (h != null && task != null) {
             try {
-                h.refused(task);
+                h.refused(loop, task);
             } catch (Throwable ignored) {
                 // see queued
             }
@@ -94,13 +95,13 @@ public final class LoopTaskBridge {
         }
     }
 
-    /** The loop thread is about to run {@code queuedTask} (the loop's own wrapper of a queued task). */
+    /** The thread of {@code loop} is about to run {@code queuedTask} (the loop's own wrapper of a queued task). */
     @OutOfLine
-    public static void started(Object queuedTask) {
+    public static void started(Object loop, Object queuedTask) {
         Handler h = handler;
         if (h != null) {
             try {
-                h.started(queuedTask);
+                h.started(loop, queuedTask);
             } catch (Throwable ignored) {
                 // see queued
             }
@@ -120,9 +121,9 @@ public final class LoopTaskBridge {
     }
 
     /** core {@code EventLoop.runTask(queued)}: one field read while nothing is followed. Called from woven code. */
-    public static void onRunTask(Object queuedTask) {
+    public static void onRunTask(Object loop, Object queuedTask) {
         if (tracked > 0) {
-            started(queuedTask);
+            started(loop, queuedTask);
         }
     }
 

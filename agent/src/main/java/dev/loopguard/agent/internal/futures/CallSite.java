@@ -1,6 +1,8 @@
 package dev.loopguard.agent.internal.futures;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 
 /**
  * One call instruction in application code whose result matters to the agent, identified when its class was
@@ -34,6 +36,22 @@ final class CallSite {
         }
     }
 
+    private static final String COMPLETABLE_FUTURE = "java.util.concurrent.CompletableFuture";
+    /** {@code CompletableFuture}'s static factories: each returns a future that did not exist before the call. */
+    private static final Set<String> NEW_FUTURE_FACTORIES = Set.of("supplyAsync", "runAsync", "allOf", "anyOf",
+            "completedFuture", "failedFuture");
+    /**
+     * {@code CompletableFuture}'s instance methods that, as the JDK implements them, return a new future (never
+     * {@code this}, unlike {@code orTimeout} or {@code toCompletableFuture}). A subclass may override them, so
+     * the answer holds only for a result of class {@code CompletableFuture} itself.
+     */
+    private static final Set<String> NEW_STAGE_METHODS = Set.of("thenApply", "thenApplyAsync", "thenAccept",
+            "thenAcceptAsync", "thenRun", "thenRunAsync", "thenCombine", "thenCombineAsync", "thenAcceptBoth",
+            "thenAcceptBothAsync", "runAfterBoth", "runAfterBothAsync", "applyToEither", "applyToEitherAsync",
+            "acceptEither", "acceptEitherAsync", "runAfterEither", "runAfterEitherAsync", "thenCompose",
+            "thenComposeAsync", "handle", "handleAsync", "whenComplete", "whenCompleteAsync", "exceptionally",
+            "exceptionallyAsync", "exceptionallyCompose", "exceptionallyComposeAsync", "copy", "newIncompleteFuture");
+
     private final int id;
     private final String callerClass;
     private final String callerMethod;
@@ -43,6 +61,12 @@ final class CallSite {
     private final String calleeMethod;
     private final String returnType;
     private final Disposition disposition;
+    /** Built once: event-loop task following asks for it for every asynchronous stage it follows. */
+    private final StackTraceElement element;
+    /** The call always returns an object that did not exist before it: a constructor or a static factory. */
+    private final boolean alwaysNew;
+    /** The call returns a new future when the result is a plain {@code CompletableFuture}: a JDK stage method. */
+    private final boolean newWhenPlainFuture;
 
     CallSite(int id, String callerClass, String callerMethod, String sourceFile, int line, String calleeClass,
              String calleeMethod, String returnType, Disposition disposition) {
@@ -55,11 +79,24 @@ final class CallSite {
         this.calleeMethod = Objects.requireNonNull(calleeMethod, "calleeMethod");
         this.returnType = Objects.requireNonNull(returnType, "returnType");
         this.disposition = Objects.requireNonNull(disposition, "disposition");
+        this.element = new StackTraceElement(callerClass, callerMethod, sourceFile, line);
+        boolean completableFuture = COMPLETABLE_FUTURE.equals(calleeClass);
+        this.alwaysNew = "<init>".equals(calleeMethod) || completableFuture && NEW_FUTURE_FACTORIES.contains(calleeMethod);
+        this.newWhenPlainFuture = completableFuture && NEW_STAGE_METHODS.contains(calleeMethod);
     }
 
     int id() { return id; }
 
     Disposition disposition() { return disposition; }
+
+    /**
+     * Whether {@code result}, returned by this call, cannot have been seen before: a new object from a constructor
+     * or a factory, or a new stage from the JDK's {@code CompletableFuture}. Tracking then skips the look-up for an
+     * existing record, a probe that almost always misses.
+     */
+    boolean returnedNew(Object result) {
+        return alwaysNew || newWhenPlainFuture && result.getClass() == CompletableFuture.class;
+    }
 
     /** The public API that was called, {@code com.acme.Repo.save}. */
     String operation() {
@@ -76,12 +113,12 @@ final class CallSite {
 
     /** The caller's frame as {@link StackTraceElement#toString()} renders it: {@code com.acme.Pump.run(Pump.java:41)}. */
     String frame() {
-        return new StackTraceElement(callerClass, callerMethod, sourceFile, line).toString();
+        return element.toString();
     }
 
-    /** Same as {@link #frame()}, as a stack trace element. */
+    /** Same as {@link #frame()}, as a stack trace element (immutable, so shared). */
     StackTraceElement element() {
-        return new StackTraceElement(callerClass, callerMethod, sourceFile, line);
+        return element;
     }
 
     /** The short form used in messages: {@code Pump.java:41}. */

@@ -83,6 +83,72 @@ final class FutureInternals {
         }
     }
 
+    /**
+     * The {@code dep} field (the stage's future) of the tasks an asynchronous stage hands its executor: the
+     * completions ({@code thenApplyAsync} and kin) and {@code supplyAsync}/{@code runAsync}. Static finals for the
+     * reason given at {@link Handles}; all null when this JDK lays them out otherwise, and stages are then named by a
+     * stack capture instead.
+     */
+    private static final class StageHandles {
+        static final Class<?> UNI_COMPLETION;
+        static final VarHandle UNI_DEP;
+        static final Class<?> ASYNC_SUPPLY;
+        static final VarHandle SUPPLY_DEP;
+        static final Class<?> ASYNC_RUN;
+        static final VarHandle RUN_DEP;
+
+        static {
+            Class<?> uni = null;
+            Class<?> supply = null;
+            Class<?> run = null;
+            VarHandle uniDep = null;
+            VarHandle supplyDep = null;
+            VarHandle runDep = null;
+            try {
+                uni = Class.forName(CF + "$UniCompletion");
+                supply = Class.forName(CF + "$AsyncSupply");
+                run = Class.forName(CF + "$AsyncRun");
+                uniDep = depOf(uni);
+                supplyDep = depOf(supply);
+                runDep = depOf(run);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                uni = supply = run = null;
+                uniDep = supplyDep = runDep = null;
+            }
+            UNI_COMPLETION = uni;
+            ASYNC_SUPPLY = supply;
+            ASYNC_RUN = run;
+            UNI_DEP = uniDep;
+            SUPPLY_DEP = supplyDep;
+            RUN_DEP = runDep;
+        }
+
+        private static VarHandle depOf(Class<?> type) throws ReflectiveOperationException {
+            return MethodHandles.privateLookupIn(type, MethodHandles.lookup())
+                    .findVarHandle(type, "dep", CompletableFuture.class);
+        }
+    }
+
+    /**
+     * The future whose asynchronous stage {@code task} is (what {@code thenApplyAsync(fn, executor)} and kin, or
+     * {@code supplyAsync}/{@code runAsync}, hand the executor); null for any other task, or once the stage ran.
+     */
+    static Object stageOf(Object task) {
+        if (StageHandles.UNI_COMPLETION == null) {
+            return null;
+        }
+        if (StageHandles.UNI_COMPLETION.isInstance(task)) {
+            return StageHandles.UNI_DEP.get(task);
+        }
+        if (task.getClass() == StageHandles.ASYNC_SUPPLY) {
+            return StageHandles.SUPPLY_DEP.get(task);
+        }
+        if (task.getClass() == StageHandles.ASYNC_RUN) {
+            return StageHandles.RUN_DEP.get(task);
+        }
+        return null;
+    }
+
     private FutureInternals() {
         Objects.requireNonNull(Handles.RESULT, "result handle"); // initialises the handles, or fails here
     }

@@ -192,8 +192,9 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
         try {
             CompletableFuture<?> future = (CompletableFuture<?>) value;
-            if (table.find(future) != null) {
-                return;
+            CallSite site = sites.get(siteId);
+            if ((site == null || !site.returnedNew(future)) && table.find(future) != null) {
+                return; // the same future, returned again (an application method that hands out a field)
             }
             judgeIfDone(future, track(future, siteId));
         } catch (RuntimeException | LinkageError e) {
@@ -586,6 +587,15 @@ public final class FutureTracker implements TaskBridge.Handler {
     }
 
     /** The application call site that created {@code future}, when it is tracked; else null. */
+    /**
+     * For a task that is an asynchronous stage of a {@code CompletableFuture}, the call site in application code
+     * that created the stage, when that stage is tracked; null otherwise.
+     */
+    StackTraceElement stageSiteOf(Object task) {
+        Object stage = internals == null ? null : FutureInternals.stageOf(task);
+        return stage == null ? null : callSiteOf(stage);
+    }
+
     StackTraceElement callSiteOf(Object future) {
         if (failed) {
             return null;

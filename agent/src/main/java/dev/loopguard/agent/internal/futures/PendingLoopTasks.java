@@ -4,11 +4,9 @@ import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.bootstrap.LoopTaskBridge;
 import dev.loopguard.agent.internal.tasks.DetectorContext;
 import dev.loopguard.agent.internal.tasks.LostTasks;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -16,9 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Function;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RunnableScheduledFuture;
@@ -30,11 +26,17 @@ import java.util.concurrent.RunnableScheduledFuture;
  * longer followed.
  *
  * <p>Everything here runs on the submitting thread, the loop thread or the exit thread, and only touches this
- * object's own table under its lock: the loop's queues, which belong to the loop thread, are never read. A task
- * leaves the table when the loop starts it, when its loop terminates (what a loop leaves unrun at termination goes
+ * object's own records under its lock: the loop's queues, which belong to the loop thread, are never read. A task
+ * leaves the records when the loop starts it, when its loop terminates (what a loop leaves unrun at termination goes
  * to its close policy, which the close rule judges), or when it is a future that is already done (cancelled) at a
- * sweep. Sweeps run when the table has doubled since the last one, so they cost O(1) per submission amortised and a
- * program that cancels many scheduled timeouts does not grow the table.
+ * sweep. Sweeps run when the records have doubled since the last one, so they cost O(1) per submission amortised and
+ * a program that cancels many scheduled timeouts does not grow them.
+ *
+ * <p>The loop runs its one-shot tasks in the order they were queued, so each loop's followed one-shot tasks are kept
+ * in that order and a starting task is matched against the oldest by reference: no identity hash (a call into the
+ * VM for a fresh object) and no map. Two threads queuing at once may reach the loop in the other order than they
+ * reached the hook, so a task that is not the oldest is looked for further along. Timed tasks start by deadline, not
+ * in queue order, and are kept by identity instead.
  *
  * <p>At {@code sampled} the task's class stands for its site (a lambda's class is unique to the place that wrote
  * it): the first {@link SiteSampler#FIRST_TRACKED} tasks of a class are followed, then those queued while the shared
@@ -45,14 +47,20 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
     static final String DETECTOR = "loop-tasks";
     private static final String LOOP_INTERNAL = "dev.loopguard.core.EventLoop$";
-    private static final String CF_NEST = "java.util.concurrent.CompletableFuture$";
     private static final int FIRST_SWEEP = 1024;
 
     private final DetectorContext context;
     private final LostTasks lostTasks;
     private final boolean sampled;
     private final SamplingWindow window;
-    private final Map<Object, Pending> pending = new IdentityHashMap<>();
+    /** Guards every record below. */
+    private final Object lock = new Object();
+    /** Each loop's followed tasks; under {@link #lock}. */
+    private final Map<Object, LoopRecords> loops = new IdentityHashMap<>();
+    /** The loop asked about last, in front of {@link #loops}: a program runs few loops. Under {@link #lock}. */
+    private LoopRecords lastLoop;
+    /** Followed tasks over all loops; under {@link #lock}. */
+    private int size;
     private final ClassValue<TaskClass> classes = new ClassValue<>() {
         @Override
         protected TaskClass computeValue(Class<?> type) {
@@ -65,57 +73,37 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
      */
     private TaskClass lastClass = new TaskClass(Void.class);
     /**
-     * While at most this many tasks are followed, {@link #few} holds them and a starting task is looked for by
-     * reference: the loop starts every task, most are not followed when sampling, and the identity hash an
-     * {@code IdentityHashMap} needs is a call into the VM for an object that has none yet.
+     * The class of the loop's queue entries and its {@code task} field, in front of {@link #classes} for the same
+     * reason as {@link #lastClass}, but apart from it: queuing asks about tasks, starting asks about entries.
      */
-    private static final int FEW = 8;
-    /** The followed tasks while there are at most {@link #FEW}; null otherwise. Replaced under the lock. */
-    private volatile Object[] few = new Object[0];
-        private int sweepAt = FIRST_SWEEP;
+    private TaskClass entryClass = new TaskClass(Void.class);
+    private int sweepAt = FIRST_SWEEP;
     private long followed;
     private volatile boolean failed;
 
     /**
-     * For an asynchronous stage of a {@code CompletableFuture} (the task is one of its completions), the call site
-     * in application code that created the stage, from future tracking; null when that stage is not tracked.
+     * For a task that is an asynchronous stage of a {@code CompletableFuture}, the call site in application code
+     * that created the stage, from future tracking; null for other tasks and for stages not tracked.
      */
-    private volatile Function<Object, StackTraceElement> stageSite = stage -> null;
-    /** The {@code dep} field (the stage's future) of the {@code CompletableFuture} completion classes. */
-    private final ClassValue<Optional<VarHandle>> stageField = new ClassValue<>() {
-        @Override
-        protected Optional<VarHandle> computeValue(Class<?> type) {
-            if (!type.getName().startsWith(CF_NEST)) {
-                return Optional.empty();
-            }
-            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-                try {
-                    return Optional.of(MethodHandles.privateLookupIn(c, MethodHandles.lookup())
-                            .findVarHandle(c, "dep", CompletableFuture.class));
-                } catch (NoSuchFieldException e) {
-                    // declared higher up, or not a stage
-                } catch (IllegalAccessException | RuntimeException e) {
-                    return Optional.empty();
-                }
-            }
-            return Optional.empty();
-        }
-    };
+    private volatile Function<Object, StackTraceElement> stageSite = task -> null;
 
     /** A task the loop has not started yet: where and on which thread it was submitted. */
     private static final class Pending {
         final Object loop;
+        /** What the loop was handed, and hands back when it starts it: the key a start is matched by. */
+        final Object queued;
         final Object task;
         /** The submission stack, or, for a tracked stage, its call site only (no stack walk per task). */
         final Object submittedAt;
         final String thread;
-        /** How many times this same task object waits in the loop (a shared Runnable executed twice). */
+        /** For a timed task: how many times this same task object waits (a shared Runnable executed twice). */
         int times = 1;
         /** When it was first followed, among all followed tasks: reports list tasks in submission order. */
         long order;
 
-        Pending(Object loop, Object task, Object submittedAt, String thread) {
+        Pending(Object loop, Object queued, Object task, Object submittedAt, String thread) {
             this.loop = loop;
+            this.queued = queued;
             this.task = task;
             this.submittedAt = submittedAt;
             this.thread = thread;
@@ -151,6 +139,74 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         }
     }
 
+    /** One loop's followed tasks. */
+    private static final class LoopRecords {
+        final Object loop;
+        /** One-shot tasks in the order they were queued, one entry per submission. */
+        final ArrayDeque<Pending> inOrder = new ArrayDeque<>();
+        /** Timed tasks, which start by deadline, by identity. */
+        final Map<Object, Pending> timed = new IdentityHashMap<>();
+        /** Submissions waiting: one per one-shot record, {@code times} per timed one. */
+        int size;
+
+        LoopRecords(Object loop) {
+            this.loop = loop;
+        }
+
+        void add(Pending record, boolean isTimed) {
+            size++;
+            if (!isTimed) {
+                inOrder.addLast(record);
+                return;
+            }
+            Pending known = timed.putIfAbsent(record.queued, record);
+            if (known != null) {
+                known.times++;
+            }
+        }
+
+        /** One queued occurrence of {@code queued} started or was refused; false when it was not followed. */
+        boolean remove(Object queued) {
+            Pending oldest = inOrder.peekFirst();
+            if (oldest != null && oldest.queued == queued) {
+                inOrder.pollFirst();
+                size--;
+                return true;
+            }
+            if (!timed.isEmpty()) {
+                Pending p = timed.get(queued);
+                if (p != null) {
+                    if (--p.times == 0) {
+                        timed.remove(queued);
+                    }
+                    size--;
+                    return true;
+                }
+            }
+            // Overtaken by a task queued at the same time from another thread; or, when sampling, not followed.
+            Iterator<Pending> it = inOrder.iterator();
+            while (it.hasNext()) {
+                if (it.next().queued == queued) {
+                    it.remove();
+                    size--;
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Drops the futures already done (cancelled); returns how many submissions are left. */
+        int sweep() {
+            inOrder.removeIf(p -> isDone(p.queued));
+            timed.values().removeIf(p -> isDone(p.queued));
+            size = inOrder.size();
+            for (Pending p : timed.values()) {
+                size += p.times;
+            }
+            return size;
+        }
+    }
+
     PendingLoopTasks(DetectorContext context, TrackingLevel level) {
         this(context, level, new SamplingWindow());
     }
@@ -172,9 +228,11 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
     void stop() {
         LoopTaskBridge.install(null);
-        synchronized (pending) {
-            pending.clear();
-            changed();
+        synchronized (lock) {
+            loops.clear();
+            lastLoop = null;
+            size = 0;
+            counted();
         }
     }
 
@@ -192,21 +250,21 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     }
 
     @Override
-    public void queued(Object loop, Object task) {
+    public void queued(Object loop, Object task, boolean timed) {
         if (failed) {
             return;
         }
         try {
-            follow(loop, task);
+            follow(loop, task, timed);
         } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
             fail(e);
         }
     }
 
     @Override
-    public void refused(Object task) {
+    public void refused(Object loop, Object task) {
         try {
-            forget(task); // nothing was queued
+            forget(loop, task); // nothing was queued
         } catch (RuntimeException | LinkageError e) {
             fail(e);
         }
@@ -218,15 +276,15 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             return;
         }
         try {
-            follow(loop, scheduled);
+            follow(loop, scheduled, true);
         } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
             fail(e);
         }
     }
 
     /** Starts following {@code queued}, what the loop will run, unless it is periodic or sampled out. */
-    private void follow(Object loop, Object queued) throws ReflectiveOperationException {
-        if (queued == null || queued instanceof RunnableScheduledFuture
+    private void follow(Object loop, Object queued, boolean timed) throws ReflectiveOperationException {
+        if (queued == null || timed && queued instanceof RunnableScheduledFuture
                 && ((RunnableScheduledFuture<?>) queued).isPeriodic()) {
             return; // a stopped schedule is what closing or exiting means
         }
@@ -234,26 +292,44 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         if (!sample(task)) {
             return;
         }
-        Pending record = new Pending(loop, task, submissionSite(task), Thread.currentThread().getName());
-        synchronized (pending) {
-            Pending known = pending.putIfAbsent(queued, record);
-            if (known != null) {
-                known.times++;
-            } else {
-                record.order = followed++;
-                if (pending.size() >= sweepAt) {
-                    sweep();
-                    changed();
-                } else {
-                    added(queued);
-                }
+        Pending record = new Pending(loop, queued, task, submissionSite(task), Thread.currentThread().getName());
+        synchronized (lock) {
+            record.order = followed++;
+            recordsOf(loop, true).add(record, timed);
+            size++;
+            if (size >= sweepAt) {
+                sweep();
             }
+            counted();
         }
+    }
+
+    /** Under the lock: the records of {@code loop}, created when {@code create}; null when it has none. */
+    private LoopRecords recordsOf(Object loop, boolean create) {
+        LoopRecords last = lastLoop;
+        if (last != null && last.loop == loop) {
+            return last;
+        }
+        LoopRecords records = loops.get(loop);
+        if (records == null) {
+            if (!create) {
+                return null;
+            }
+            records = new LoopRecords(loop);
+            loops.put(loop, records);
+        }
+        lastLoop = records;
+        return records;
+    }
+
+    /** Under the lock, after {@link #size} changed. */
+    private void counted() {
+        LoopTaskBridge.tracked = size;
     }
 
     /**
      * Future tracking's answer for where an asynchronous stage was created ({@code thenApplyAsync(fn, loop)} and
-     * kin hand the loop one of the future's completions): the call-site constant of the stage it completes.
+     * kin hand the loop one of the future's completions): the call-site constant of the stage that task completes.
      */
     void stageSites(Function<Object, StackTraceElement> resolver) {
         stageSite = Objects.requireNonNull(resolver, "resolver");
@@ -264,15 +340,8 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
      * task, so a stage whose future tracking already knows its call site is named by that site instead.
      */
     private Object submissionSite(Object task) {
-        Optional<VarHandle> dep = stageField.get(task.getClass());
-        if (dep.isPresent()) {
-            Object stage = dep.get().get(task);
-            StackTraceElement site = stage == null ? null : stageSite.apply(stage);
-            if (site != null) {
-                return site;
-            }
-        }
-        return new Throwable();
+        StackTraceElement site = stageSite.apply(task);
+        return site != null ? site : new Throwable();
     }
 
     private static StackTraceElement[] stackOf(Object submittedAt) {
@@ -281,87 +350,37 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     }
 
     @Override
-    public void started(Object queuedTask) {
+    public void started(Object loop, Object queuedTask) {
         try {
-            forget(unwrap(queuedTask));
+            forget(loop, unwrap(queuedTask));
         } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
             fail(e);
         }
     }
 
-    /** One queued occurrence of {@code task} is no longer waiting: it started, or the loop refused it. */
-    private void forget(Object task) {
-        Object[] scan = few;
-        if (scan != null && !contains(scan, task)) {
-            return; // the common case when sampling: not followed, decided without the lock or an identity hash
-        }
-        synchronized (pending) {
-            Pending p = pending.get(task);
-            if (p != null && --p.times == 0) {
-                pending.remove(task);
-                removed(task);
+    /** One queued occurrence of {@code queued} is no longer waiting: it started, or the loop refused it. */
+    private void forget(Object loop, Object queued) {
+        synchronized (lock) {
+            LoopRecords records = recordsOf(loop, false);
+            if (records != null && records.remove(queued)) {
+                size--;
+                counted();
             }
         }
     }
 
     @Override
     public void terminated(Object loop) {
-        synchronized (pending) {
-            pending.values().removeIf(p -> p.loop == loop);
-            changed();
-        }
-    }
-
-    /** Under the lock, after a change of {@link #pending} other than one task added or removed. */
-    private void changed() {
-        LoopTaskBridge.tracked = pending.size();
-        few = pending.size() <= FEW ? pending.keySet().toArray() : null;
-    }
-
-    /**
-     * Under the lock, after {@code task} was added. Kept incrementally: listing an {@code IdentityHashMap} walks its
-     * whole table, which stays as large as the most tasks ever followed, and {@code tasks=full} crossed {@link #FEW}
-     * twice per batch of the fan-out benchmark.
-     */
-    private void added(Object task) {
-        LoopTaskBridge.tracked = pending.size();
-        Object[] scan = few;
-        if (scan != null) {
-            if (scan.length < FEW) {
-                Object[] more = Arrays.copyOf(scan, scan.length + 1);
-                more[scan.length] = task;
-                few = more;
-            } else {
-                few = null;
-            }
-        }
-    }
-
-    /** Under the lock, after {@code task} was removed. Back to scanning at half of {@link #FEW}: no flapping. */
-    private void removed(Object task) {
-        LoopTaskBridge.tracked = pending.size();
-        Object[] scan = few;
-        if (scan != null) {
-            Object[] fewer = new Object[scan.length];
-            int j = 0;
-            for (Object o : scan) {
-                if (o != task) {
-                    fewer[j++] = o;
+        synchronized (lock) {
+            LoopRecords records = loops.remove(loop);
+            if (records != null) {
+                size -= records.size;
+                if (lastLoop == records) {
+                    lastLoop = null;
                 }
-            }
-            few = Arrays.copyOf(fewer, j);
-        } else if (pending.size() <= FEW / 2) {
-            few = pending.keySet().toArray();
-        }
-    }
-
-    private static boolean contains(Object[] scan, Object task) {
-        for (Object o : scan) {
-            if (o == task) {
-                return true;
+                counted();
             }
         }
-        return false;
     }
 
     /** At JVM exit: tasks of loops still running that were submitted and never started. */
@@ -384,23 +403,29 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             return List.of();
         }
         List<Pending> unstarted = new ArrayList<>();
-        synchronized (pending) {
-            Iterator<Map.Entry<Object, Pending>> it = pending.entrySet().iterator();
-            while (it.hasNext()) {
-                Map.Entry<Object, Pending> e = it.next();
-                Object queued = e.getKey();
-                Pending p = e.getValue();
-                boolean done = queued instanceof Future && ((Future<?>) queued).isDone();
-                boolean loopTerminated = p.loop instanceof ExecutorService && ((ExecutorService) p.loop).isTerminated();
-                if (!done && !loopTerminated) {
-                    for (int i = 0; i < p.times; i++) {
+        synchronized (lock) {
+            for (LoopRecords records : loops.values()) {
+                boolean loopTerminated = records.loop instanceof ExecutorService
+                        && ((ExecutorService) records.loop).isTerminated();
+                if (loopTerminated) {
+                    continue; // left to its close policy
+                }
+                for (Pending p : records.inOrder) {
+                    if (!isDone(p.queued)) {
                         unstarted.add(p);
                     }
                 }
-                // Reported now, or never to be: cancelled, or left to its terminated loop's close policy.
-                it.remove();
+                for (Pending p : records.timed.values()) {
+                    for (int i = 0; i < p.times && !isDone(p.queued); i++) {
+                        unstarted.add(p);
+                    }
+                }
             }
-            changed();
+            // Reported now, or never to be: cancelled, or left to its terminated loop's close policy.
+            loops.clear();
+            lastLoop = null;
+            size = 0;
+            counted();
         }
         unstarted.sort(Comparator.comparingLong(p -> p.order));
         Map<String, Finding> bySite = new LinkedHashMap<>();
@@ -418,21 +443,31 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     }
 
     int trackedCount() {
-        synchronized (pending) {
-            return pending.size();
+        synchronized (lock) {
+            return size;
         }
     }
 
-    /** Drops cancelled futures (a cancelled schedule may be purged by the loop without ever starting). */
+    private static boolean isDone(Object queued) {
+        return queued instanceof Future && ((Future<?>) queued).isDone();
+    }
+
+    /**
+     * Under the lock: drops cancelled futures (a cancelled schedule may be purged by the loop without ever starting),
+     * and the records of loops with nothing followed.
+     */
     private void sweep() {
-        Iterator<Object> it = pending.keySet().iterator();
-        while (it.hasNext()) {
-            Object queued = it.next();
-            if (queued instanceof Future && ((Future<?>) queued).isDone()) {
-                it.remove();
+        Iterator<LoopRecords> loopIt = loops.values().iterator();
+        lastLoop = null;
+        size = 0;
+        while (loopIt.hasNext()) {
+            int left = loopIt.next().sweep();
+            if (left == 0) {
+                loopIt.remove();
             }
+            size += left;
         }
-        sweepAt = Math.max(FIRST_SWEEP, pending.size() * 2);
+        sweepAt = Math.max(FIRST_SWEEP, size * 2);
     }
 
     /** The class's entry, from the one-entry cache when it is the class asked about last. */
@@ -481,7 +516,13 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
     /** The task inside the loop's queue entry ({@code EventLoop$QueuedTask.task}). */
     private Object unwrap(Object queuedTask) throws ReflectiveOperationException {
-        Field f = classOf(queuedTask).taskField;
+        Class<?> type = queuedTask.getClass();
+        TaskClass entry = entryClass;
+        if (entry.type != type) {
+            entry = classes.get(type);
+            entryClass = entry;
+        }
+        Field f = entry.taskField;
         if (f == null) {
             throw new IllegalStateException("core's EventLoop queue entry " + queuedTask.getClass().getName()
                     + " has no field 'task'");

@@ -85,7 +85,7 @@ public final class TaskInstrumentation {
                 created.level() != TrackingLevel.OFF);
         tracker = created;
         if (loopTasks != null && created.level() != TrackingLevel.OFF) {
-            loopTasks.stageSites(created::callSiteOf);
+            loopTasks.stageSites(created::stageSiteOf);
         }
     }
 
@@ -119,14 +119,14 @@ public final class TaskInstrumentation {
                         // Every task submitted from any thread passes enqueue before the loop can see it; if the
                         // loop refuses it (shut down), the caller gets an exception and nothing is queued.
                         Hook.on(named("enqueue").takingArguments(3))
-                                .enter(BridgeCall.to(LoopTaskBridge.class, "queued", self(), argument(0)))
-                                .onThrow(BridgeCall.to(LoopTaskBridge.class, "refused", argument(0))),
+                                .enter(BridgeCall.to(LoopTaskBridge.class, "queued", self(), argument(0), argument(2)))
+                                .onThrow(BridgeCall.to(LoopTaskBridge.class, "refused", self(), argument(0))),
                         // A schedule made on the loop thread skips the inbox.
                         Hook.on(named("scheduleTask").takingArguments(4))
                                 .onReturn(BridgeCall.to(LoopTaskBridge.class, "onScheduled", returned(), self(),
                                         field("thread"))),
                         Hook.on(named("runTask").takingArguments(1))
-                                .enter(BridgeCall.to(LoopTaskBridge.class, "onRunTask", argument(0))),
+                                .enter(BridgeCall.to(LoopTaskBridge.class, "onRunTask", self(), argument(0))),
                         // The loop stopped, and its close policy took what was left.
                         Hook.on(named("terminate").takingArguments(0))
                                 .onExit(BridgeCall.to(LoopTaskBridge.class, "terminated", self())))

@@ -10,6 +10,7 @@ import dev.loopguard.agent.internal.tasks.RecordingContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -204,6 +205,51 @@ class FutureTrackerTest {
         assertThat(tracker.trackedCount()).isZero();
         tracker.reportAtExit();
         assertThat(context.findings()).isEmpty();
+    }
+
+    @Test
+    void aFutureHandedOutAgainIsTrackedOnceEvenWhenASubclassReturnsItFromAStageMethod() {
+        start(TrackingLevel.FULL, false);
+        int handedOut = sites.register("com.acme.Pump", "current", "Pump.java", 70, "com.acme.Pump", "pending",
+                "java.util.concurrent.CompletableFuture", CallSite.Disposition.RETURNED_FUTURE);
+        CompletableFuture<String> shared = new CompletableFuture<>();
+        tracker.created(shared, createdSite);
+        tracker.created(shared, handedOut); // an application method that returns a field
+        assertThat(tracker.trackedCount()).isEqualTo(1);
+
+        SelfReturning self = new SelfReturning();
+        tracker.created(self, createdSite);
+        tracker.created(self.thenApply(x -> x), chainedSite); // a stage method that is not the JDK's: looked up
+        assertThat(tracker.trackedCount()).isEqualTo(2);
+    }
+
+    /** A subclass whose {@code thenApply} hands back the receiver, as no JDK stage method does. */
+    private static final class SelfReturning extends CompletableFuture<Object> {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <U> CompletableFuture<U> thenApply(java.util.function.Function<? super Object, ? extends U> fn) {
+            return (CompletableFuture<U>) this;
+        }
+    }
+
+    @Test
+    void theTaskOfATrackedAsynchronousStageIsNamedByTheStagesCallSite() {
+        start(TrackingLevel.FULL, false);
+        List<Runnable> handed = new ArrayList<>();
+        CompletableFuture<Integer> source = new CompletableFuture<>();
+        CompletableFuture<Integer> stage = source.thenApplyAsync(x -> x + 1, handed::add);
+        tracker.created(stage, chainedSite);
+        CompletableFuture<Integer> supplied = CompletableFuture.supplyAsync(() -> 1, handed::add);
+        tracker.created(supplied, createdSite);
+        CompletableFuture<Integer> untracked = source.thenApplyAsync(x -> x, handed::add);
+        source.complete(1);
+
+        assertThat(handed).hasSize(3);
+        assertThat(tracker.stageSiteOf(handed.get(0))).hasToString("com.acme.Pump.run(Pump.java:41)");
+        assertThat(handed).extracting(tracker::stageSiteOf).map(String::valueOf).containsExactlyInAnyOrder(
+                "com.acme.Pump.run(Pump.java:41)", "com.acme.Pump.run(Pump.java:42)", "null");
+        assertThat(tracker.stageSiteOf((Runnable) () -> { })).isNull();
+        assertThat(untracked).isNotDone();
     }
 
     @Test

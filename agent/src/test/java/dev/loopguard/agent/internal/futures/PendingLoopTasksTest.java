@@ -42,7 +42,7 @@ class PendingLoopTasksTest {
     void aTaskNeverStartedIsReportedAtExitWithItsSubmissionSiteThreadAndLoop() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         Runnable task = () -> { };
-        tasks.queued(loop, task);
+        tasks.queued(loop, task, false);
         tasks.reportAtExit();
 
         assertThat(context.findings(FindingKind.LOST_TASK)).singleElement().satisfies(f -> {
@@ -58,61 +58,100 @@ class PendingLoopTasksTest {
     void aStartedTaskIsNotReportedAndASharedTaskCountsEachSubmission() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         Runnable shared = () -> { };
-        tasks.queued(loop, shared);
-        tasks.queued(loop, shared);
-        tasks.started(new QueuedEntry(shared));
+        tasks.queued(loop, shared, false);
+        tasks.queued(loop, shared, false);
+        tasks.started(loop, new QueuedEntry(shared));
         assertThat(tasks.trackedCount()).isEqualTo(1);
         tasks.reportAtExit();
         assertThat(context.findings(FindingKind.LOST_TASK)).hasSize(1);
 
-        tasks.started(new QueuedEntry(shared));
+        tasks.started(loop, new QueuedEntry(shared));
         assertThat(tasks.trackedCount()).isZero();
     }
 
     @Test
-    void tasksStartedInAnyOrderAcrossTheScanningLimitAreAllForgottenAndTheRestReported() {
+    void tasksStartedOutOfQueueOrderAreAllForgottenAndTheRestReported() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         List<Runnable> submitted = new ArrayList<>();
-        for (int i = 0; i < 20; i++) { // past the few that are scanned by reference, then back below them
+        for (int i = 0; i < 20; i++) { // started backwards, then the rest: each one looked for past the oldest
             Runnable task = () -> { };
             submitted.add(task);
-            tasks.queued(loop, task);
+            tasks.queued(loop, task, false);
         }
         for (int i = submitted.size() - 1; i >= 3; i -= 2) {
-            tasks.started(new QueuedEntry(submitted.get(i)));
+            tasks.started(loop, new QueuedEntry(submitted.get(i)));
         }
         for (int i = 0; i < submitted.size(); i += 2) {
-            tasks.started(new QueuedEntry(submitted.get(i)));
+            tasks.started(loop, new QueuedEntry(submitted.get(i)));
         }
         assertThat(tasks.trackedCount()).as("only the task at index 1 was never started").isEqualTo(1);
-        tasks.started(new QueuedEntry(submitted.get(1)));
+        tasks.started(loop, new QueuedEntry(submitted.get(1)));
         assertThat(tasks.trackedCount()).isZero();
 
         Runnable last = () -> { };
-        tasks.queued(loop, last);
+        tasks.queued(loop, last, false);
         Runnable neverQueued = () -> { };
-        tasks.started(new QueuedEntry(neverQueued));
+        tasks.started(loop, new QueuedEntry(neverQueued));
         tasks.reportAtExit();
         assertThat(context.findings(FindingKind.LOST_TASK)).singleElement()
                 .satisfies(f -> assertThat(f.site()).hasValueSatisfying(site -> assertThat(site)
-                        .contains("tasksStartedInAnyOrderAcrossTheScanningLimitAreAllForgottenAndTheRestReported(")));
+                        .contains("tasksStartedOutOfQueueOrderAreAllForgottenAndTheRestReported(")));
     }
 
     @Test
-    void cancelledFuturesAreNotReportedAndAreSweptOnceTheTableDoubles() {
+    void cancelledFuturesAreNotReportedAndAreSweptOnceTheRecordsDouble() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         for (int i = 0; i < 1023; i++) {
             CompletableFuture<Void> timeout = new CompletableFuture<>();
-            tasks.queued(loop, timeout);
+            tasks.queued(loop, timeout, i % 2 == 0);
             timeout.cancel(false);
         }
         assertThat(tasks.trackedCount()).isEqualTo(1023);
-        tasks.reportAtExit();
-        assertThat(context.findings()).isEmpty();
 
         CompletableFuture<Void> live = new CompletableFuture<>();
-        tasks.queued(loop, live);
+        tasks.queued(loop, live, false);
+        assertThat(tasks.trackedCount()).as("the 1024th record swept the cancelled ones, timed or not").isEqualTo(1);
+        tasks.reportAtExit();
+        assertThat(context.findings(FindingKind.LOST_TASK)).singleElement()
+                .satisfies(f -> assertThat(f.message()).contains("A task (" + live + ") submitted at"));
+    }
+
+    @Test
+    void aTimedTaskStartsByDeadlineWithoutDisturbingTheQueueOrderOfOneShotTasks() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
+        Runnable first = () -> { };
+        Runnable second = () -> { };
+        CompletableFuture<Void> reminder = new CompletableFuture<>();
+        tasks.queued(loop, first, false);
+        tasks.queued(loop, reminder, true);
+        tasks.queued(loop, reminder, true);
+        tasks.queued(loop, second, false);
+        assertThat(tasks.trackedCount()).isEqualTo(4);
+
+        tasks.started(loop, new QueuedEntry(reminder));
+        tasks.started(loop, new QueuedEntry(first));
+        tasks.started(loop, new QueuedEntry(reminder));
         assertThat(tasks.trackedCount()).isEqualTo(1);
+        tasks.started(loop, new QueuedEntry(second));
+        assertThat(tasks.trackedCount()).isZero();
+    }
+
+    @Test
+    void aStartIsMatchedOnlyAgainstItsOwnLoop() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
+        try (EventLoop other = EventLoop.builder().name("other-loop").build()) {
+            Runnable shared = () -> { };
+            tasks.queued(loop, shared, false);
+            tasks.queued(other, shared, false);
+
+            tasks.started(other, new QueuedEntry(shared));
+            tasks.started(other, new QueuedEntry(shared));
+            assertThat(tasks.trackedCount()).as("other-loop's start was counted once, test-loop's task still waits")
+                    .isEqualTo(1);
+            tasks.reportAtExit();
+        }
+        assertThat(context.findings(FindingKind.LOST_TASK)).singleElement()
+                .satisfies(f -> assertThat(f.loop()).hasValue("test-loop"));
     }
 
     @Test
@@ -133,23 +172,23 @@ class PendingLoopTasksTest {
         for (int i = 0; i < 3 * SiteSampler.FIRST_TRACKED; i++) {
             Object task = new Object();
             first.add(task);
-            tasks.queued(loop, task);
+            tasks.queued(loop, task, false);
         }
         assertThat(tasks.trackedCount()).as("the first of the class only: the window is closed")
                 .isEqualTo(SiteSampler.FIRST_TRACKED);
-        first.forEach(task -> tasks.started(new QueuedEntry(task)));
+        first.forEach(task -> tasks.started(loop, new QueuedEntry(task)));
         assertThat(tasks.trackedCount()).isZero();
 
         window.set(true);
         assertThat(tasks.mayFollow(new Object())).isTrue();
         for (int i = 0; i < 20; i++) {
-            tasks.queued(loop, new Object());
+            tasks.queued(loop, new Object(), false);
         }
         assertThat(tasks.trackedCount()).as("those queued while the window was open, counted on the same class")
                 .isEqualTo(20);
         window.set(false);
         assertThat(tasks.mayFollow(new Object())).isFalse();
-        tasks.queued(loop, new Object());
+        tasks.queued(loop, new Object(), false);
         assertThat(tasks.trackedCount()).as("nothing once it closed").isEqualTo(20);
         assertThat(tasks.mayFollow((Runnable) () -> { })).as("another class starts from its own count").isTrue();
     }
@@ -158,8 +197,8 @@ class PendingLoopTasksTest {
     void aTaskTheLoopRefusedIsForgotten() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         Runnable task = () -> { };
-        tasks.queued(loop, task);
-        tasks.refused(task);
+        tasks.queued(loop, task, false);
+        tasks.refused(loop, task);
         assertThat(tasks.trackedCount()).isZero();
     }
 
@@ -167,7 +206,7 @@ class PendingLoopTasksTest {
     void periodicSchedulesAreNotFollowedAndTheFindingDescribesTheCallersTaskNotTheLoopsWrapper() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         tasks.queued(loop, loop.scheduleAtFixedRate(() -> { }, Duration.ofHours(1),
-                Duration.ofHours(1)));
+                Duration.ofHours(1)), true);
         assertThat(tasks.trackedCount()).isZero();
 
         Callable<String> reminder = new Callable<>() {
@@ -181,7 +220,7 @@ class PendingLoopTasksTest {
                 return "send-reminder";
             }
         };
-        tasks.queued(loop, loop.schedule(reminder, Duration.ofHours(1)));
+        tasks.queued(loop, loop.schedule(reminder, Duration.ofHours(1)), true);
         tasks.reportAtExit();
         assertThat(context.findings(FindingKind.LOST_TASK)).singleElement()
                 .satisfies(f -> assertThat(f.message()).contains("A task (send-reminder) submitted at"));
@@ -191,13 +230,13 @@ class PendingLoopTasksTest {
     void aCheckReportsEachPendingTaskOnceGroupedBySiteAndNeitherALaterCheckNorTheExitReportsItAgain() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         for (int i = 0; i < 2; i++) {
-            tasks.queued(loop, (Runnable) () -> { });
+            tasks.queued(loop, (Runnable) () -> { }, false);
         }
         Runnable other = () -> { };
-        tasks.queued(loop, other);
+        tasks.queued(loop, other, false);
         Runnable started = () -> { };
-        tasks.queued(loop, started);
-        tasks.started(new QueuedEntry(started));
+        tasks.queued(loop, started, false);
+        tasks.started(loop, new QueuedEntry(started));
 
         List<Finding> found = tasks.checkNow();
 
@@ -227,7 +266,7 @@ class PendingLoopTasksTest {
     void aTaskSubmittedAfterACheckIsFollowedAsUsual() {
         PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.FULL);
         assertThat(tasks.checkNow()).isEmpty();
-        tasks.queued(loop, (Runnable) () -> { });
+        tasks.queued(loop, (Runnable) () -> { }, false);
         tasks.reportAtExit();
         assertThat(context.findings(FindingKind.LOST_TASK)).singleElement()
                 .satisfies(f -> assertThat(f.reason()).hasValue("pending in the event loop at exit"));
