@@ -13,7 +13,7 @@ package dev.loopguard.agent.bootstrap;
  */
 public final class LoopTaskBridge {
 
-    /** How many submitted tasks are followed and have not started yet. */
+    /** Non-zero while any submitted task is followed and has not started yet (set on the change only). */
     public static volatile int tracked;
 
     private static volatile Handler handler;

@@ -322,9 +322,15 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         return records;
     }
 
-    /** Under the lock, after {@link #size} changed. */
+    /**
+     * Under the lock, after {@link #size} changed: the bridge's switch changes only when following starts or stops.
+     * Writing it on every change was a full fence (a volatile write) twice per task at {@code tasks=full}.
+     */
     private void counted() {
-        LoopTaskBridge.tracked = size;
+        boolean any = size > 0;
+        if (any != (LoopTaskBridge.tracked > 0)) {
+            LoopTaskBridge.tracked = any ? 1 : 0;
+        }
     }
 
     /**
