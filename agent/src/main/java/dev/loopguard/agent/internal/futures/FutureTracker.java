@@ -250,9 +250,7 @@ public final class FutureTracker implements TaskBridge.Handler {
                 forget(record);
             } else if ((use == TaskBridge.HANDLE || use == TaskBridge.CHAIN) && !record.is(TrackedFuture.WAITED_ON)
                     && value instanceof CompletableFuture && internals.rawResult((CompletableFuture<?>) value) == null) {
-                synchronized (record) {
-                    record.flags |= TrackedFuture.WAITED_ON;
-                }
+                record.mark(TrackedFuture.WAITED_ON);
             }
         } catch (RuntimeException | LinkageError e) {
             fail(e);
@@ -270,9 +268,7 @@ public final class FutureTracker implements TaskBridge.Handler {
                 if (record == null) {
                     continue;
                 }
-                synchronized (record) {
-                    record.flags |= TrackedFuture.OBSERVED;
-                }
+                record.mark(TrackedFuture.OBSERVED);
                 if (record.is(TrackedFuture.FAILED)) {
                     observedFailures.put(record.failure(), Boolean.TRUE);
                     forget(record);
@@ -324,7 +320,7 @@ public final class FutureTracker implements TaskBridge.Handler {
     private TrackedFuture trackTask(FutureTask<?> task, int siteId) {
         TrackedFuture record = new TrackedFuture(task, System.identityHashCode(task), siteId,
                 Thread.currentThread().getName(), queue);
-        record.flags |= TrackedFuture.TASK; // before it is published in the table
+        record.mark(TrackedFuture.TASK); // before it is published in the table
         tasks.add(record);
         return record;
     }
@@ -355,8 +351,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         } else {
             boolean newlyFailed;
             synchronized (record) {
-                newlyFailed = !record.is(TrackedFuture.FAILED);
-                record.flags |= TrackedFuture.FAILED;
+                newlyFailed = record.mark(TrackedFuture.FAILED);
                 record.failedWith(failure, Thread.currentThread().getName());
             }
             if (newlyFailed) {

@@ -1,5 +1,7 @@
 package dev.loopguard.agent.internal.futures;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 
@@ -19,9 +21,20 @@ final class TrackedFuture extends WeakReference<Object> {
     static final byte OBSERVED = 4;
     static final byte TASK = 8;
 
+    private static final VarHandle FLAGS;
+
+    static {
+        try {
+            FLAGS = MethodHandles.lookup().findVarHandle(TrackedFuture.class, "flags", byte.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final int hash;
     final int site;
-    byte flags;
+    /** Set only through {@link #mark} (one atomic instruction, no monitor), read plainly by {@link #is}. */
+    private byte flags;
     /** The creating thread's name, until {@link Details} replace it. */
     private Object extra;
 
@@ -45,6 +58,11 @@ final class TrackedFuture extends WeakReference<Object> {
 
     boolean is(byte flag) {
         return (flags & flag) != 0;
+    }
+
+    /** Sets {@code flag}; returns whether it was clear before. Safe from any thread, alongside the other flags. */
+    boolean mark(byte flag) {
+        return ((byte) FLAGS.getAndBitwiseOr(this, flag) & flag) == 0;
     }
 
     synchronized String thread() {
