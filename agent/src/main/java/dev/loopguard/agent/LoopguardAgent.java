@@ -78,7 +78,7 @@ public final class LoopguardAgent {
      * while the check runs may or may not be included.
      *
      * <p>Only tasks the agent follows are seen: with {@code tasks=full} every task, with {@code tasks=sampled} (the
-     * default) the first 256 tasks of each task class and then 1 in 64 on average (those queued in a sampling window,
+     * default) the first 256 tasks of each task class and then 1 in 128 on average (those queued in a sampling window,
      * see docs/findings/task-tracking.md). With {@code tasks=off} the event loop is not followed, and this method
      * does nothing and returns an empty list.
      *

@@ -8,7 +8,7 @@ import dev.loopguard.agent.bootstrap.TaskBridge;
  * in every {@link #PERIOD_MILLIS}, for every site and both kinds of tracking at once, so that 1 in
  * {@link SiteSampler#ONE_IN} of a hot site's futures is tracked on average.
  *
- * <p>Why windows rather than every 64th future of each site: the hooks in {@code CompletableFuture} and in the loop
+ * <p>Why windows rather than every 128th future of each site: the hooks in {@code CompletableFuture} and in the loop
  * cost almost nothing while nothing is tracked, and a scan of the tracked ones while something is. Spread-out
  * sampling keeps a few futures tracked at every moment on a busy loop, so every completion pays the scan; windows
  * let the tracked futures complete and drain between windows.

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 final class SiteSampler {
 
     static final int FIRST_TRACKED = 256;
-    static final int ONE_IN = 64;
+    static final int ONE_IN = 128;
 
     private final boolean all;
     private final boolean none;
