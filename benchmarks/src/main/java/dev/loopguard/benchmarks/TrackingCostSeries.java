@@ -17,8 +17,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * What each task-tracking level costs on the future-heavy workloads, measured as a paired series: in every round, one
- * fork per configuration (no agent, then each level), one right after the other; each score is compared with the
- * no-agent score of its own round, and the table gives the median of those ratios over the rounds. This is how the
+ * fork per configuration (no agent and each level), one right after the other, in an order that rotates by one
+ * configuration each round, so that no configuration always runs first or last (a fixed order put any drift of the
+ * machine within a round on the same configuration every time); each score is compared with the no-agent score of its
+ * own round, and the table gives the median of those ratios over the rounds. This is how the
  * verdicts in {@code docs/benchmarks.md} are measured: on a 2-vCPU machine single runs move by 10–20% with no agent
  * at all, more than the 10% target they are meant to check.
  *
@@ -64,7 +66,7 @@ public final class TrackingCostSeries {
         Map<String, String> labels = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            for (String id : configs) {
+            for (String id : orderOfRound(configs, round)) {
                 Configuration configuration = AgentOverheadRun.configuration(id);
                 labels.put(id, configuration.label());
                 System.out.println("=== round " + (round + 1) + " of " + rounds + ": " + configuration.label());
@@ -76,7 +78,8 @@ public final class TrackingCostSeries {
         lines.add("");
         lines.add("- Run: " + Instant.now());
         lines.add("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        lines.add("- Rounds: " + rounds + "; per round one fork per configuration, in this order: "
+        lines.add("- Rounds: " + rounds + "; per round one fork per configuration, in this order in the first round, "
+                + "rotated by one configuration each round after: "
                 + configs.stream().map(labels::get).collect(Collectors.joining(", ")));
         lines.add("- Each fork: warm-up " + settings.warmupIterations() + " x " + settings.warmupTime()
                 + ", measurement " + settings.measurementIterations() + " x " + settings.measurementTime());
@@ -94,6 +97,15 @@ public final class TrackingCostSeries {
         System.out.println();
         System.out.println(document);
         AgentOverheadRun.publish(settings.output().resolve("tracking-cost-series.md"), document);
+    }
+
+    /** The configurations in the order round {@code round} (from 0) runs them: the list rotated left by the round. */
+    static List<String> orderOfRound(List<String> configs, int round) {
+        List<String> order = new ArrayList<>(configs);
+        if (!order.isEmpty()) {
+            java.util.Collections.rotate(order, -(round % order.size()));
+        }
+        return order;
     }
 
     /** The rounds setting: at least 2, because one round is a single run again. */

@@ -83,6 +83,17 @@ class PairedSeriesTest {
     }
 
     @Test
+    @DisplayName("each round runs every configuration once, and each configuration takes every place in turn")
+    void roundsRotateTheOrder() {
+        List<String> configs = List.of("none", "off", "sampled", "full");
+        assertThat(TrackingCostSeries.orderOfRound(configs, 0)).containsExactly("none", "off", "sampled", "full");
+        assertThat(TrackingCostSeries.orderOfRound(configs, 1)).containsExactly("off", "sampled", "full", "none");
+        assertThat(TrackingCostSeries.orderOfRound(configs, 3)).containsExactly("full", "none", "off", "sampled");
+        assertThat(TrackingCostSeries.orderOfRound(configs, 4)).isEqualTo(configs);
+        assertThat(configs).as("the settings' list itself is left alone").startsWith("none");
+    }
+
+    @Test
     @DisplayName("the series runner checks its own settings and names them when they are wrong")
     void runnerSettings() {
         assertThat(TrackingCostSeries.rounds(null)).isEqualTo(10);
