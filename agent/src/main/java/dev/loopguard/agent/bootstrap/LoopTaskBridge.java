@@ -8,8 +8,11 @@ package dev.loopguard.agent.bootstrap;
  * never reaches the loop or its caller.
  *
  * <p>{@link #tracked} is the fast-path switch that the hook on the loop's per-task method reads before calling in:
- * while no submitted task is being followed, running a task costs one field read. Queuing a task asks the handler's
- * inlinable {@link Handler#mayFollow} first; following it is kept out of line ({@link OutOfLine}).
+ * while no submitted task is being followed, running a task costs one field read. Queuing a task is decided here
+ * for the task classes the agent has {@linkplain #sampleInWindows sampled out}; every other task goes to the handler
+ * out of line ({@link OutOfLine}). The decision lives here rather than behind the handler because the hook is
+ * inlined into every {@code execute} on the loop, and through it into {@code CompletableFuture}'s asynchronous
+ * stages: the handler's side, inlined there, made those methods too big for the JIT to inline in turn.
  */
 public final class LoopTaskBridge {
 
@@ -18,19 +21,24 @@ public final class LoopTaskBridge {
 
     private static volatile Handler handler;
 
+    /**
+     * At {@code tasks=sampled}, the task classes past their first tasks, whose tasks are followed only while the
+     * sampling window is open ({@code TaskBridge.windowOpen}): their identity hashes (never zero in HotSpot, so zero
+     * marks an empty slot), open-addressed, with a power-of-two length and at least one empty slot, never changed
+     * once published. Hashes rather than the classes, so that the agent pins no class and no class loader. Null at
+     * other levels.
+     */
+    private static volatile int[] sampledOut;
+
     private LoopTaskBridge() {
     }
 
     /** What the agent does with the calls; implemented outside the bootstrap class loader. */
     public interface Handler {
         /**
-         * Whether {@code task} may be followed at all: the quick answer for every task queued (at
-         * {@code tasks=sampled}, no for a task of a known class outside the sampling window), asked before
-         * {@link #queued}.
+         * {@code timed}: a schedule request, which the loop starts by deadline rather than in queue order. Called for
+         * every task queued except those of a sampled-out class while the window is closed; the handler samples.
          */
-        boolean mayFollow(Object task);
-
-        /** {@code timed}: a schedule request, which the loop starts by deadline rather than in queue order. */
         void queued(Object loop, Object task, boolean timed);
 
         void refused(Object loop, Object task);
@@ -52,20 +60,56 @@ public final class LoopTaskBridge {
      * before the task is visible to the loop thread, so that the loop cannot start the task before it is followed.
      */
     public static void queued(Object loop, Object task, boolean timed) {
-        Handler h = handler;
-        try {
-            if (h != null && task != null && h.mayFollow(task)) {
-                follow(h, loop, task, timed);
+        if (task != null && (TaskBridge.windowOpen || !isSampledOut(task.getClass()))) {
+            follow(loop, task, timed);
+        }
+    }
+
+    /**
+     * Publishes the sampled-out task classes (see {@link #sampledOut}); the agent publishes a new table each time it
+     * grows. {@code null} turns the shortcut off: every task is handed to the handler.
+     */
+    public static void sampleInWindows(int[] classHashes) {
+        if (classHashes != null && (classHashes.length == 0 || Integer.bitCount(classHashes.length) != 1)) {
+            throw new IllegalArgumentException("the sampled-out classes must be a table of a power-of-two length, "
+                    + "was " + classHashes.length);
+        }
+        sampledOut = classHashes;
+    }
+
+    /**
+     * A linear probe of {@link #sampledOut}, which ends at an empty slot. Two classes with one identity hash (one
+     * chance in two billion per pair) would share a mark: the second would be sampled from its first task on.
+     */
+    private static boolean isSampledOut(Class<?> type) {
+        int[] set = sampledOut;
+        if (set == null) {
+            return false;
+        }
+        int hash = System.identityHashCode(type);
+        int mask = set.length - 1;
+        for (int i = hash & mask; ; i = (i + 1) & mask) {
+            int known = set[i];
+            if (known == 0) {
+                return false;
             }
-        } catch (Throwable ignored) {
-            // the handler reports its own failures; the loop and its caller must not see them
+            if (known == hash) {
+                return true;
+            }
         }
     }
 
     /** Kept out of the loop's compiled code: following a task is the rare path at {@code tasks=sampled}. */
     @OutOfLine
-    private static void follow(Handler h, Object loop, Object task, boolean timed) {
-        h.queued(loop, task, timed);
+    private static void follow(Object loop, Object task, boolean timed) {
+        Handler h = handler;
+        if (h != null) {
+            try {
+                h.queued(loop, task, timed);
+            } catch (Throwable ignored) {
+                // the handler reports its own failures; the loop and its caller must not see them
+            }
+        }
     }
 
     /** The loop refused {@code task} (it was shut down): the caller got an exception, nothing was queued. */

@@ -77,6 +77,11 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
      * reason as {@link #lastClass}, but apart from it: queuing asks about tasks, starting asks about entries.
      */
     private TaskClass entryClass = new TaskClass(Void.class);
+    /**
+     * At {@code sampled}, the classes past their first tasks, published to the bridge: it then decides their tasks
+     * itself, without calling in, while the window is closed.
+     */
+    private final SampledOutClasses sampledOut = new SampledOutClasses();
     private int sweepAt = FIRST_SWEEP;
     private long followed;
     private volatile boolean failed;
@@ -224,9 +229,14 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
     void start() {
         LoopTaskBridge.install(this);
+        if (sampled) {
+            window.mirrorToBridge();
+            sampledOut.publishTo(LoopTaskBridge::sampleInWindows);
+        }
     }
 
     void stop() {
+        LoopTaskBridge.sampleInWindows(null);
         LoopTaskBridge.install(null);
         synchronized (lock) {
             loops.clear();
@@ -234,19 +244,6 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             size = 0;
             counted();
         }
-    }
-
-    /**
-     * Every task queued on a followed loop is asked about, so the common case at {@code tasks=sampled} is kept small
-     * enough for the JIT to inline into the loop: a class already past its first tasks, while the window is closed.
-     */
-    @Override
-    public boolean mayFollow(Object task) {
-        if (sampled && !window.isOpen()) {
-            TaskClass type = classOf(task);
-            return type.loopInternal || type.seen < SiteSampler.FIRST_TRACKED;
-        }
-        return true;
     }
 
     @Override
@@ -506,7 +503,9 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
     /**
      * The per-class rule: a class's first {@link SiteSampler#FIRST_TRACKED} tasks, then those queued while the
-     * window is open. Past the first, two reads and no write: this runs for every task queued on a followed loop.
+     * window is open. A class past its first tasks is marked for the bridge, which from then on hands its tasks
+     * over only while the window is open; the loop's own wrappers are always handed over and decided by what they
+     * wrap.
      */
     private boolean sample(Object task) {
         if (!sampled) {
@@ -516,8 +515,16 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         if (type.seen >= SiteSampler.FIRST_TRACKED) {
             return window.isOpen();
         }
-        type.seen++;
+        if (++type.seen >= SiteSampler.FIRST_TRACKED && !type.loopInternal) {
+            // Not the loop's own wrappers: the bridge sees the wrapper, and what it wraps decides.
+            sampledOut.add(type.type);
+        }
         return true;
+    }
+
+    /** Whether the bridge decides the tasks of {@code type} without calling in (tests). */
+    boolean isSampledOut(Class<?> type) {
+        return sampledOut.contains(type);
     }
 
     /** The task inside the loop's queue entry ({@code EventLoop$QueuedTask.task}). */

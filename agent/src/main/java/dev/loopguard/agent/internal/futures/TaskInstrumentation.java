@@ -163,9 +163,9 @@ public final class TaskInstrumentation {
         FutureTracker t = tracker;
         if (t != null) {
             t.start();
-            if (t.level() == TrackingLevel.SAMPLED) {
-                window.start();
-            }
+        }
+        if (requestedLevel == TrackingLevel.SAMPLED) {
+            window.start(); // loop tasks sample in it even when future tracking could not start
         }
         if (loopTasks != null) {
             loopTasks.start();

@@ -176,21 +176,36 @@ class PendingLoopTasksTest {
         }
         assertThat(tasks.trackedCount()).as("the first of the class only: the window is closed")
                 .isEqualTo(SiteSampler.FIRST_TRACKED);
+        assertThat(tasks.isSampledOut(Object.class)).as("marked for the bridge once past its first tasks").isTrue();
         first.forEach(task -> tasks.started(loop, new QueuedEntry(task)));
         assertThat(tasks.trackedCount()).isZero();
 
         window.set(true);
-        assertThat(tasks.mayFollow(new Object())).isTrue();
         for (int i = 0; i < 20; i++) {
             tasks.queued(loop, new Object(), false);
         }
         assertThat(tasks.trackedCount()).as("those queued while the window was open, counted on the same class")
                 .isEqualTo(20);
         window.set(false);
-        assertThat(tasks.mayFollow(new Object())).isFalse();
         tasks.queued(loop, new Object(), false);
         assertThat(tasks.trackedCount()).as("nothing once it closed").isEqualTo(20);
-        assertThat(tasks.mayFollow((Runnable) () -> { })).as("another class starts from its own count").isTrue();
+        Runnable other = () -> { };
+        tasks.queued(loop, other, false);
+        assertThat(tasks.trackedCount()).as("another class starts from its own count").isEqualTo(21);
+        assertThat(tasks.isSampledOut(other.getClass())).isFalse();
+    }
+
+    @Test
+    void theLoopsOwnWrappersAreNeverMarkedForTheBridgeSinceWhatTheyWrapDecides() {
+        PendingLoopTasks tasks = new PendingLoopTasks(context, TrackingLevel.SAMPLED, new SamplingWindow());
+        Callable<String> callersTask = () -> "done";
+        Object wrapper = loop.submit(callersTask); // core's own future, which the loop queues in its place
+        for (int i = 0; i < 2 * SiteSampler.FIRST_TRACKED; i++) {
+            tasks.queued(loop, wrapper, false);
+        }
+        assertThat(tasks.isSampledOut(callersTask.getClass())).as("the caller's class, counted inside the wrapper")
+                .isTrue();
+        assertThat(tasks.isSampledOut(wrapper.getClass())).as(wrapper.getClass().getName()).isFalse();
     }
 
     @Test

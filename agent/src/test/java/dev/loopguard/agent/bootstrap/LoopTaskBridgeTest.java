@@ -1,0 +1,88 @@
+package dev.loopguard.agent.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The bridge's own decision for tasks queued on core's loop at {@code tasks=sampled}, before the handler. */
+class LoopTaskBridgeTest {
+
+    private final Object loop = new Object();
+    private final List<Object> handedOver = new ArrayList<>();
+
+    @AfterEach
+    void uninstall() {
+        LoopTaskBridge.install(null);
+        LoopTaskBridge.sampleInWindows(null);
+        TaskBridge.windowOpen = false;
+    }
+
+    @Test
+    void aTaskOfASampledOutClassReachesTheHandlerOnlyWhileTheWindowIsOpen() {
+        LoopTaskBridge.install(new Recording());
+        int[] table = new int[8];
+        table[System.identityHashCode(Object.class) & 7] = System.identityHashCode(Object.class);
+        LoopTaskBridge.sampleInWindows(table);
+
+        Object sampledOut = new Object();
+        Runnable other = () -> { };
+        LoopTaskBridge.queued(loop, sampledOut, false);
+        LoopTaskBridge.queued(loop, other, false);
+        assertThat(handedOver).as("window closed: the other class only").containsExactly(other);
+
+        TaskBridge.windowOpen = true;
+        LoopTaskBridge.queued(loop, sampledOut, false);
+        assertThat(handedOver).containsExactly(other, sampledOut);
+
+        TaskBridge.windowOpen = false;
+        LoopTaskBridge.sampleInWindows(null);
+        LoopTaskBridge.queued(loop, sampledOut, true);
+        assertThat(handedOver).as("no table: every task goes to the handler").containsExactly(other, sampledOut,
+                sampledOut);
+    }
+
+    @Test
+    void aHandlerThatThrowsNeverReachesTheLoop() {
+        LoopTaskBridge.install(new Recording() {
+            @Override
+            public void queued(Object loop, Object task, boolean timed) {
+                throw new IllegalStateException("handler bug");
+            }
+        });
+        LoopTaskBridge.queued(loop, new Object(), false); // must not throw
+        assertThat(handedOver).isEmpty();
+    }
+
+    @Test
+    void aTableThatIsNotAPowerOfTwoIsRefusedWithItsLength() {
+        assertThatThrownBy(() -> LoopTaskBridge.sampleInWindows(new int[12]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("power-of-two").hasMessageContaining("12");
+    }
+
+    private class Recording implements LoopTaskBridge.Handler {
+        @Override
+        public void queued(Object loop, Object task, boolean timed) {
+            handedOver.add(task);
+        }
+
+        @Override
+        public void refused(Object loop, Object task) {
+        }
+
+        @Override
+        public void scheduledOnLoop(Object loop, Object loopThread, Object scheduled) {
+        }
+
+        @Override
+        public void started(Object loop, Object queuedTask) {
+        }
+
+        @Override
+        public void terminated(Object loop) {
+        }
+    }
+}
