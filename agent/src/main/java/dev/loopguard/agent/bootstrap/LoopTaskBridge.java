@@ -9,8 +9,8 @@ package dev.loopguard.agent.bootstrap;
  *
  * <p>{@link #tracked} is the fast-path switch that the hook on the loop's per-task method reads before calling in:
  * while no submitted task is being followed, running a task costs one field read. Queuing a task is decided here
- * for the task classes the agent has {@linkplain #sampleInWindows sampled out}; every other task goes to the handler
- * out of line ({@link OutOfLine}). The decision lives here rather than behind the handler because the hook is
+ * for the task classes the agent has {@linkplain #sampleInWindows sampled out}, while the sampling window is closed;
+ * every other task goes to the handler out of line ({@link OutOfLine}). The decision lives here rather than behind the handler because the hook is
  * inlined into every {@code execute} on the loop, and through it into {@code CompletableFuture}'s asynchronous
  * stages: the handler's side, inlined there, made those methods too big for the JIT to inline in turn.
  */
@@ -22,13 +22,19 @@ public final class LoopTaskBridge {
     private static volatile Handler handler;
 
     /**
-     * At {@code tasks=sampled}, the task classes past their first tasks, whose tasks are followed only while the
-     * sampling window is open ({@code TaskBridge.windowOpen}): their identity hashes (never zero in HotSpot, so zero
-     * marks an empty slot), open-addressed, with a power-of-two length and at least one empty slot, never changed
-     * once published. Hashes rather than the classes, so that the agent pins no class and no class loader. Null at
-     * other levels.
+     * What {@link #queued} reads: at {@code tasks=sampled}, the task classes past their first tasks, whose tasks are
+     * followed only while the sampling window is open; null while the window is open, and at other levels. Their
+     * identity hashes (never zero in HotSpot, so zero marks an empty slot), open-addressed, with a power-of-two
+     * length and at least one empty slot, never changed once published. Hashes rather than the classes, so that the
+     * agent pins no class and no class loader.
      */
     private static volatile int[] sampledOut;
+
+    /** The agent's table, published in {@link #sampledOut} while the window is closed; guarded by the class. */
+    private static int[] sampledOutTable;
+
+    /** Whether the sampling window is open; guarded by the class. */
+    private static boolean windowOpen;
 
     private LoopTaskBridge() {
     }
@@ -60,7 +66,7 @@ public final class LoopTaskBridge {
      * before the task is visible to the loop thread, so that the loop cannot start the task before it is followed.
      */
     public static void queued(Object loop, Object task, boolean timed) {
-        if (task != null && (TaskBridge.windowOpen || !isSampledOut(task.getClass()))) {
+        if (task != null && !isSampledOut(task.getClass())) {
             follow(loop, task, timed);
         }
     }
@@ -69,16 +75,24 @@ public final class LoopTaskBridge {
      * Publishes the sampled-out task classes (see {@link #sampledOut}); the agent publishes a new table each time it
      * grows. {@code null} turns the shortcut off: every task is handed to the handler.
      */
-    public static void sampleInWindows(int[] classHashes) {
+    public static synchronized void sampleInWindows(int[] classHashes) {
         if (classHashes != null && (classHashes.length == 0 || Integer.bitCount(classHashes.length) != 1)) {
             throw new IllegalArgumentException("the sampled-out classes must be a table of a power-of-two length, "
                     + "was " + classHashes.length);
         }
-        sampledOut = classHashes;
+        sampledOutTable = classHashes;
+        sampledOut = windowOpen ? null : classHashes;
+    }
+
+    /** The agent's sampling window opened or closed: while it is open, every task goes to the handler. */
+    public static synchronized void windowChanged(boolean open) {
+        windowOpen = open;
+        sampledOut = open ? null : sampledOutTable;
     }
 
     /**
-     * A linear probe of {@link #sampledOut}, which ends at an empty slot. Two classes with one identity hash (one
+     * A linear probe of {@link #sampledOut}, which ends at an empty slot; false while there is no table (no sampling,
+     * or the window is open). Two classes with one identity hash (one
      * chance in two billion per pair) would share a mark: the second would be sampled from its first task on.
      */
     private static boolean isSampledOut(Class<?> type) {

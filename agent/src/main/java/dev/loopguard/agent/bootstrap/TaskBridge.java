@@ -17,19 +17,29 @@ package dev.loopguard.agent.bootstrap;
  */
 public final class TaskBridge {
 
-    /** True while future tracking ({@code tasks=sampled|full}) is on; read by the hooks in future classes. */
-    public static volatile boolean tracking;
+    /**
+     * How far {@link #watched} sits below zero while tracking is off: so far that the records counted into it can
+     * never lift it above zero, and a hook reads that one field to learn both that tracking is on and that something
+     * is watched.
+     */
+    private static final int OFF = 1 << 30;
+
+    /** True while future tracking ({@code tasks=sampled|full}) is on; changed only through {@link #setTracking}. */
+    private static volatile boolean tracking;
 
     /** How many failed futures wait to be observed; while zero, observation hooks do not call in at all. */
     public static volatile int unobservedFailures;
 
     /**
      * How many records the agent holds that a completion or a stage of a future can concern (tracked futures and
-     * tasks, rejected tasks under suspicion); kept above zero for good at {@code tasks=full}. While zero, the
-     * completion and stage hooks do not call in: at {@code tasks=sampled} that is almost always, and a call per
-     * completion was the largest cost left (the JIT would not inline the agent's side into {@code CompletableFuture}).
+     * tasks, rejected tasks under suspicion), less {@link #OFF} while tracking is off; kept above zero for good at
+     * {@code tasks=full}. While not positive, the completion and stage hooks do not call in: at {@code tasks=sampled}
+     * that is almost always, and a call per completion was the largest cost left (the JIT would not inline the
+     * agent's side into {@code CompletableFuture}). One field rather than a count and a switch, because each hook
+     * runs several times per future.
      */
-    public static final java.util.concurrent.atomic.AtomicInteger watched = new java.util.concurrent.atomic.AtomicInteger();
+    public static final java.util.concurrent.atomic.AtomicInteger watched =
+            new java.util.concurrent.atomic.AtomicInteger(-OFF);
 
     /** {@link #used}: a read that sees the failure ({@code join}, {@code get}, {@code isCompletedExceptionally}). */
     public static final int READ = 0;
@@ -41,14 +51,19 @@ public final class TaskBridge {
     public static final int EITHER = 3;
 
     /**
-     * At {@code tasks=sampled}, the call sites past their first futures, whose futures are tracked only while
-     * {@link #windowOpen}; null at other levels. The agent marks a site here once it has seen its first futures, so
-     * that {@link #created} answers "not this one" for almost every future of a hot site without calling in.
+     * What {@link #created} reads: at {@code tasks=sampled}, the call sites past their first futures, whose futures
+     * are tracked only while the sampling window is open; null while the window is open, and at other levels. The
+     * agent marks a site in {@link #sampledSiteTable} once it has seen its first futures, so that {@link #created}
+     * answers "not this one" for almost every future of a hot site without calling in; folding the window into this
+     * one field saves a read per future.
      */
     private static volatile boolean[] sampledSites;
 
-    /** Whether the sampling window is open; written by the agent's window thread, read by {@link #created}. */
-    public static volatile boolean windowOpen;
+    /** The agent's marks, published in {@link #sampledSites} while the window is closed; guarded by the class. */
+    private static boolean[] sampledSiteTable;
+
+    /** Whether the sampling window is open; guarded by the class. */
+    private static boolean windowOpen;
 
     private static volatile Handler handler;
 
@@ -99,8 +114,28 @@ public final class TaskBridge {
      * Publishes the sampled-out call sites (see {@link #sampledSites}); the agent marks entries in place and publishes
      * a new array when it grows. {@code null} turns the shortcut off.
      */
-    public static void sampleInWindows(boolean[] sites) {
-        sampledSites = sites;
+    public static synchronized void sampleInWindows(boolean[] sites) {
+        sampledSiteTable = sites;
+        sampledSites = windowOpen ? null : sites;
+    }
+
+    /** The agent's sampling window opened or closed: while it is open, every future goes to the agent. */
+    public static synchronized void windowChanged(boolean open) {
+        windowOpen = open;
+        sampledSites = open ? null : sampledSiteTable;
+    }
+
+    /** Turns future tracking on or off; while off, no completion or stage hook calls in, whatever is recorded. */
+    public static synchronized void setTracking(boolean on) {
+        if (on != tracking) {
+            tracking = on;
+            watched.addAndGet(on ? OFF : -OFF);
+        }
+    }
+
+    /** Whether future tracking is on. */
+    public static boolean isTracking() {
+        return tracking;
     }
 
     /**
@@ -109,8 +144,8 @@ public final class TaskBridge {
      */
     public static void created(Object value, int site) {
         boolean[] sampled = sampledSites;
-        if (sampled == null || site >= sampled.length || !sampled[site] || windowOpen) {
-            createdOutOfLine(value, site); // a site not marked yet is decided by the agent
+        if (sampled == null || site >= sampled.length || !sampled[site]) {
+            createdOutOfLine(value, site); // a site not marked yet, or an open window: the agent decides
         }
     }
 
@@ -219,14 +254,14 @@ public final class TaskBridge {
 
     /** A {@code CompletableFuture} completion method returned {@code completed}. */
     public static void onCompletion(boolean completed, Object future) {
-        if (completed && watched.get() != 0 && tracking) {
+        if (completed && watched.get() > 0) {
             completed(future);
         }
     }
 
     /** {@code obtrudeValue}, {@code obtrudeException}, {@code FutureTask.finishCompletion}. */
     public static void onForcedCompletion(Object future) {
-        if (watched.get() != 0 && tracking) {
+        if (watched.get() > 0) {
             completed(future);
         }
     }
@@ -240,14 +275,14 @@ public final class TaskBridge {
 
     /** A callback that sees a failure: {@code handle}, {@code whenComplete}, {@code exceptionally}… */
     public static void onHandle(Object future) {
-        if (watched.get() != 0 && tracking) {
+        if (watched.get() > 0) {
             used(future, HANDLE);
         }
     }
 
     /** A stage that passes a failure on: {@code thenApply}, {@code thenCompose}… */
     public static void onChain(Object future) {
-        if (watched.get() != 0 && tracking) {
+        if (watched.get() > 0) {
             used(future, CHAIN);
         }
     }
@@ -261,7 +296,7 @@ public final class TaskBridge {
 
     /** {@code allOf}, {@code anyOf}: the combined future takes over observing its inputs. */
     public static void onAllOrAny(Object[] futures) {
-        if (watched.get() != 0 && tracking) {
+        if (watched.get() > 0) {
             allOrAny(futures);
         }
     }

@@ -18,7 +18,7 @@ class LoopTaskBridgeTest {
     void uninstall() {
         LoopTaskBridge.install(null);
         LoopTaskBridge.sampleInWindows(null);
-        TaskBridge.windowOpen = false;
+        LoopTaskBridge.windowChanged(false);
     }
 
     @Test
@@ -34,11 +34,11 @@ class LoopTaskBridgeTest {
         LoopTaskBridge.queued(loop, other, false);
         assertThat(handedOver).as("window closed: the other class only").containsExactly(other);
 
-        TaskBridge.windowOpen = true;
+        LoopTaskBridge.windowChanged(true);
         LoopTaskBridge.queued(loop, sampledOut, false);
         assertThat(handedOver).containsExactly(other, sampledOut);
 
-        TaskBridge.windowOpen = false;
+        LoopTaskBridge.windowChanged(false);
         LoopTaskBridge.sampleInWindows(null);
         LoopTaskBridge.queued(loop, sampledOut, true);
         assertThat(handedOver).as("no table: every task goes to the handler").containsExactly(other, sampledOut,

@@ -109,7 +109,7 @@ public final class FutureTracker implements TaskBridge.Handler {
             t.setDaemon(true);
             reaper = t;
             t.start();
-            TaskBridge.tracking = true;
+            TaskBridge.setTracking(true);
         }
         if (level == TrackingLevel.FULL) {
             TaskBridge.watched.incrementAndGet();
@@ -118,7 +118,7 @@ public final class FutureTracker implements TaskBridge.Handler {
 
     /** Uninstalls from the bridge and stops the reaper (tests, and agent shutdown). */
     void stop() {
-        TaskBridge.tracking = false;
+        TaskBridge.setTracking(false);
         TaskBridge.sampleInWindows(null);
         if (level == TrackingLevel.FULL && reaper != null) {
             TaskBridge.watched.decrementAndGet();
@@ -568,7 +568,7 @@ public final class FutureTracker implements TaskBridge.Handler {
     private void fail(Throwable e) {
         if (!failed) {
             failed = true;
-            TaskBridge.tracking = false;
+            TaskBridge.setTracking(false);
             context.detectorFailed(DETECTOR, e);
         }
     }

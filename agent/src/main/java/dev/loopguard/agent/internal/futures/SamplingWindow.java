@@ -1,5 +1,6 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.bootstrap.LoopTaskBridge;
 import dev.loopguard.agent.bootstrap.TaskBridge;
 
 /**
@@ -35,17 +36,29 @@ final class SamplingWindow {
     }
 
     /** Opens or closes the window by hand: tests, and a window that was never {@linkplain #start() started}. */
-    void set(boolean open) {
+    synchronized void set(boolean open) {
         this.open = open;
         if (mirrored) {
-            TaskBridge.windowOpen = open;
+            tellBridges(open);
         }
     }
 
-    /** From now on the window is also shown in {@code TaskBridge.windowOpen}, which the bridge reads itself. */
-    void mirrorToBridge() {
+    /** From now on the window is also shown to the bridges, which decide sampled-out futures and tasks themselves. */
+    synchronized void mirrorToBridge() {
         mirrored = true;
-        TaskBridge.windowOpen = open;
+        tellBridges(open);
+    }
+
+    private static void tellBridges(boolean open) {
+        TaskBridge.windowChanged(open);
+        LoopTaskBridge.windowChanged(open);
+    }
+
+    /** The timer's move: ignored once {@link #stop()} has replaced the timer, so that a stopped window stays shut. */
+    private synchronized void turn(boolean open) {
+        if (timer == Thread.currentThread()) {
+            set(open);
+        }
     }
 
     /** Starts opening and closing the window on a daemon thread, until {@link #stop()}. */
@@ -71,9 +84,9 @@ final class SamplingWindow {
     private void run() {
         try {
             while (timer == Thread.currentThread()) {
-                set(true);
+                turn(true);
                 Thread.sleep(OPEN_MILLIS);
-                set(false);
+                turn(false);
                 Thread.sleep(PERIOD_MILLIS - OPEN_MILLIS);
             }
         } catch (InterruptedException e) {
