@@ -20,6 +20,7 @@ public final class PendingAtExitScenario {
     private static final CountDownLatch NEVER = new CountDownLatch(1);
     /** Kept, so that the pending stage is not collected before exit. */
     static volatile CompletableFuture<String> shipped;
+    static volatile CompletableFuture<String> invoiced;
 
     private PendingAtExitScenario() {
     }
@@ -45,6 +46,9 @@ public final class PendingAtExitScenario {
         CompletableFuture<String> order = new CompletableFuture<>();
         shipped = asyncStageBehindABusyTask(outbox, order);
         order.complete("order 1"); // hands the stage to the busy loop
+        CompletableFuture<String> invoice = new CompletableFuture<>();
+        invoiced = chainedStageBehindABusyTask(outbox, invoice);
+        invoice.complete("invoice 1");
         System.out.println("scenario done");
     }
 
@@ -91,6 +95,12 @@ public final class PendingAtExitScenario {
     /** An asynchronous stage whose source completed: the loop got the stage's task, behind the busy one. */
     static CompletableFuture<String> asyncStageBehindABusyTask(EventLoop loop, CompletableFuture<String> order) {
         return order.thenApplyAsync(String::toUpperCase, loop);
+    }
+
+    /** The same, with the stage chained at once: tracking follows only the leaf, which names the stage's task. */
+    static CompletableFuture<String> chainedStageBehindABusyTask(EventLoop loop, CompletableFuture<String> invoice) {
+        return invoice.thenApplyAsync(String::toUpperCase, loop)
+                .handle((text, failure) -> failure == null ? text : "unsent");
     }
 
     static void submittedBehindABusyTask(EventLoop loop) {

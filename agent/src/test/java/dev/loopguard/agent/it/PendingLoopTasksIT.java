@@ -59,6 +59,17 @@ class PendingLoopTasksIT {
     }
 
     @Test
+    void aStageChainedAtOnceIsNamedByItsExpressionNotByTheLineThatCompletedItsSource() {
+        // Tracking leaves the thenApplyAsync stage alone (the handle stage chained onto it is tracked instead); the
+        // task is named by the handle stage's site, in the same expression.
+        assertThat(lost("chainedStageBehindABusyTask")).as(report.toPrettyString()).singleElement().satisfies(f -> {
+            assertThat(f.get("count").asInt()).isEqualTo(1);
+            assertThat(f.get("site").asText()).matches("com\\.acme\\.tasks\\.PendingAtExitScenario"
+                    + "\\.chainedStageBehindABusyTask\\(PendingAtExitScenario\\.java:\\d+\\)");
+        });
+    }
+
+    @Test
     void tasksThatRanOrStartedPeriodicCancelledOrHandedBackAtCloseAreNotFindings() {
         for (String method : List.of("ranBeforeExit", "occupyTheLoop", "periodicSchedule", "cancelledSchedule",
                 "closedWithAHandler")) {

@@ -3,10 +3,15 @@ package dev.loopguard.agent.internal.futures;
 import dev.loopguard.agent.internal.weaving.TypeHierarchy;
 import java.util.ArrayDeque;
 import java.util.Set;
+import java.util.function.Consumer;
+import net.bytebuddy.jar.asm.AnnotationVisitor;
+import net.bytebuddy.jar.asm.ConstantDynamic;
 import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+import net.bytebuddy.jar.asm.TypePath;
 
 /**
  * Rewrites the call instructions of one application method whose result is a future or a publisher:
@@ -15,7 +20,11 @@ import net.bytebuddy.jar.asm.Opcodes;
  *       TaskBridge.discarded}, which reports an IGNORED_FUTURE the first time the line runs, or remembers where the
  *       future was dropped;</li>
  *   <li>any other use of a returned future gets {@code DUP; LDC site; INVOKESTATIC TaskBridge.created} right after the
- *       call, so tracking knows where the future came from without walking the stack.</li>
+ *       call, so tracking knows where the future came from without walking the stack;</li>
+ *   <li>except a stage that the same expression chains at once ({@code a.thenApplyAsync(f, loop).handle(g)}: the
+ *       {@code thenApplyAsync} stage), which is left alone: it completes when {@code a} does, so it is lost only if
+ *       {@code a} is, and the stage chained onto it either handles its failure or passes it on to the leaf, which is
+ *       tracked. Not tracking it saves a record per such stage at {@code tasks=full}.</li>
  * </ul>
  * The inserted code leaves the operand stack as it found it at every branch target, so existing stack map frames stay
  * valid; only the maximum stack depth grows by two.
@@ -33,6 +42,23 @@ final class CallSiteRewriter extends MethodVisitor {
 
     private static final Set<String> FIRE_AND_FORGET_ANNOTATIONS = Set.of("FireAndForget", "CanIgnoreReturnValue");
 
+    private static final Set<String> STAGE_OWNERS = Set.of(
+            "java/util/concurrent/CompletableFuture", "java/util/concurrent/CompletionStage");
+
+    /**
+     * Stage methods whose new stage either sees its source's failure or passes it on: chained onto a stage, they leave
+     * nothing of that stage to observe. The "either" stages are not among them: they drop a failure that loses the race.
+     */
+    private static final Set<String> HANDLING_OR_PASSING_ON = Set.of(
+            "thenApply", "thenApplyAsync", "thenAccept", "thenAcceptAsync", "thenRun", "thenRunAsync",
+            "thenCombine", "thenCombineAsync", "thenAcceptBoth", "thenAcceptBothAsync", "runAfterBoth",
+            "runAfterBothAsync", "thenCompose", "thenComposeAsync", "handle", "handleAsync", "whenComplete",
+            "whenCompleteAsync", "exceptionally", "exceptionallyAsync", "exceptionallyCompose",
+            "exceptionallyComposeAsync");
+
+    /** How many instructions (argument pushes, labels, lines) a chained call may follow its stage by. */
+    private static final int LOOKAHEAD_LIMIT = 24;
+
     private final String callerClass;
     private final String callerMethod;
     private final String sourceFile;
@@ -44,6 +70,14 @@ final class CallSiteRewriter extends MethodVisitor {
 
     private int line;
     private Pending pending;
+
+    /**
+     * While {@link #pending} is a stage that may be chained at once: the instructions seen since, held back until the
+     * next call shows whether it takes the stage as its receiver, and the operand stack slots they left above it.
+     */
+    private final ArrayDeque<Consumer<MethodVisitor>> heldBack = new ArrayDeque<>();
+    private int slotsAbove;
+    private boolean lookingAhead;
 
     /**
      * @param callerClass binary name of the class being instrumented
@@ -70,9 +104,11 @@ final class CallSiteRewriter extends MethodVisitor {
         final boolean receiverOrWait;
         final boolean unrunTasks;
         final String descriptor;
+        final int line;
 
         Pending(String owner, String name, String descriptor, String returnType, ResultKind kind,
-                boolean receiverOrWait, boolean unrunTasks) {
+                boolean receiverOrWait, boolean unrunTasks, int line) {
+            this.line = line;
             this.owner = owner;
             this.name = name;
             this.descriptor = descriptor;
@@ -85,6 +121,10 @@ final class CallSiteRewriter extends MethodVisitor {
 
     @Override
     public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+        if (lookingAhead && opcode != Opcodes.INVOKESTATIC && STAGE_OWNERS.contains(owner)
+                && HANDLING_OR_PASSING_ON.contains(name) && argumentSlots(descriptor) == slotsAbove) {
+            pending = null; // chained at once: the stage below the arguments is this call's receiver
+        }
         flush();
         super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
         String ownerName = owner.replace('/', '.');
@@ -93,28 +133,37 @@ final class CallSiteRewriter extends MethodVisitor {
                 pendingNews.pop();
                 ResultKind kind = classifier.classify(ownerName);
                 if (kind == ResultKind.EAGER_FUTURE) {
-                    pending = new Pending(ownerName, "<init>", descriptor, ownerName, kind, false, false);
+                    pending = new Pending(ownerName, "<init>", descriptor, ownerName, kind, false, false, line);
                 }
             }
             return;
         }
         if ("shutdownNow".equals(name) && "()Ljava/util/List;".equals(descriptor)) {
-            pending = new Pending(ownerName, name, descriptor, "java.util.List", ResultKind.OTHER, false, true);
+            pending = new Pending(ownerName, name, descriptor, "java.util.List", ResultKind.OTHER, false, true, line);
             return;
         }
         ResultKind kind = classifier.classifyReturn(descriptor);
         if (kind != ResultKind.OTHER) {
             String ret = descriptor.substring(descriptor.lastIndexOf(')') + 2, descriptor.length() - 1).replace('/', '.');
             boolean receiverOrWait = opcode != Opcodes.INVOKESTATIC && RECEIVER_OR_WAIT.contains(name);
-            pending = new Pending(ownerName, name, descriptor, ret, kind, receiverOrWait, false);
+            pending = new Pending(ownerName, name, descriptor, ret, kind, receiverOrWait, false, line);
+            lookingAhead = kind == ResultKind.EAGER_FUTURE && !receiverOrWait && policy.trackFutures()
+                    && opcode != Opcodes.INVOKESTATIC && STAGE_OWNERS.contains(owner)
+                    && HANDLING_OR_PASSING_ON.contains(name);
         }
     }
 
     @Override
     public void visitInsn(int opcode) {
-        if (opcode == Opcodes.POP && pending != null) {
+        if (opcode >= Opcodes.ACONST_NULL && opcode <= Opcodes.DCONST_1 && holdBack(0,
+                opcode == Opcodes.LCONST_0 || opcode == Opcodes.LCONST_1 || opcode >= Opcodes.DCONST_0 ? 2 : 1,
+                next -> next.visitInsn(opcode))) {
+            return;
+        }
+        if (opcode == Opcodes.POP && pending != null && heldBack.isEmpty()) {
             Pending dropped = pending;
             pending = null;
+            lookingAhead = false;
             if (rewriteDrop(dropped)) {
                 return;
             }
@@ -140,7 +189,7 @@ final class CallSiteRewriter extends MethodVisitor {
         } else {
             return false; // not a finding, and no tracking that could use the drop site
         }
-        int id = sites.register(callerClass, callerMethod, sourceFile, line, dropped.owner, dropped.name,
+        int id = sites.register(callerClass, callerMethod, sourceFile, dropped.line, dropped.owner, dropped.name,
                 dropped.returnType, disposition);
         if (disposition == CallSite.Disposition.DROPPED_UNRUN_TASKS) {
             super.visitInsn(Opcodes.ACONST_NULL);
@@ -172,21 +221,55 @@ final class CallSiteRewriter extends MethodVisitor {
         return false;
     }
 
-    /** The future on the stack is kept by the caller: tag it with its site, when tracking is on. */
+    /**
+     * The future on the stack is kept by the caller: tag it with its site, when tracking is on; then let through what
+     * was held back while looking ahead.
+     */
     private void flush() {
         Pending kept = pending;
-        if (kept == null) {
-            return;
-        }
         pending = null;
-        if (kept.kind != ResultKind.EAGER_FUTURE || kept.receiverOrWait || !policy.trackFutures()) {
-            return;
+        if (kept != null && kept.kind == ResultKind.EAGER_FUTURE && !kept.receiverOrWait && policy.trackFutures()) {
+            int id = sites.register(callerClass, callerMethod, sourceFile, kept.line, kept.owner, kept.name,
+                    kept.returnType, CallSite.Disposition.RETURNED_FUTURE);
+            super.visitInsn(Opcodes.DUP);
+            super.visitLdcInsn(id);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "created", "(Ljava/lang/Object;I)V", false);
         }
-        int id = sites.register(callerClass, callerMethod, sourceFile, line, kept.owner, kept.name, kept.returnType,
-                CallSite.Disposition.RETURNED_FUTURE);
-        super.visitInsn(Opcodes.DUP);
-        super.visitLdcInsn(id);
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "created", "(Ljava/lang/Object;I)V", false);
+        lookingAhead = false;
+        slotsAbove = 0;
+        while (!heldBack.isEmpty()) {
+            heldBack.poll().accept(mv);
+        }
+    }
+
+    /**
+     * Holds back an instruction that pushes {@code pushed} slots after popping {@code popped}, while a stage may yet
+     * turn out to be chained at once; false (and nothing held) when not looking ahead, or when the instruction would
+     * reach the stage itself, or when too much has been held already.
+     */
+    private boolean holdBack(int popped, int pushed, Consumer<MethodVisitor> instruction) {
+        if (!lookingAhead) {
+            return false;
+        }
+        if (popped > slotsAbove || heldBack.size() >= LOOKAHEAD_LIMIT) {
+            flush();
+            return false;
+        }
+        slotsAbove += pushed - popped;
+        heldBack.add(instruction);
+        return true;
+    }
+
+    private static int argumentSlots(String descriptor) {
+        int slots = 0;
+        for (Type argument : Type.getArgumentTypes(descriptor)) {
+            slots += argument.getSize();
+        }
+        return slots;
+    }
+
+    private static int slots(String fieldDescriptor) {
+        return "J".equals(fieldDescriptor) || "D".equals(fieldDescriptor) ? 2 : 1;
     }
 
     @Override
@@ -200,6 +283,10 @@ final class CallSiteRewriter extends MethodVisitor {
 
     @Override
     public void visitLineNumber(int line, Label start) {
+        if (holdBack(0, 0, next -> next.visitLineNumber(line, start))) {
+            this.line = line; // a site registered later is at the line of its own call, kept in its Pending
+            return;
+        }
         flush();
         this.line = line;
         super.visitLineNumber(line, start);
@@ -207,18 +294,31 @@ final class CallSiteRewriter extends MethodVisitor {
 
     @Override
     public void visitIntInsn(int opcode, int operand) {
+        if ((opcode == Opcodes.BIPUSH || opcode == Opcodes.SIPUSH)
+                && holdBack(0, 1, next -> next.visitIntInsn(opcode, operand))) {
+            return;
+        }
         flush();
         super.visitIntInsn(opcode, operand);
     }
 
     @Override
     public void visitVarInsn(int opcode, int varIndex) {
+        if (opcode >= Opcodes.ILOAD && opcode <= Opcodes.ALOAD
+                && holdBack(0, opcode == Opcodes.LLOAD || opcode == Opcodes.DLOAD ? 2 : 1,
+                        next -> next.visitVarInsn(opcode, varIndex))) {
+            return;
+        }
         flush();
         super.visitVarInsn(opcode, varIndex);
     }
 
     @Override
     public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+        if (opcode == Opcodes.GETSTATIC
+                && holdBack(0, slots(descriptor), next -> next.visitFieldInsn(opcode, owner, name, descriptor))) {
+            return;
+        }
         flush();
         super.visitFieldInsn(opcode, owner, name, descriptor);
     }
@@ -226,6 +326,12 @@ final class CallSiteRewriter extends MethodVisitor {
     @Override
     public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrapMethodHandle,
                                        Object... bootstrapMethodArguments) {
+        // A lambda or method reference, usually: it takes what it captures off the stack.
+        int returned = Type.getReturnType(descriptor).getSize();
+        if (holdBack(argumentSlots(descriptor), returned, next -> next.visitInvokeDynamicInsn(name, descriptor,
+                bootstrapMethodHandle, bootstrapMethodArguments))) {
+            return;
+        }
         flush();
         super.visitInvokeDynamicInsn(name, descriptor, bootstrapMethodHandle, bootstrapMethodArguments);
     }
@@ -237,13 +343,31 @@ final class CallSiteRewriter extends MethodVisitor {
     }
 
     @Override
+    public AnnotationVisitor visitInsnAnnotation(int typeRef, TypePath typePath, String descriptor, boolean visible) {
+        if (!heldBack.isEmpty()) {
+            flush(); // the annotation belongs to the last instruction held back: let that through first
+        }
+        return super.visitInsnAnnotation(typeRef, typePath, descriptor, visible);
+    }
+
+    @Override
     public void visitLabel(Label label) {
+        // A label between a stage and its chained call marks a new line; a jump to it would come with a frame,
+        // which ends the look-ahead (visitFrame flushes before it).
+        if (holdBack(0, 0, next -> next.visitLabel(label))) {
+            return;
+        }
         flush();
         super.visitLabel(label);
     }
 
     @Override
     public void visitLdcInsn(Object value) {
+        int size = value instanceof ConstantDynamic ? ((ConstantDynamic) value).getSize()
+                : value instanceof Long || value instanceof Double ? 2 : 1;
+        if (holdBack(0, size, next -> next.visitLdcInsn(value))) {
+            return;
+        }
         flush();
         super.visitLdcInsn(value);
     }

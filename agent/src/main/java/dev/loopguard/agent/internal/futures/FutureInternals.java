@@ -149,6 +149,20 @@ final class FutureInternals {
         return null;
     }
 
+    /**
+     * The future of the stage on top of {@code future}'s stack, when that completion is a stage's ({@code thenApply},
+     * {@code handle}, {@code thenCombine}... and their async forms); null otherwise. For a stage that the same
+     * expression chained at once, which tracking leaves alone, this is the stage chained onto it: the only dependent
+     * it can have, since nothing else ever held it.
+     */
+    static Object firstDependentOf(Object future) {
+        if (StageHandles.UNI_COMPLETION == null || !(future instanceof CompletableFuture)) {
+            return null;
+        }
+        Object top = Handles.STACK.getAcquire(future);
+        return top != null && StageHandles.UNI_COMPLETION.isInstance(top) ? StageHandles.UNI_DEP.get(top) : null;
+    }
+
     private FutureInternals() {
         Objects.requireNonNull(Handles.RESULT, "result handle"); // initialises the handles, or fails here
     }

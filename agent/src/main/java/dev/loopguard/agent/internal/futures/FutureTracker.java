@@ -42,6 +42,12 @@ public final class FutureTracker implements TaskBridge.Handler {
     /** At {@code sampled}, how many tracked futures are looked up by scanning rather than by identity hash. */
     static final int FEW_TRACKED = 16;
 
+    /**
+     * How far {@link #stageSiteOf} follows a chain of stages chained at once to a tracked one; a longer chain's task
+     * is named by a stack capture, like any task whose stage is not tracked.
+     */
+    private static final int CHAIN_STEPS = 8;
+
     private final CallSites sites;
     private final DetectorContext context;
     private final LostTasks lostTasks;
@@ -581,16 +587,25 @@ public final class FutureTracker implements TaskBridge.Handler {
         return operation.substring(operation.lastIndexOf('.') + 1);
     }
 
-    /** The application call site that created {@code future}, when it is tracked; else null. */
     /**
      * For a task that is an asynchronous stage of a {@code CompletableFuture}, the call site in application code
-     * that created the stage, when that stage is tracked; null otherwise.
+     * that created the stage, when that stage is tracked; for a stage the same expression chained at once
+     * ({@code a.thenApplyAsync(f, loop).handle(g)}, whose {@code thenApplyAsync} stage tracking leaves alone), the
+     * site of the tracked stage further down the chain; null otherwise, and the task is then named by a stack.
      */
     StackTraceElement stageSiteOf(Object task) {
         Object stage = internals == null ? null : FutureInternals.stageOf(task);
-        return stage == null ? null : callSiteOf(stage);
+        for (int step = 0; stage != null && step < CHAIN_STEPS; step++) {
+            StackTraceElement site = callSiteOf(stage);
+            if (site != null) {
+                return site;
+            }
+            stage = FutureInternals.firstDependentOf(stage);
+        }
+        return null;
     }
 
+    /** The application call site that created {@code future}, when it is tracked; else null. */
     StackTraceElement callSiteOf(Object future) {
         if (failed) {
             return null;

@@ -116,6 +116,40 @@ class CallSiteRewriterTest {
     }
 
     @Test
+    void aStageChainedAtOnceIsLeftAloneAndTheHeadAndLeafAreTagged() throws Exception {
+        Class<?> code = rewrite(policy(false, true));
+        Object leaf = invoke(code, "chainsStages", executor, 1L, CompletableFuture.completedFuture("!"));
+
+        assertThat(((CompletableFuture<?>) leaf).get(10, TimeUnit.SECONDS)).isEqualTo("v1!");
+        List<CallSite> tagged = sitesIn("chainsStages");
+        assertThat(tagged).as("the head and the leaf; the three stages between are chained at once")
+                .extracting(CallSite::operation).containsExactly(
+                "java.util.concurrent.CompletableFuture.supplyAsync", "java.util.concurrent.CompletableFuture.handle");
+        assertThat(tagged.get(0).frame()).endsWith(":" + lineOf("chainHead") + ")");
+        assertThat(tagged.get(1).frame()).as("the leaf at its own line, across the lines of the chain")
+                .endsWith(":" + lineOf("chainLeaf") + ")");
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(1)[1]).isSameAs(leaf);
+    }
+
+    @Test
+    void aStageUnderAnEitherOrPassedAsAnArgumentIsStillTagged() throws Exception {
+        Class<?> code = rewrite(policy(false, true));
+        CompletableFuture<String> a = CompletableFuture.completedFuture(" a ");
+        invoke(code, "racesAStage", a, new CompletableFuture<String>());
+        assertThat(sitesIn("racesAStage")).extracting(CallSite::operation).containsExactly(
+                "java.util.concurrent.CompletableFuture.thenApply",
+                "java.util.concurrent.CompletableFuture.applyToEither");
+
+        assertThat(((CompletableFuture<?>) invoke(code, "passesAStageOn", a)).get(10, TimeUnit.SECONDS))
+                .isEqualTo("xa");
+        assertThat(sitesIn("passesAStageOn")).extracting(CallSite::operation).containsExactly(
+                "java.util.concurrent.CompletableFuture.completedFuture",
+                "java.util.concurrent.CompletableFuture.thenApply",
+                "java.util.concurrent.CompletableFuture.thenCombine");
+    }
+
+    @Test
     void receiverReturningCallsWaitsAndFireAndForgetMethodsAreNeverRewritten() throws Exception {
         Class<?> code = rewrite(policy(true, false));
         CompletableFuture<String> done = CompletableFuture.completedFuture("v");

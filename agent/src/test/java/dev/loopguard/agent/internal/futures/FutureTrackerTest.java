@@ -253,6 +253,31 @@ class FutureTrackerTest {
     }
 
     @Test
+    void theTaskOfAStageChainedAtOnceIsNamedByTheTrackedStageChainedOntoIt() {
+        start(TrackingLevel.FULL, false);
+        List<Runnable> handed = new ArrayList<>();
+        CompletableFuture<Integer> source = new CompletableFuture<>();
+        // source.thenApplyAsync(f, loop).thenApplyAsync(g, loop).handle(h): the rewriter tags only the leaf
+        CompletableFuture<Integer> leaf = source.thenApplyAsync(x -> x + 1, handed::add)
+                .thenApplyAsync(x -> x * 2, handed::add)
+                .handle((x, failure) -> failure == null ? x : -1);
+        tracker.created(leaf, chainedSite);
+        CompletableFuture<Integer> unchained = source.thenApplyAsync(x -> x, handed::add);
+        source.complete(1);
+
+        assertThat(handed).as("the first stage, named through the second; a stage with nothing tracked downstream")
+                .extracting(tracker::stageSiteOf).map(String::valueOf)
+                .containsExactlyInAnyOrder("com.acme.Pump.run(Pump.java:42)", "null");
+        Runnable first = handed.stream().filter(task -> tracker.stageSiteOf(task) != null).findFirst().orElseThrow();
+        handed.clear();
+        first.run();
+        assertThat(handed).as("the second stage, whose own dependent is the leaf").singleElement()
+                .satisfies(task -> assertThat(tracker.stageSiteOf(task)).hasToString("com.acme.Pump.run(Pump.java:42)"));
+        assertThat(unchained).isNotDone();
+        assertThat(leaf).isNotDone();
+    }
+
+    @Test
     void aPendingFutureWithCallbacksThatBecomesUnreachableIsALostTask() {
         start(TrackingLevel.FULL, false);
         CountDownLatch callbackRan = new CountDownLatch(1);
