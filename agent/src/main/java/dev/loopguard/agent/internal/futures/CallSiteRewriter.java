@@ -3,7 +3,6 @@ package dev.loopguard.agent.internal.futures;
 import dev.loopguard.agent.internal.weaving.TypeHierarchy;
 import java.util.ArrayDeque;
 import java.util.Set;
-import java.util.function.Consumer;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ConstantDynamic;
 import net.bytebuddy.jar.asm.Handle;
@@ -75,7 +74,7 @@ final class CallSiteRewriter extends MethodVisitor {
      * While {@link #pending} is a stage that may be chained at once: the instructions seen since, held back until the
      * next call shows whether it takes the stage as its receiver, and the operand stack slots they left above it.
      */
-    private final ArrayDeque<Consumer<MethodVisitor>> heldBack = new ArrayDeque<>();
+    private final ArrayDeque<Held> heldBack = new ArrayDeque<>();
     private int slotsAbove;
     private boolean lookingAhead;
 
@@ -119,6 +118,74 @@ final class CallSiteRewriter extends MethodVisitor {
         }
     }
 
+    /**
+     * One instruction held back while looking ahead, replayed in order. Plain data rather than a lambda per
+     * instruction: the rewriter runs on every method of every application class, and a lambda in the agent would
+     * bootstrap {@code java.lang.invoke} at start-up.
+     */
+    private static final class Held {
+        static final int INSN = 0;
+        static final int INT = 1;
+        static final int VAR = 2;
+        static final int FIELD = 3;
+        static final int INDY = 4;
+        static final int LABEL = 5;
+        static final int LDC = 6;
+        static final int LINE = 7;
+
+        final int kind;
+        final int opcode;
+        final int operand;
+        final Object value;
+        final String owner;
+        final String name;
+        final String descriptor;
+        final Object[] arguments;
+
+        Held(int kind, int opcode, int operand, Object value, String owner, String name, String descriptor,
+             Object[] arguments) {
+            this.kind = kind;
+            this.opcode = opcode;
+            this.operand = operand;
+            this.value = value;
+            this.owner = owner;
+            this.name = name;
+            this.descriptor = descriptor;
+            this.arguments = arguments;
+        }
+
+        void replay(MethodVisitor next) {
+            switch (kind) {
+                case INSN:
+                    next.visitInsn(opcode);
+                    break;
+                case INT:
+                    next.visitIntInsn(opcode, operand);
+                    break;
+                case VAR:
+                    next.visitVarInsn(opcode, operand);
+                    break;
+                case FIELD:
+                    next.visitFieldInsn(opcode, owner, name, descriptor);
+                    break;
+                case INDY:
+                    next.visitInvokeDynamicInsn(name, descriptor, (Handle) value, arguments);
+                    break;
+                case LABEL:
+                    next.visitLabel((Label) value);
+                    break;
+                case LDC:
+                    next.visitLdcInsn(value);
+                    break;
+                case LINE:
+                    next.visitLineNumber(operand, (Label) value);
+                    break;
+                default:
+                    throw new IllegalStateException("no such held instruction: " + kind);
+            }
+        }
+    }
+
     @Override
     public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
         if (lookingAhead && opcode != Opcodes.INVOKESTATIC && STAGE_OWNERS.contains(owner)
@@ -156,8 +223,8 @@ final class CallSiteRewriter extends MethodVisitor {
     @Override
     public void visitInsn(int opcode) {
         if (opcode >= Opcodes.ACONST_NULL && opcode <= Opcodes.DCONST_1 && holdBack(0,
-                opcode == Opcodes.LCONST_0 || opcode == Opcodes.LCONST_1 || opcode >= Opcodes.DCONST_0 ? 2 : 1,
-                next -> next.visitInsn(opcode))) {
+                opcode == Opcodes.LCONST_0 || opcode == Opcodes.LCONST_1 || opcode >= Opcodes.DCONST_0 ? 2 : 1)) {
+            heldBack.add(new Held(Held.INSN, opcode, 0, null, null, null, null, null));
             return;
         }
         if (opcode == Opcodes.POP && pending != null && heldBack.isEmpty()) {
@@ -238,16 +305,17 @@ final class CallSiteRewriter extends MethodVisitor {
         lookingAhead = false;
         slotsAbove = 0;
         while (!heldBack.isEmpty()) {
-            heldBack.poll().accept(mv);
+            heldBack.poll().replay(mv);
         }
     }
 
     /**
-     * Holds back an instruction that pushes {@code pushed} slots after popping {@code popped}, while a stage may yet
-     * turn out to be chained at once; false (and nothing held) when not looking ahead, or when the instruction would
-     * reach the stage itself, or when too much has been held already.
+     * Whether to hold back an instruction that pushes {@code pushed} slots after popping {@code popped}, while a
+     * stage may yet turn out to be chained at once (the caller then adds it to {@link #heldBack}); false when not
+     * looking ahead, or when the instruction would reach the stage itself, or when too much has been held already
+     * (then the look-ahead ends here).
      */
-    private boolean holdBack(int popped, int pushed, Consumer<MethodVisitor> instruction) {
+    private boolean holdBack(int popped, int pushed) {
         if (!lookingAhead) {
             return false;
         }
@@ -256,7 +324,6 @@ final class CallSiteRewriter extends MethodVisitor {
             return false;
         }
         slotsAbove += pushed - popped;
-        heldBack.add(instruction);
         return true;
     }
 
@@ -283,7 +350,8 @@ final class CallSiteRewriter extends MethodVisitor {
 
     @Override
     public void visitLineNumber(int line, Label start) {
-        if (holdBack(0, 0, next -> next.visitLineNumber(line, start))) {
+        if (holdBack(0, 0)) {
+            heldBack.add(new Held(Held.LINE, 0, line, start, null, null, null, null));
             this.line = line; // a site registered later is at the line of its own call, kept in its Pending
             return;
         }
@@ -294,8 +362,8 @@ final class CallSiteRewriter extends MethodVisitor {
 
     @Override
     public void visitIntInsn(int opcode, int operand) {
-        if ((opcode == Opcodes.BIPUSH || opcode == Opcodes.SIPUSH)
-                && holdBack(0, 1, next -> next.visitIntInsn(opcode, operand))) {
+        if ((opcode == Opcodes.BIPUSH || opcode == Opcodes.SIPUSH) && holdBack(0, 1)) {
+            heldBack.add(new Held(Held.INT, opcode, operand, null, null, null, null, null));
             return;
         }
         flush();
@@ -305,8 +373,8 @@ final class CallSiteRewriter extends MethodVisitor {
     @Override
     public void visitVarInsn(int opcode, int varIndex) {
         if (opcode >= Opcodes.ILOAD && opcode <= Opcodes.ALOAD
-                && holdBack(0, opcode == Opcodes.LLOAD || opcode == Opcodes.DLOAD ? 2 : 1,
-                        next -> next.visitVarInsn(opcode, varIndex))) {
+                && holdBack(0, opcode == Opcodes.LLOAD || opcode == Opcodes.DLOAD ? 2 : 1)) {
+            heldBack.add(new Held(Held.VAR, opcode, varIndex, null, null, null, null, null));
             return;
         }
         flush();
@@ -315,8 +383,8 @@ final class CallSiteRewriter extends MethodVisitor {
 
     @Override
     public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-        if (opcode == Opcodes.GETSTATIC
-                && holdBack(0, slots(descriptor), next -> next.visitFieldInsn(opcode, owner, name, descriptor))) {
+        if (opcode == Opcodes.GETSTATIC && holdBack(0, slots(descriptor))) {
+            heldBack.add(new Held(Held.FIELD, opcode, 0, null, owner, name, descriptor, null));
             return;
         }
         flush();
@@ -328,8 +396,9 @@ final class CallSiteRewriter extends MethodVisitor {
                                        Object... bootstrapMethodArguments) {
         // A lambda or method reference, usually: it takes what it captures off the stack.
         int returned = Type.getReturnType(descriptor).getSize();
-        if (holdBack(argumentSlots(descriptor), returned, next -> next.visitInvokeDynamicInsn(name, descriptor,
-                bootstrapMethodHandle, bootstrapMethodArguments))) {
+        if (holdBack(argumentSlots(descriptor), returned)) {
+            heldBack.add(new Held(Held.INDY, 0, 0, bootstrapMethodHandle, null, name, descriptor,
+                    bootstrapMethodArguments));
             return;
         }
         flush();
@@ -354,7 +423,8 @@ final class CallSiteRewriter extends MethodVisitor {
     public void visitLabel(Label label) {
         // A label between a stage and its chained call marks a new line; a jump to it would come with a frame,
         // which ends the look-ahead (visitFrame flushes before it).
-        if (holdBack(0, 0, next -> next.visitLabel(label))) {
+        if (holdBack(0, 0)) {
+            heldBack.add(new Held(Held.LABEL, 0, 0, label, null, null, null, null));
             return;
         }
         flush();
@@ -365,7 +435,8 @@ final class CallSiteRewriter extends MethodVisitor {
     public void visitLdcInsn(Object value) {
         int size = value instanceof ConstantDynamic ? ((ConstantDynamic) value).getSize()
                 : value instanceof Long || value instanceof Double ? 2 : 1;
-        if (holdBack(0, size, next -> next.visitLdcInsn(value))) {
+        if (holdBack(0, size)) {
+            heldBack.add(new Held(Held.LDC, 0, 0, value, null, null, null, null));
             return;
         }
         flush();
