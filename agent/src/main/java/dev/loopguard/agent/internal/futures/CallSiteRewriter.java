@@ -394,9 +394,9 @@ final class CallSiteRewriter extends MethodVisitor {
     @Override
     public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrapMethodHandle,
                                        Object... bootstrapMethodArguments) {
-        // A lambda or method reference, usually: it takes what it captures off the stack.
-        int returned = Type.getReturnType(descriptor).getSize();
-        if (holdBack(argumentSlots(descriptor), returned)) {
+        // A lambda or method reference, usually: it takes what it captures off the stack. The descriptor is parsed
+        // only while looking ahead, not for every invokedynamic of every instrumented method.
+        if (lookingAhead && holdBack(argumentSlots(descriptor), Type.getReturnType(descriptor).getSize())) {
             heldBack.add(new Held(Held.INDY, 0, 0, bootstrapMethodHandle, null, name, descriptor,
                     bootstrapMethodArguments));
             return;
