@@ -39,6 +39,10 @@ public final class AgentEntry {
             Runtime.getRuntime().halt(BAD_OPTIONS_EXIT_STATUS);
             return;
         }
+        if (options.tasks() != AgentOptions.Tasks.OFF) {
+            // First, before anything of the agent's loads CompletableFuture: its record field is added at load only.
+            dev.loopguard.agent.internal.futures.RecordSlot.reserve(inst);
+        }
         try {
             BootstrapInjector.inject(inst, BootstrapInjector.agentJar());
         } catch (Exception e) {

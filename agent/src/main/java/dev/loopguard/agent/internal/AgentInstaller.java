@@ -9,8 +9,10 @@ import java.util.List;
 
 /**
  * Builds the runtime, connects the {@link Bridge}, and installs one {@link LoopguardTransformer} with the
- * {@link Transformations} every {@link Instrumenter} contributes. No class's format changes (no added fields or
- * methods), so JDK classes that are already loaded are retransformed on JDK 17 and 25 without extra JVM flags.
+ * {@link Transformations} every {@link Instrumenter} contributes. Retransformation changes no class's format (no
+ * added fields or methods), so JDK classes that are already loaded are retransformed on JDK 17 and 25 without extra
+ * JVM flags; the one added field, in {@code CompletableFuture}, is added when that class first loads
+ * ({@code RecordSlot}), never by retransformation.
  */
 final class AgentInstaller {
     /** Every instrumenter, in order. Part 2 of the agent adds its own here. */

@@ -25,7 +25,7 @@ import java.util.function.IntConsumer;
  * most expensive step of asking "is this one tracked?". At that level records come and go rarely, so every change
  * takes one lock.
  */
-final class FutureTable {
+final class FutureTable implements FutureRecords {
 
     private static final int STRIPES = 16;
 
@@ -110,7 +110,8 @@ final class FutureTable {
     }
 
     /** Records in the table: the stripes' counts, read without their locks. */
-    int size() {
+    @Override
+    public int size() {
         int total = 0;
         for (Stripe s : stripes) {
             total += (int) COUNT.getOpaque(s);
@@ -119,7 +120,8 @@ final class FutureTable {
     }
 
     /** The record for this future, or null when it is not tracked. */
-    TrackedFuture find(Object future) {
+    @Override
+    public TrackedFuture find(Object future) {
         TrackedFuture[] scan = few;
         if (scan != null) {
             for (TrackedFuture r : scan) {
@@ -160,14 +162,16 @@ final class FutureTable {
             if (r == null) {
                 return null;
             }
-            if (r.hash == hash && r.get() == future) {
+            if (r.key == hash && r.get() == future) {
                 return r;
             }
         }
         return null;
     }
 
-    void add(TrackedFuture record) {
+    @Override
+    public void add(TrackedFuture record) {
+        record.key = System.identityHashCode(record.get());
         watch.accept(1);
         if (fewLimit == 0) {
             addHashed(record);
@@ -189,7 +193,7 @@ final class FutureTable {
     }
 
     private void addHashed(TrackedFuture record) {
-        Stripe s = stripes[record.hash & (STRIPES - 1)];
+        Stripe s = stripes[record.key & (STRIPES - 1)];
         lock(s);
         try {
             if ((s.count + 1) * 4 > s.slots.length * 3) {
@@ -203,7 +207,8 @@ final class FutureTable {
     }
 
     /** Removes the record; false when it was not (or no longer) in the table. */
-    boolean remove(TrackedFuture record) {
+    @Override
+    public boolean remove(TrackedFuture record) {
         if (removeFromTable(record)) {
             watch.accept(-1);
             return true;
@@ -238,12 +243,12 @@ final class FutureTable {
     }
 
     private boolean removeHashed(TrackedFuture record) {
-        Stripe s = stripes[record.hash & (STRIPES - 1)];
+        Stripe s = stripes[record.key & (STRIPES - 1)];
         lock(s);
         try {
             TrackedFuture[] slots = s.slots;
             int mask = slots.length - 1;
-            int i = index(record.hash, mask);
+            int i = index(record.key, mask);
             while (slots[i] != record) {
                 if (slots[i] == null) {
                     return false;
@@ -254,7 +259,7 @@ final class FutureTable {
             // backward-shift: move later entries of the probe run into the hole so lookups never stop early
             for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
                 TrackedFuture moved = slots[j];
-                int home = index(moved.hash, mask);
+                int home = index(moved.key, mask);
                 if (((j - home) & mask) >= ((j - i) & mask)) {
                     slots[i] = moved;
                     slots[j] = null;
@@ -269,7 +274,8 @@ final class FutureTable {
     }
 
     /** A snapshot of every record. */
-    List<TrackedFuture> snapshot() {
+    @Override
+    public List<TrackedFuture> snapshot() {
         List<TrackedFuture> all = new ArrayList<>();
         for (Stripe s : stripes) {
             lock(s);
@@ -287,7 +293,8 @@ final class FutureTable {
     }
 
     /** Bytes of the slot arrays as {@code sizer} measures them (an {@code Instrumentation::getObjectSize}). */
-    long slotBytes(java.util.function.ToLongFunction<Object> sizer) {
+    @Override
+    public long slotBytes(java.util.function.ToLongFunction<Object> sizer) {
         long total = 0;
         for (Stripe s : stripes) {
             total += sizer.applyAsLong(s.slots); // a racy read is fine for a figure
@@ -317,7 +324,7 @@ final class FutureTable {
 
     private static void insert(TrackedFuture[] slots, TrackedFuture record) {
         int mask = slots.length - 1;
-        int i = index(record.hash, mask);
+        int i = index(record.key, mask);
         while (slots[i] != null) {
             i = (i + 1) & mask;
         }

@@ -57,8 +57,11 @@ public final class FutureTracker implements TaskBridge.Handler {
     private final boolean strict;
     private final SamplingWindow window;
     private final SiteSampler sampler;
-    /** Tracked {@code CompletableFuture}s. */
-    private final FutureTable table;
+    /**
+     * Tracked {@code CompletableFuture}s: found through the field the agent added to the class ({@link RecordSlot})
+     * when it could, else by identity hash.
+     */
+    private final FutureRecords table;
     /**
      * Tracked {@code FutureTask}s dropped at a call site, apart from the futures: one such task that never completes
      * (a periodic schedule) would otherwise keep the futures' table non-empty, and every completion and stage of
@@ -95,7 +98,8 @@ public final class FutureTracker implements TaskBridge.Handler {
         // At sampled the tables keep the bridge's count, so that hooks skip the agent while nothing is tracked; at
         // full something always is, and start() pins the count instead of paying two atomic updates per future.
         IntConsumer watch = this.level == TrackingLevel.SAMPLED ? TaskBridge.watched::addAndGet : delta -> { };
-        this.table = new FutureTable(fewLimit, watch);
+        this.table = internals != null && RecordSlot.present() ? SlotRecords.inCompletableFutures(watch)
+                : new FutureTable(fewLimit, watch);
         this.tasks = new FutureTable(fewLimit, watch);
     }
 
@@ -215,7 +219,7 @@ public final class FutureTracker implements TaskBridge.Handler {
     @Override
     public void completed(Object value) {
         rejectedTasks.completed(value);
-        FutureTable records = value instanceof FutureTask ? tasks : table;
+        FutureRecords records = value instanceof FutureTask ? tasks : table;
         if (failed) {
             return;
         }
@@ -317,21 +321,21 @@ public final class FutureTracker implements TaskBridge.Handler {
     // ------------------------------------------------------------------------------------------ tracking
 
     private TrackedFuture track(Object future, int siteId) {
-        TrackedFuture record = new TrackedFuture(future, System.identityHashCode(future), siteId,
+        TrackedFuture record = new TrackedFuture(future, siteId,
                 Thread.currentThread().getName(), queue);
         table.add(record);
         return record;
     }
 
     private TrackedFuture trackTask(FutureTask<?> task, int siteId) {
-        TrackedFuture record = new TrackedFuture(task, System.identityHashCode(task), siteId,
+        TrackedFuture record = new TrackedFuture(task, siteId,
                 Thread.currentThread().getName(), queue);
         record.mark(TrackedFuture.TASK); // before it is published in the table
         tasks.add(record);
         return record;
     }
 
-    private FutureTable tableOf(TrackedFuture record) {
+    private FutureRecords tableOf(TrackedFuture record) {
         return record.is(TrackedFuture.TASK) ? tasks : table;
     }
 
@@ -620,7 +624,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         return table.size() + tasks.size();
     }
 
-    FutureTable table() {
+    FutureRecords table() {
         return table;
     }
 }

@@ -80,6 +80,7 @@ public final class TaskInstrumentation {
                 context.detectorFailed(FutureTracker.DETECTOR, e);
             }
         }
+        RecordSlot.release(instrumentation); // CompletableFuture is loaded by now, with or without the field
         FutureTracker created = new FutureTracker(sites, context, internals, requestedLevel, strict, window);
         policy = new CallSitePolicy(context::isApplicationClass, strict, fireAndForget,
                 created.level() != TrackingLevel.OFF);

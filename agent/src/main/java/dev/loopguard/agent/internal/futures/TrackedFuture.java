@@ -11,7 +11,7 @@ import java.lang.ref.WeakReference;
  *
  * <p>Kept small on purpose (the budget is 64 bytes per tracked pending future, table slot included): with compressed
  * oops a {@code WeakReference} is 28 bytes, and this class adds two ints, a byte and one reference: 48 bytes with
- * alignment. The rarer facts (the failure, where the future was dropped) go into a {@link Details} object that only
+ * alignment (the store's {@link #key} included). The rarer facts (the failure, where the future was dropped) go into a {@link Details} object that only
  * failed or dropped futures pay for.
  */
 final class TrackedFuture extends WeakReference<Object> {
@@ -31,16 +31,19 @@ final class TrackedFuture extends WeakReference<Object> {
         }
     }
 
-    final int hash;
+    /**
+     * Where its store keeps it, set by {@link FutureRecords#add} before the record is published: the future's
+     * identity hash in a {@link FutureTable}, the stripe and slot in {@link SlotRecords}.
+     */
+    int key;
     final int site;
     /** Set only through {@link #mark} (one atomic instruction, no monitor), read plainly by {@link #is}. */
     private byte flags;
     /** The creating thread's name, until {@link Details} replace it. */
     private Object extra;
 
-    TrackedFuture(Object future, int hash, int site, String thread, ReferenceQueue<Object> queue) {
+    TrackedFuture(Object future, int site, String thread, ReferenceQueue<Object> queue) {
         super(future, queue);
-        this.hash = hash;
         this.site = site;
         this.extra = thread;
     }

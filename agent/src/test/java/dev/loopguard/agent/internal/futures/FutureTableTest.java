@@ -13,7 +13,7 @@ class FutureTableTest {
     private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
 
     private TrackedFuture record(Object future) {
-        return new TrackedFuture(future, System.identityHashCode(future), 0, "t", queue);
+        return new TrackedFuture(future, 0, "t", queue);
     }
 
     @Test
