@@ -46,7 +46,7 @@ final class MonitorContentionDetector {
                 // A short program can begin to exit while the stream is still starting (the first loop appeared
                 // just before the end), and JFR then refuses to register its hook: nothing is left to watch, and
                 // that is not a failure of the detector.
-                if (!dev.loopguard.agent.internal.futures.JvmShutdown.inProgress()) {
+                if (!JvmShutdown.inProgress()) {
                     runtime.detectorFailed(NAME, e);
                 }
             }

@@ -3,6 +3,7 @@ package dev.loopguard.agent.internal.futures;
 import dev.loopguard.agent.internal.AgentOptions;
 import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.Instrumenter;
+import dev.loopguard.agent.internal.JvmShutdown;
 import dev.loopguard.agent.internal.tasks.RuntimeDetectorContext;
 import java.util.Set;
 import java.util.stream.Collectors;

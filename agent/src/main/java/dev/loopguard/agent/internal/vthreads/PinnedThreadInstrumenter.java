@@ -3,7 +3,7 @@ package dev.loopguard.agent.internal.vthreads;
 import dev.loopguard.agent.bootstrap.VirtualThreadBridge;
 import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.Instrumenter;
-import dev.loopguard.agent.internal.futures.JvmShutdown;
+import dev.loopguard.agent.internal.JvmShutdown;
 import dev.loopguard.agent.internal.tasks.RuntimeDetectorContext;
 import dev.loopguard.agent.internal.weaving.BridgeCall;
 import dev.loopguard.agent.internal.weaving.Hook;

@@ -1,4 +1,4 @@
-package dev.loopguard.agent.internal.futures;
+package dev.loopguard.agent.internal;
 
 /** Whether the JVM is running its shutdown hooks. */
 public final class JvmShutdown {
