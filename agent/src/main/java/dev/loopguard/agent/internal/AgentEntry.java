@@ -1,5 +1,6 @@
 package dev.loopguard.agent.internal;
 
+import dev.loopguard.agent.internal.futures.RecordSlot;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -41,7 +42,7 @@ public final class AgentEntry {
         }
         if (options.tasks() != AgentOptions.Tasks.OFF) {
             // First, before anything of the agent's loads CompletableFuture: its record field is added at load only.
-            dev.loopguard.agent.internal.futures.RecordSlot.reserve(inst);
+            RecordSlot.reserve(inst);
         }
         try {
             BootstrapInjector.inject(inst, BootstrapInjector.agentJar());

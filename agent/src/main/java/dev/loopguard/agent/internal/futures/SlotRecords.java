@@ -3,6 +3,7 @@ package dev.loopguard.agent.internal.futures;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -119,7 +120,7 @@ abstract class SlotRecords implements FutureRecords {
                 slot = s.free[--s.freeCount];
             } else {
                 if (s.top == s.slots.length) {
-                    s.slots = java.util.Arrays.copyOf(s.slots, s.top * 2);
+                    s.slots = Arrays.copyOf(s.slots, s.top * 2);
                     s.free = new int[s.top * 2];
                 }
                 slot = s.top++;

@@ -11,8 +11,8 @@ import java.lang.ref.WeakReference;
  *
  * <p>Kept small on purpose (the budget is 64 bytes per tracked pending future, table slot included): with compressed
  * oops a {@code WeakReference} is 28 bytes, and this class adds two ints, a byte and one reference: 48 bytes with
- * alignment (the store's {@link #key} included). The rarer facts (the failure, where the future was dropped) go into a {@link Details} object that only
- * failed or dropped futures pay for.
+ * alignment (the store's {@link #key} included). The rarer facts (the failure, where the future was dropped) go
+ * into a {@link Details} object that only failed or dropped futures pay for.
  */
 final class TrackedFuture extends WeakReference<Object> {
 
