@@ -21,8 +21,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs every benchmark once, briefly and in this JVM, with no agent: the benchmarks compile, set up, do their work
- * and tear down. Speed is never asserted; a build machine's numbers mean nothing.
+ * Runs every agent-cost benchmark once, briefly and in this JVM, with no agent: the benchmarks compile, set up, do
+ * their work and tear down. Speed is never asserted; a build machine's numbers mean nothing. The gather benchmarks
+ * have their own smoke test ({@code GatherBenchmarksSmokeTest}).
  */
 class BenchmarksSmokeTest {
 
@@ -34,7 +35,9 @@ class BenchmarksSmokeTest {
     @DisplayName("every benchmark runs without an agent and reports a positive score")
     void everyBenchmarkRunsAndScores() throws RunnerException {
         Options options = new OptionsBuilder()
-                .include("^" + AgentOverheadRun.PREFIX.replace(".", "\\.") + "[A-Za-z]+Benchmark\\.")
+                .include("^" + AgentOverheadRun.PREFIX.replace(".", "\\.") + "("
+                        + BENCHMARK_CLASSES.stream().map(Class::getSimpleName).collect(Collectors.joining("|"))
+                        + ")\\.")
                 .forks(0)
                 .warmupIterations(0)
                 .measurementIterations(1)
