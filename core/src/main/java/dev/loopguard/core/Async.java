@@ -233,7 +233,11 @@ public final class Async {
         Objects.requireNonNull(stages, method + " stages");
         List<CompletionStage<? extends T>> copy = new ArrayList<>(stages.size());
         for (CompletionStage<? extends T> stage : stages) {
-            copy.add(Objects.requireNonNull(stage, method + " stages[" + copy.size() + "]"));
+            // Checked by hand: requireNonNull(stage, message) would build the message for every input.
+            if (stage == null) {
+                throw new NullPointerException(method + " stages[" + copy.size() + "]");
+            }
+            copy.add(stage);
         }
         return copy;
     }
@@ -243,7 +247,10 @@ public final class Async {
         Objects.requireNonNull(suppliers, method + " suppliers");
         List<S> copy = new ArrayList<>(suppliers.size());
         for (S supplier : suppliers) {
-            copy.add(Objects.requireNonNull(supplier, method + " suppliers[" + copy.size() + "]"));
+            if (supplier == null) {
+                throw new NullPointerException(method + " suppliers[" + copy.size() + "]");
+            }
+            copy.add(supplier);
         }
         return copy;
     }
