@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 class GatherBenchmarkRunTest {
 
@@ -115,6 +117,14 @@ class GatherBenchmarkRunTest {
                     .doesNotContain("tasks=");
         }
         assertThat(steps).extracting(GatherBenchmarkRun.Step::resultFile).containsOnly("gathered-agent-cost.json");
+        // Both forks of a pair warm up long enough for the woven code to compile, even in the quick profile.
+        Options quick = GatherBenchmarkRun.options(GatherBenchmarkRun.Profile.QUICK, steps.get(1)).build();
+        assertThat(quick.getWarmupIterations().get()).isEqualTo(3);
+        assertThat(quick.getWarmupTime().get()).isEqualTo(TimeValue.seconds(1));
+        Options plain = GatherBenchmarkRun.options(GatherBenchmarkRun.Profile.QUICK,
+                GatherBenchmarkRun.benchmarkSteps().get(0)).build();
+        assertThat(plain.getWarmupIterations().get()).isEqualTo(1);
+        assertThat(plain.getJvmArgs().get()).containsExactlyElementsOf(GatherBenchmarkRun.FORK_JVM_ARGS);
     }
 
     private int run(String... args) throws IOException {
