@@ -97,6 +97,7 @@ public final class VirtualClock extends LoopClock {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("VirtualClock idleTimeout must be positive, was " + timeout);
         }
+        Durations.requireWithinClock(timeout, "VirtualClock idleTimeout");
         this.idleTimeout = timeout;
         return this;
     }
