@@ -35,8 +35,6 @@ import java.util.regex.Pattern;
 
 /** Reads and writes scenario files; see docs/hardware-sim.md for the format. */
 final class ScenarioFiles {
-    /** The accepted forms of a duration, as the toolkit's parser words them. */
-    static final String ACCEPTED_DURATION = "a duration like 750ms, 30s, 10m, 1.5h, 1d or PT10M";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -580,16 +578,24 @@ final class ScenarioFiles {
 
         /** A duration in the toolkit's one syntax ({@link Durations#parse}); a bare number has no unit. */
         Duration duration(JsonNode n, String path) {
-            if (!n.isTextual()) {
-                throw error(path, "must be " + ACCEPTED_DURATION + (n.isNumber() ? " (a bare number has no unit)"
-                        : ""), n);
+            if (n.isTextual()) {
+                try {
+                    return Durations.parse(n.textValue());
+                } catch (IllegalArgumentException e) {
+                    // The parser's message already ends with the value: "must be ..., was '3h30m'".
+                    throw new ScenarioException(source, path, e.getMessage(), e);
+                }
             }
+            // Not text: let the parser word the refusal, so that every message names the same accepted forms.
+            String shown = n.isNumber() ? n.asText() : n.toString();
             try {
-                return Durations.parse(n.textValue());
+                Durations.parse(shown);
             } catch (IllegalArgumentException e) {
-                // The parser's message already ends with the value: "must be ..., was '3h30m'".
-                throw new ScenarioException(source, path, e.getMessage(), e);
+                String hint = n.isNumber() ? " (a bare number has no unit)" : "";
+                throw new ScenarioException(source, path, e.getMessage().replace(", was '" + shown + "'",
+                        hint + ", was " + shown), e);
             }
+            throw error(path, "must be a duration written as text", n);
         }
 
         Duration positive(JsonNode n, String path) {
