@@ -60,6 +60,22 @@ class ClockRangeTest {
     }
 
     @Test
+    void aVirtualClockRefusesToStepPastWhatItsNanosecondCountHolds() {
+        VirtualClock fresh = VirtualClock.startingAt(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        assertThatThrownBy(() -> fresh.advanceBy(THREE_HUNDRED_YEARS)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("VirtualClock.advanceBy amount must be at most PT2562047H47M16.854775807S (the clock has "
+                        + "run for PT0S of the PT2562047H47M16.854775807S its nanosecond count holds), was PT2628000H");
+        fresh.advanceBy(Duration.ofDays(1));
+        assertThatThrownBy(() -> fresh.advanceBy(Durations.MAX)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("VirtualClock.advanceBy amount must be at most PT2562023H47M16.854775807S "
+                        + "(the clock has run for PT24H of");
+        assertThatThrownBy(() -> fresh.advanceTo(java.time.Instant.parse("2400-01-01T00:00:00Z")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("VirtualClock.advanceTo step to 2400-01-01T00:00:00Z must be at most");
+        assertThat(fresh.elapsed()).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
     void retryPolicyRefusesThem() {
         RetryPolicy retry = Async.retry(loop);
         assertThatThrownBy(() -> retry.initialDelay(THREE_HUNDRED_YEARS))
