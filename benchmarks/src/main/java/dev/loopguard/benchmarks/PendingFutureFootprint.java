@@ -39,12 +39,24 @@ public final class PendingFutureFootprint {
     private PendingFutureFootprint() {
     }
 
+    static final CommandLine COMMAND_LINE = new CommandLine("PendingFutureFootprint", "[count]", """
+            Measures the heap retained per pending CompletableFuture while count elements (default 500000, at least
+            1000; two futures each) stay pending, and prints one line:
+              bytesPerPendingFuture=<double> count=<elements> futuresPerElement=2
+            Run it with -XX:+UseSerialGC -Xms1g -Xmx1g, and with -javaagent:... to measure the agent's share.
+            AgentOverheadRun runs it for every task-tracking level.""");
+
     public static void main(String[] args) throws Exception {
-        if (args.length > 1) {
-            throw new IllegalArgumentException("expected at most one argument, the number of futures, was "
-                    + args.length + " arguments");
+        if (!CommandLine.proceedOrExit(COMMAND_LINE.screen(args, 1, System.out, System.err))) {
+            return;
         }
-        int count = args.length == 0 ? DEFAULT_COUNT : parseCount(args[0]);
+        int count;
+        try {
+            count = args.length == 0 ? DEFAULT_COUNT : parseCount(args[0]);
+        } catch (IllegalArgumentException e) {
+            CommandLine.proceedOrExit(COMMAND_LINE.refuse(e.getMessage(), System.err));
+            return;
+        }
         System.out.printf(Locale.ROOT, "bytesPerPendingFuture=%.1f count=%d futuresPerElement=%d%n", measure(count),
                 count, FUTURES_PER_ELEMENT);
     }

@@ -55,10 +55,18 @@ public final class StartupCostRun {
     private StartupCostRun() {
     }
 
+    static final CommandLine COMMAND_LINE = new CommandLine("StartupCostRun", "", """
+            Measures what the agent adds to the start and stop of a hello world: runs it without and with the agent,
+            one after the other, prints the medians and ranges and writes benchmarks/target/startup-cost.md.
+
+            Settings (system properties; see docs/benchmarks.md):
+              loopguard.agentJar         the agent jar (default agent/target/loopguard-agent.jar)
+              loopguard.startup.runs     runs of each kind, 3 to 1000 (default 11)
+              loopguard.startup.java     the java executable of the JDK to measure (default this JVM's)""");
+
     public static void main(String[] args) throws IOException, InterruptedException {
-        if (args.length != 0) {
-            throw new IllegalArgumentException("StartupCostRun takes no arguments; settings are system properties "
-                    + "(loopguard.agentJar, loopguard.startup.runs, loopguard.startup.java), got " + List.of(args));
+        if (!CommandLine.proceedOrExit(COMMAND_LINE.screen(args, 0, System.out, System.err))) {
+            return;
         }
         Path repository = RunSettings.locateRepository();
         Path agentJar = Path.of(System.getProperty("loopguard.agentJar",
@@ -69,8 +77,7 @@ public final class StartupCostRun {
             runs = runs(System.getProperty("loopguard.startup.runs"));
             java = java(System.getProperty("loopguard.startup.java"));
         } catch (IllegalArgumentException e) {
-            System.err.println("StartupCostRun: " + e.getMessage());
-            System.exit(2);
+            CommandLine.proceedOrExit(COMMAND_LINE.refuse(e.getMessage(), System.err));
             return;
         }
         if (!Files.isRegularFile(agentJar)) {

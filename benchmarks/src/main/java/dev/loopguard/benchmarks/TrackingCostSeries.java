@@ -38,10 +38,18 @@ public final class TrackingCostSeries {
     private TrackingCostSeries() {
     }
 
+    static final CommandLine COMMAND_LINE = new CommandLine("TrackingCostSeries", "", """
+            Measures the task-tracking levels in paired rounds: each round forks one JVM per configuration (no agent
+            and each level) in a rotating order, prints a line as each starts, and the table gives the median ratio
+            to the same round's no-agent score. Writes <output>/tracking-cost-series.md.
+
+            """ + CommandLine.JMH_SETTINGS + """
+
+              loopguard.series.rounds       rounds, at least 2 (default 10); loopguard.bench.forks is ignored""");
+
     public static void main(String[] args) throws IOException {
-        if (args.length != 0) {
-            throw new IllegalArgumentException("TrackingCostSeries takes no arguments; settings are system properties "
-                    + "(see docs/benchmarks.md), got " + List.of(args));
+        if (!CommandLine.proceedOrExit(COMMAND_LINE.screen(args, 0, System.out, System.err))) {
+            return;
         }
         RunSettings settings;
         int rounds;
@@ -51,8 +59,7 @@ public final class TrackingCostSeries {
             rounds = rounds(System.getProperty(ROUNDS));
             configs = configurations(settings);
         } catch (IllegalArgumentException e) {
-            System.err.println("TrackingCostSeries: " + e.getMessage());
-            System.exit(2);
+            CommandLine.proceedOrExit(COMMAND_LINE.refuse(e.getMessage(), System.err));
             return;
         }
         if (!settings.agentJarPresent()) {

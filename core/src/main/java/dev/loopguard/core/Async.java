@@ -146,7 +146,7 @@ public final class Async {
         AtomicInteger remaining = new AtomicInteger(inputs.size());
         result.whenComplete((value, error) -> {
             if (error != null) {
-                inputs.forEach(AsyncFailures::cancel);
+                AsyncFailures.cancelAll(inputs);
             }
         });
         for (int i = 0; i < inputs.size(); i++) {
@@ -182,7 +182,7 @@ public final class Async {
         AtomicInteger remaining = new AtomicInteger(inputs.size());
         result.whenComplete((value, error) -> {
             if (error != null) {
-                inputs.forEach(AsyncFailures::cancel);
+                AsyncFailures.cancelAll(inputs);
             }
         });
         for (int i = 0; i < inputs.size(); i++) {

@@ -25,7 +25,7 @@ final class AsyncArguments {
             throw new IllegalArgumentException(
                     name + " must be a Duration >= 0 (zero or positive), was " + value);
         }
-        return value;
+        return Durations.requireWithinClock(value, name);
     }
 
     static Duration requirePositive(Duration value, String name) {
@@ -33,7 +33,7 @@ final class AsyncArguments {
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(name + " must be a positive Duration (> 0), was " + value);
         }
-        return value;
+        return Durations.requireWithinClock(value, name);
     }
 
     static int requireAtLeastOne(int value, String name) {

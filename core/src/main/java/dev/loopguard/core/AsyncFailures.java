@@ -46,12 +46,43 @@ final class AsyncFailures {
     }
 
     /**
-     * Cancels a stage when it is also a {@link Future}. A plain {@link CompletionStage} has no cancellation; calling
-     * {@code toCompletableFuture()} on it would only cancel a copy, or throw for minimal stages.
+     * Cancels a stage when it is also a {@link Future} that allows it. A plain {@link CompletionStage} has no
+     * cancellation; calling {@code toCompletableFuture()} on it would only cancel a copy, or throw for minimal stages.
+     * The JDK's minimal stage ({@link java.util.concurrent.CompletableFuture#minimalCompletionStage()}) is a
+     * {@code Future} whose {@code isDone} and {@code cancel} throw {@link UnsupportedOperationException}: it is left to
+     * finish, like any stage that cannot be cancelled, and never stops the caller from cancelling the others.
      */
     static void cancel(CompletionStage<?> stage) {
-        if (stage instanceof Future<?> future && !future.isDone()) {
-            future.cancel(true);
+        if (stage instanceof Future<?> future) {
+            try {
+                if (!future.isDone()) {
+                    future.cancel(true);
+                }
+            } catch (UnsupportedOperationException cannotBeCancelled) {
+                // Left to finish, as documented for stages without cancellation.
+            }
+        }
+    }
+
+    /**
+     * Cancels every stage that allows it, going on past one whose own {@code cancel} throws; the first such failure
+     * is rethrown once all were tried, the others attached to it.
+     */
+    static void cancelAll(Iterable<? extends CompletionStage<?>> stages) {
+        RuntimeException first = null;
+        for (CompletionStage<?> stage : stages) {
+            try {
+                cancel(stage);
+            } catch (RuntimeException failure) {
+                if (first == null) {
+                    first = failure;
+                } else if (first != failure) {
+                    first.addSuppressed(failure);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 }

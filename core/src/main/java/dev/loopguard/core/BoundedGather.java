@@ -1,5 +1,6 @@
 package dev.loopguard.core;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -118,11 +119,13 @@ final class BoundedGather<T, R> {
     }
 
     private void cancelStarted() {
+        List<CompletionStage<? extends T>> stages = new ArrayList<>();
         for (int i = 0; i < started.length(); i++) {
             CompletionStage<? extends T> stage = started.get(i);
             if (stage != null) {
-                AsyncFailures.cancel(stage);
+                stages.add(stage);
             }
         }
+        AsyncFailures.cancelAll(stages);
     }
 }

@@ -127,6 +127,7 @@ public final class ControllerRunner {
             throw new IllegalArgumentException(
                     "controller '" + name + "' loop period must be > 0, was " + period);
         }
+        Durations.requireWithinClock(period, "controller '" + name + "' loop period");
         Objects.requireNonNull(backoff, "controller '" + name + "' backoff");
         if (!backoff.isNone() && backoff.max().compareTo(period) < 0) {
             throw new IllegalArgumentException("controller '" + name + "' back-off max must be >= its loop period "
@@ -436,15 +437,20 @@ public final class ControllerRunner {
     private void scheduleNextTick(Entry entry, long from, Duration period) {
         long periodNanos = period.toNanos();
         long now = clock.nanoTime();
-        long next = from + periodNanos;
-        if (next <= now) {
-            long missed = (now - next) / periodNanos + 1;
-            entry.skipped += missed;
-            next += missed * periodNanos;
+        // Differences only, as with System.nanoTime: the sum of a time and a period near the limit may wrap around,
+        // the time from one to the other never does.
+        long sinceFrom = Math.max(0, now - from);
+        long wait;
+        if (sinceFrom < periodNanos) {
+            wait = periodNanos - sinceFrom;
+        } else {
+            entry.skipped += sinceFrom / periodNanos;
+            wait = periodNanos - sinceFrom % periodNanos;
         }
+        long next = now + wait;
         entry.nextDue = next;
         long seq = ++entry.tickSeq;
-        entry.nextTick = loop.schedule(() -> tick(entry, seq), Duration.ofNanos(next - now));
+        entry.nextTick = loop.schedule(() -> tick(entry, seq), Duration.ofNanos(wait));
     }
 
     private void launchIteration(Entry entry, long epoch) {
@@ -737,7 +743,7 @@ public final class ControllerRunner {
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(parameter + " must be a positive Duration (> 0), was " + value);
         }
-        return value;
+        return Durations.requireWithinClock(value, parameter);
     }
 
     /** Which variant of a step a controller class overrides. */

@@ -255,7 +255,12 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         return scheduleTask(new RunnableCallable<>(command, null), unit.toNanos(delay), 0, command);
     }
 
-    /** Runs {@code command} once after {@code delay}; a zero or negative delay runs it as soon as possible. */
+    /**
+     * Runs {@code command} once after {@code delay}; a zero or negative delay runs it as soon as possible.
+     *
+     * @throws IllegalArgumentException if {@code delay} is longer than {@link Durations#MAX}, the most the loop's
+     *     nanosecond clock holds (about 292 years)
+     */
     public ScheduledFuture<?> schedule(Runnable command, Duration delay) {
         Objects.requireNonNull(command, "command");
         return scheduleTask(new RunnableCallable<>(command, null), toNanos(delay, "delay"), 0, command);
@@ -268,7 +273,7 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         return scheduleTask(callable, unit.toNanos(delay), 0, callable);
     }
 
-    /** Calls {@code callable} once after {@code delay}. */
+    /** Calls {@code callable} once after {@code delay}, which is at most {@link Durations#MAX}. */
     public <V> ScheduledFuture<V> schedule(Callable<V> callable, Duration delay) {
         Objects.requireNonNull(callable, "callable");
         return scheduleTask(callable, toNanos(delay, "delay"), 0, callable);
@@ -284,7 +289,8 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
     /**
      * Runs {@code command} first after {@code initialDelay}, then every {@code period} measured from the first
      * run's due time. A run that starts late does not shift later runs; if the task throws, it stops repeating and
-     * the returned future fails with that exception.
+     * the returned future fails with that exception. Both durations are at most {@link Durations#MAX}, the most the
+     * loop's nanosecond clock holds; a longer one throws {@link IllegalArgumentException}.
      */
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, Duration initialDelay, Duration period) {
         Objects.requireNonNull(command, "command");
@@ -302,7 +308,8 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
 
     /**
      * Runs {@code command} first after {@code initialDelay}, then again {@code delay} after each run ends. If the
-     * task throws, it stops repeating and the returned future fails with that exception.
+     * task throws, it stops repeating and the returned future fails with that exception. Both durations are at most
+     * {@link Durations#MAX}; a longer one throws {@link IllegalArgumentException}.
      */
     public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, Duration initialDelay, Duration delay) {
         Objects.requireNonNull(command, "command");
@@ -798,13 +805,15 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         return pool;
     }
 
+    /**
+     * A delay in nanoseconds; longer than the clock holds is refused, as long negative (overdue) is run at once.
+     * The {@code TimeUnit} overloads keep {@link ScheduledExecutorService}'s contract instead: {@link TimeUnit#toNanos}
+     * saturates at the longest delay, which is accepted.
+     */
     private static long toNanos(Duration duration, String parameter) {
         Objects.requireNonNull(duration, parameter);
-        try {
-            return duration.toNanos();
-        } catch (ArithmeticException e) {
-            return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
+        Durations.requireWithinClock(duration, "EventLoop " + parameter);
+        return duration.compareTo(Durations.MAX.negated()) <= 0 ? -Long.MAX_VALUE : duration.toNanos();
     }
 
     private static long requirePositive(Duration duration, String parameter) {

@@ -43,6 +43,7 @@ public final class LoopBackoff {
         if (max.isNegative() || max.isZero()) {
             throw new IllegalArgumentException("LoopBackoff max must be > 0, was " + max);
         }
+        Durations.requireWithinClock(max, "LoopBackoff max");
         return new LoopBackoff(factor, max);
     }
 
@@ -65,7 +66,8 @@ public final class LoopBackoff {
         if (max == null || consecutiveFailures == 0) {
             return period;
         }
-        double nanos = period.toNanos() * Math.pow(factor, consecutiveFailures);
+        // In double, so that neither a long period nor a large power overflows a long.
+        double nanos = (period.getSeconds() * 1e9 + period.getNano()) * Math.pow(factor, consecutiveFailures);
         if (nanos >= max.toNanos()) {
             return max.compareTo(period) < 0 ? period : max;
         }

@@ -21,11 +21,15 @@ public record RecordedFailure(Instant at, String phase, Throwable error) {
         Objects.requireNonNull(error, "error");
     }
 
-    /** The exception's class name and message on one line, e.g. {@code java.io.IOException: port busy}. */
+    /**
+     * The exception's class name and message on one line, e.g. {@code java.io.IOException: port busy}. Line breaks
+     * ({@code \r}, {@code \n}, NEL, U+2028, U+2029) and other control characters in the message are escaped
+     * ({@code port busy\r\nretry}), as task results are in status lines, so that a status line stays one line.
+     */
     public String summary() {
         String message = error.getMessage();
         String type = error.getClass().getName();
-        return message == null ? type : type + ": " + message.replace('\n', ' ');
+        return message == null ? type : type + ": " + StatusText.escape(message);
     }
 
     /** The full stack trace, causes and suppressed exceptions included, as {@link Throwable#printStackTrace()} prints it. */

@@ -239,7 +239,10 @@ public final class TaskRegistry {
         if (spec.startAfter != null) {
             delay = spec.startAfter.toNanos();
         } else if (spec.startAt != null && spec.startAt.isAfter(now)) {
-            delay = Duration.between(now, spec.startAt).toNanos();
+            // The spec keeps startAt within the nanosecond range of the epoch; only a clock set far from the present
+            // could put it further away than a long of nanoseconds, and then the run is as late as the clock allows.
+            Duration wait = Duration.between(now, spec.startAt);
+            delay = wait.compareTo(Durations.MAX) >= 0 ? Long.MAX_VALUE : wait.toNanos();
         }
         TaskState before = task.state;
         long generation = ++task.generation;
@@ -267,15 +270,14 @@ public final class TaskRegistry {
             long now = clock.nanoTime();
             if (spec.repeatEvery != null) {
                 long period = spec.repeatEvery.toNanos();
-                long next = task.nextDueNanos + period;
-                if (next <= now) {
-                    long missed = (now - next) / period + 1;
-                    task.skipped += missed;
-                    next += missed * period;
-                }
-                task.nextDueNanos = next;
-                task.nextRunAt = clock.instant().plusNanos(next - now);
-                task.timer = loop.schedule(() -> due(task, generation), Duration.ofNanos(next - now));
+                // Differences only, as with System.nanoTime: the absolute sum of a due time and a long period may
+                // wrap around, the time from one to the other never does.
+                long late = Math.max(0, now - task.nextDueNanos);
+                task.skipped += late / period;
+                long wait = period - late % period;
+                task.nextDueNanos = now + wait;
+                task.nextRunAt = clock.instant().plusNanos(wait);
+                task.timer = loop.schedule(() -> due(task, generation), Duration.ofNanos(wait));
             } else {
                 task.timer = null;
                 task.nextRunAt = null;

@@ -88,12 +88,16 @@ public final class TaskSpec<T> {
                 startAfter, startAt, repeatEvery, onError, onStop);
     }
 
-    /** Each start waits {@code delay} (zero or more) before the first run. Exclusive with {@link #startAt(Instant)}. */
+    /**
+     * Each start waits {@code delay} before the first run: zero or more, and at most {@link Durations#MAX} (about 292
+     * years, the most the loop's nanosecond clock holds). Exclusive with {@link #startAt(Instant)}.
+     */
     public TaskSpec<T> startAfter(Duration delay) {
         Objects.requireNonNull(delay, "task '" + name + "' startAfter");
         if (delay.isNegative()) {
             throw new IllegalArgumentException("task '" + name + "' startAfter must be >= 0, was " + delay);
         }
+        Durations.requireWithinClock(delay, "task '" + name + "' startAfter");
         if (startAt != null) {
             throw new IllegalArgumentException("task '" + name + "' already starts at " + startAt
                     + "; startAfter and startAt are exclusive");
@@ -103,11 +107,13 @@ public final class TaskSpec<T> {
     }
 
     /**
-     * The first run is at {@code instant} on the loop's clock; a start after that instant runs at once.
+     * The first run is at {@code instant} on the loop's clock; a start after that instant runs at once. The instant
+     * must be one the loop's nanosecond clock reaches, between 1677-09-21 and 2262-04-11.
      * Exclusive with {@link #startAfter(Duration)}.
      */
     public TaskSpec<T> startAt(Instant instant) {
         Objects.requireNonNull(instant, "task '" + name + "' startAt");
+        Durations.requireWithinClock(instant, "task '" + name + "' startAt");
         if (startAfter != null) {
             throw new IllegalArgumentException("task '" + name + "' already starts after " + startAfter
                     + "; startAfter and startAt are exclusive");
@@ -118,13 +124,15 @@ public final class TaskSpec<T> {
 
     /**
      * Runs the body again every {@code period}, start to start, until stopped. A run still going when the next is due
-     * makes that repetition skipped (and counted), never queued.
+     * makes that repetition skipped (and counted), never queued. The period is positive and at most
+     * {@link Durations#MAX}.
      */
     public TaskSpec<T> repeatEvery(Duration period) {
         Objects.requireNonNull(period, "task '" + name + "' repeatEvery");
         if (period.isNegative() || period.isZero()) {
             throw new IllegalArgumentException("task '" + name + "' repeatEvery must be > 0, was " + period);
         }
+        Durations.requireWithinClock(period, "task '" + name + "' repeatEvery");
         return new TaskSpec<>(name, asyncBody, blockingBody, description, args, startAfter, startAt, period, onError,
                 onStop);
     }

@@ -141,12 +141,14 @@ public final class TaskStatus {
     /**
      * The status line, with times in {@code zone}; in detailed mode followed by indented lines with the description,
      * arguments, schedule, counts, runtime, next run, result and last error (with its stack trace), each only when it
-     * applies. Lines are separated by {@code \n}; there is no trailing newline.
+     * applies. Lines are separated by {@code \n}; there is no trailing newline. Text that comes from the task (its
+     * name, description, arguments, result and error messages) has its line breaks and other control characters
+     * escaped, so the first line is always one line and detailed mode adds only its own lines.
      */
     public String render(ZoneId zone, boolean detailed) {
         Objects.requireNonNull(zone, "zone");
         DateTimeFormatter times = TIME.withZone(zone);
-        StringBuilder out = new StringBuilder("● ").append(name).append(": status: ");
+        StringBuilder out = new StringBuilder("● ").append(StatusText.escape(name)).append(": status: ");
         switch (state) {
             case ADDED:
                 out.append("added, not started");
@@ -195,9 +197,9 @@ public final class TaskStatus {
         }
         if (lastError != null) {
             out.append(indent).append("last error @ ").append(times.format(lastError.at())).append(" in ")
-                    .append(lastError.phase()).append(": ").append(lastError.summary());
+                    .append(StatusText.escape(lastError.phase())).append(": ").append(lastError.summary());
             for (String line : lastError.stackTrace().split("\\R")) {
-                out.append(indent).append("    ").append(line);
+                out.append(indent).append("    ").append(StatusText.escape(line, true));
             }
         }
         return out.toString();

@@ -97,6 +97,7 @@ public final class VirtualClock extends LoopClock {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("VirtualClock idleTimeout must be positive, was " + timeout);
         }
+        Durations.requireWithinClock(timeout, "VirtualClock idleTimeout");
         this.idleTimeout = timeout;
         return this;
     }
@@ -105,7 +106,8 @@ public final class VirtualClock extends LoopClock {
      * Moves time forward by {@code amount}, stopping at every deadline on the way so that tasks run at the virtual
      * time they were scheduled for, and returns when every loop on this clock is idle at the new time.
      *
-     * @throws IllegalArgumentException if {@code amount} is negative
+     * @throws IllegalArgumentException if {@code amount} is negative, or would take the clock past the about 292 years
+     *     from its start that its nanosecond count holds
      * @throws IllegalStateException if called from a loop thread of this clock, or if a loop does not become idle
      *     within {@link #idleTimeout()} of real time
      */
@@ -117,16 +119,30 @@ public final class VirtualClock extends LoopClock {
         }
         stepLock.lock();
         try {
-            advanceToNanos(Math.addExact(now.get(), amount.toNanos()));
+            advanceToNanos(now.get() + requireWithinRange(amount, "VirtualClock.advanceBy amount"));
         } finally {
             stepLock.unlock();
         }
     }
 
     /**
+     * The nanoseconds of a step, refused when it would move the clock past what its {@code long} of nanoseconds
+     * holds (about 292 years from its start); called with the step lock held.
+     */
+    private long requireWithinRange(Duration amount, String name) {
+        Duration left = Duration.ofNanos(Long.MAX_VALUE - now.get());
+        if (amount.compareTo(left) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + left + " (the clock has run for "
+                    + elapsed() + " of the " + Durations.MAX + " its nanosecond count holds), was " + amount);
+        }
+        return amount.toNanos();
+    }
+
+    /**
      * Moves time forward to {@code target}, as {@link #advanceBy(Duration)} does.
      *
-     * @throws IllegalArgumentException if {@code target} is before {@link #instant()}
+     * @throws IllegalArgumentException if {@code target} is before {@link #instant()}, or further ahead than the
+     *     clock's nanosecond count holds
      */
     public void advanceTo(Instant target) {
         Objects.requireNonNull(target, "target");
@@ -137,7 +153,8 @@ public final class VirtualClock extends LoopClock {
                 throw new IllegalArgumentException("VirtualClock.advanceTo target must not be before the clock's "
                         + "current instant " + current + ", was " + target);
             }
-            advanceToNanos(Math.addExact(now.get(), Duration.between(current, target).toNanos()));
+            advanceToNanos(now.get() + requireWithinRange(Duration.between(current, target),
+                    "VirtualClock.advanceTo step to " + target));
         } finally {
             stepLock.unlock();
         }

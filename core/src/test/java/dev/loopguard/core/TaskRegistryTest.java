@@ -483,6 +483,70 @@ class TaskRegistryTest {
         }
 
         @Test
+        @DisplayName("rejects durations and instants the loop's nanosecond clock cannot hold, in the spec")
+        void outOfRangeSchedules() {
+            TaskSpec<Integer> spec = TaskSpec.async("blink", () -> CompletableFuture.completedFuture(1));
+            Duration threeHundredYears = Duration.ofDays(365 * 300);
+
+            assertThatThrownBy(() -> spec.startAfter(threeHundredYears)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("task 'blink' startAfter must be at most PT2562047H47M16.854775807S (the longest a "
+                            + "loop's nanosecond clock holds, about 292 years), was PT2628000H");
+            assertThatThrownBy(() -> spec.repeatEvery(threeHundredYears)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("task 'blink' repeatEvery must be at most PT2562047H47M16.854775807S (the longest a "
+                            + "loop's nanosecond clock holds, about 292 years), was PT2628000H");
+            assertThatThrownBy(() -> spec.startAt(Instant.MAX)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("task 'blink' startAt must be between 1677-09-21T00:12:43.145224192Z and "
+                            + "2262-04-11T23:47:16.854775807Z (the instants a loop's nanosecond clock reaches), "
+                            + "was +1000000000-12-31T23:59:59.999999999Z");
+        }
+
+        @Test
+        @DisplayName("the longest period the clock holds starts, runs at once and is scheduled again, never overflowing")
+        void longestScheduleRuns() {
+            AtomicInteger ran = new AtomicInteger();
+            tasks.add(TaskSpec.async("rare", () -> CompletableFuture.completedFuture(ran.incrementAndGet()))
+                    .repeatEvery(Durations.MAX));
+            tasks.add(TaskSpec.async("late", () -> CompletableFuture.completedFuture(0)).startAfter(Durations.MAX));
+            tasks.add(TaskSpec.async("far", () -> CompletableFuture.completedFuture(0))
+                    .startAt(Instant.parse("2262-04-11T23:47:16.854775807Z")));
+            tasks.start("rare");
+            tasks.start("late");
+            tasks.start("far");
+            advance(1);
+
+            assertThat(ran).hasValue(1);
+            assertThat(tasks.render("rare")).isEqualTo("● rare: status: scheduled @ 2319-03-03 11:14:27; in "
+                    + "106751 d 23 h");
+            assertThat(tasks.status("late").state()).isEqualTo(TaskState.SCHEDULED);
+            assertThat(tasks.status("far").nextRunAt()).contains(Instant.parse("2262-04-11T23:47:16.854775807Z"));
+        }
+
+        @Test
+        @DisplayName("an error message with any line break or control character stays on the status line")
+        void errorMessagesAreEscaped() {
+            String message = "sensor offline\r\nretry\u0085later\u2028or\u2029never\u001b[31m";
+            tasks.add(TaskSpec.async("probe", () -> CompletableFuture.<Integer>failedFuture(
+                    new IllegalStateException(message))));
+            tasks.add(TaskSpec.async("pump\r\nfake", () -> CompletableFuture.completedFuture("ok\u2028done")));
+            tasks.start("probe");
+            tasks.start("pump\r\nfake");
+            clock.runUntilIdle();
+
+            String escaped = "java.lang.IllegalStateException: sensor offline\\r\\nretry\\u0085later\\u2028or"
+                    + "\\u2029never\\u001b[31m";
+            assertThat(tasks.error("probe").orElseThrow().summary()).isEqualTo(escaped);
+            assertThat(tasks.renderAll(false)).isEqualTo(
+                    "● probe: status: failed @ 2026-11-21 11:27:11; 0 s ago --> " + escaped + "\n"
+                    + "● pump\\r\\nfake: status: done @ 2026-11-21 11:27:11; 0 s ago --> result: ok\\u2028done");
+            assertThat(tasks.renderAll(false).split("\\R")).hasSize(2);
+            String[] detailed = tasks.render("probe", true).split("\\R");
+            assertThat(detailed[4]).isEqualTo("    last error @ 2026-11-21 11:27:11 in run: " + escaped);
+            assertThat(detailed).as("the stack trace, as printed, stays indented under the status line")
+                    .allSatisfy(line -> assertThat(line).matches("● probe: .*|    .*"));
+            assertThat(String.join("\n", detailed)).doesNotContain("\u001b");
+        }
+
+        @Test
         @DisplayName("a body that returns null instead of a stage is a failed run")
         void nullStage() {
             tasks.add(TaskSpec.<Integer>async("careless", () -> null));

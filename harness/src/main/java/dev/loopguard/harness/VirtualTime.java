@@ -52,7 +52,9 @@ public @interface VirtualTime {
 
     /**
      * How long, in real time, one clock step may wait for the loop to become idle before the test fails instead of
-     * hanging: {@code 500ms}, {@code 10s} (the default), {@code 2m}, or ISO-8601 such as {@code PT10S}.
+     * hanging, in the toolkit's one duration syntax ({@link dev.loopguard.core.Durations#parse}): a decimal followed at
+     * once by {@code ms}, {@code s}, {@code m}, {@code h} or {@code d} ({@code 500ms}, {@code 10s}, the default,
+     * {@code 1.5m}), or ISO-8601 such as {@code PT10S}; positive.
      */
     String idleTimeout() default "10s";
 

@@ -1,5 +1,6 @@
 package dev.loopguard.harness;
 
+import dev.loopguard.core.Durations;
 import dev.loopguard.core.EventLoop;
 import dev.loopguard.core.VirtualClock;
 import java.lang.reflect.AnnotatedElement;
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RunnableScheduledFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -26,7 +25,6 @@ final class VirtualTimeExtension implements BeforeEachCallback, AfterEachCallbac
 
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(VirtualTimeExtension.class);
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     @Override
     public void beforeEach(ExtensionContext context) {
@@ -85,28 +83,18 @@ final class VirtualTimeExtension implements BeforeEachCallback, AfterEachCallbac
         }
     }
 
+    /** The toolkit's one duration syntax ({@link Durations#parse}), positive. */
     static Duration parseIdleTimeout(String value) {
-        String text = value.trim();
-        Duration parsed = null;
-        Matcher matcher = SHORT_DURATION.matcher(text);
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            switch (matcher.group(2)) {
-                case "ms": parsed = Duration.ofMillis(amount); break;
-                case "s": parsed = Duration.ofSeconds(amount); break;
-                case "m": parsed = Duration.ofMinutes(amount); break;
-                default: parsed = Duration.ofHours(amount); break;
-            }
-        } else {
-            try {
-                parsed = Duration.parse(text);
-            } catch (DateTimeParseException e) {
-                parsed = null;
-            }
+        Duration parsed;
+        try {
+            parsed = Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("@VirtualTime(idleTimeout = \"" + value + "\"): "
+                    + e.getMessage(), e);
         }
-        if (parsed == null || parsed.isZero() || parsed.isNegative()) {
-            throw new ExtensionConfigurationException("@VirtualTime(idleTimeout = \"" + value + "\") is not a "
-                    + "positive duration; use a number with ms, s, m or h (\"500ms\", \"10s\") or ISO-8601 (\"PT10S\").");
+        if (parsed.isZero()) {
+            throw new ExtensionConfigurationException("@VirtualTime(idleTimeout = \"" + value + "\"): must be a "
+                    + "positive duration like 500ms, 10s, 2m or PT10S, was '" + value + "'");
         }
         return parsed;
     }

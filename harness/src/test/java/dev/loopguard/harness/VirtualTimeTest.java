@@ -1,6 +1,7 @@
 package dev.loopguard.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.testkit.engine.EventConditions.event;
 import static org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully;
@@ -82,18 +83,30 @@ class VirtualTimeTest {
                         + "\"2026-01-01T00:00:00Z\"."))));
         events.assertThatEvents().haveExactly(1, event(test("badIdleTimeout"), finishedWithFailure(
                 instanceOf(ExtensionConfigurationException.class),
-                message(m -> m.startsWith("@VirtualTime(idleTimeout = \"0s\") is not a positive duration")
-                        && m.contains("\"500ms\"")))));
+                message("@VirtualTime(idleTimeout = \"0s\"): must be a positive duration like 500ms, 10s, 2m or "
+                        + "PT10S, was '0s'"))));
+        events.assertThatEvents().haveExactly(1, event(test("idleTimeoutInAnotherSyntax"), finishedWithFailure(
+                instanceOf(ExtensionConfigurationException.class),
+                message("@VirtualTime(idleTimeout = \"3h30m\"): must be a duration like 750ms, 30s, 10m, 1.5h, 1d or "
+                        + "PT10M, was '3h30m'"))));
     }
 
     @Test
-    @DisplayName("parses short and ISO-8601 durations")
+    @DisplayName("parses the toolkit's duration syntax: decimals with ms to d, or ISO-8601")
     void parsesDurations() {
         assertThat(VirtualTimeExtension.parseIdleTimeout("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(VirtualTimeExtension.parseIdleTimeout(" 3 s")).isEqualTo(Duration.ofSeconds(3));
+        assertThat(VirtualTimeExtension.parseIdleTimeout("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(VirtualTimeExtension.parseIdleTimeout("1d")).isEqualTo(Duration.ofDays(1));
         assertThat(VirtualTimeExtension.parseIdleTimeout("2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(VirtualTimeExtension.parseIdleTimeout("1h")).isEqualTo(Duration.ofHours(1));
         assertThat(VirtualTimeExtension.parseIdleTimeout("PT0.5S")).isEqualTo(Duration.ofMillis(500));
+        assertThatThrownBy(() -> VirtualTimeExtension.parseIdleTimeout(" 3 s"))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage("@VirtualTime(idleTimeout = \" 3 s\"): must be a duration like 750ms, 30s, 10m, 1.5h, 1d "
+                        + "or PT10M, was ' 3 s'");
+        assertThatThrownBy(() -> VirtualTimeExtension.parseIdleTimeout("200000d"))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith("@VirtualTime(idleTimeout = \"200000d\"): must be at most 106751 days");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -182,6 +195,11 @@ class VirtualTimeTest {
         @Test
         @VirtualTime(idleTimeout = "0s")
         void badIdleTimeout(VirtualClock clock) {
+        }
+
+        @Test
+        @VirtualTime(idleTimeout = "3h30m")
+        void idleTimeoutInAnotherSyntax(VirtualClock clock) {
         }
     }
 }

@@ -32,7 +32,7 @@ final class Checks {
     static Duration positive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, was " + Durations.format(value));
+            throw new IllegalArgumentException(name + " must be a positive duration, was " + DurationText.format(value));
         }
         return value;
     }
@@ -40,7 +40,7 @@ final class Checks {
     static Duration notNegative(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.isNegative()) {
-            throw new IllegalArgumentException(name + " must be a duration >= 0, was " + Durations.format(value));
+            throw new IllegalArgumentException(name + " must be a duration >= 0, was " + DurationText.format(value));
         }
         return value;
     }

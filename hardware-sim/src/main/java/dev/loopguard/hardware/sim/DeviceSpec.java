@@ -226,8 +226,8 @@ public sealed interface DeviceSpec {
             for (int i = 1; i < levels.size(); i++) {
                 if (levels.get(i).at().compareTo(levels.get(i - 1).at()) < 0) {
                     throw new IllegalArgumentException(what + " levels must be in time order, but level " + i
-                            + " at " + Durations.format(levels.get(i).at()) + " comes before "
-                            + Durations.format(levels.get(i - 1).at()));
+                            + " at " + DurationText.format(levels.get(i).at()) + " comes before "
+                            + DurationText.format(levels.get(i - 1).at()));
                 }
             }
             for (FaultSpec f : faults) {

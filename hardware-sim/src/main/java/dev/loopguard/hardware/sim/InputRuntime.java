@@ -75,7 +75,7 @@ final class InputRuntime {
             int bounces = f.bounces() != null ? f.bounces() : DEFAULT_BOUNCES;
             Duration within = f.within() != null ? f.within() : DEFAULT_BOUNCE_TIME;
             board.recorder().record(spec.id(), RecordedEvent.Kind.FAULT, f.type().key(), bounces, "",
-                    bounces + " bounces within " + Durations.format(within));
+                    bounces + " bounces within " + DurationText.format(within));
             long[] times = new long[2 * bounces];
             for (int i = 0; i < times.length; i++) {
                 times[i] = 1 + random.nextLong(within.toNanos());

@@ -24,7 +24,7 @@ public sealed interface LatencySpec {
             Checks.notNegative("uniform latency max", max);
             if (max.compareTo(min) < 0) {
                 throw new IllegalArgumentException("uniform latency max must be >= min, was min="
-                        + Durations.format(min) + ", max=" + Durations.format(max));
+                        + DurationText.format(min) + ", max=" + DurationText.format(max));
             }
         }
     }
@@ -49,7 +49,7 @@ public sealed interface LatencySpec {
             Checks.positive("long-tail latency p99", p99);
             if (p99.compareTo(median) < 0) {
                 throw new IllegalArgumentException("long-tail latency p99 must be >= median, was median="
-                        + Durations.format(median) + ", p99=" + Durations.format(p99));
+                        + DurationText.format(median) + ", p99=" + DurationText.format(p99));
             }
         }
     }

@@ -1,6 +1,11 @@
 package dev.loopguard.hardware.sim;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,6 +14,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.loopguard.core.Durations;
 import dev.loopguard.hardware.Quantity;
 
 import java.io.IOException;
@@ -23,6 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads and writes scenario files; see docs/hardware-sim.md for the format. */
 final class ScenarioFiles {
@@ -57,19 +66,111 @@ final class ScenarioFiles {
         java.util.Objects.requireNonNull(text, "text");
         java.util.Objects.requireNonNull(format, "format");
         java.util.Objects.requireNonNull(source, "source");
+        ObjectMapper mapper = format == ScenarioFormat.JSON ? JSON : YAML;
+        checkStructure(mapper, text, format, source);
         JsonNode root;
         try {
-            root = (format == ScenarioFormat.JSON ? JSON : YAML).readTree(text);
+            root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new ScenarioException(source, "", "is not valid " + format + where + ": " + e.getOriginalMessage(), e);
+            throw notValid(format, source, e);
         }
         if (root == null || root.isMissingNode()) {
             throw new ScenarioException(source, "", "is empty; expected a scenario object with 'name' and 'devices'",
                     null);
         }
         return new Reader(source, baseDirectory == null ? Path.of("") : baseDirectory).scenario(root);
+    }
+
+    /**
+     * Reads the file token by token before the tree is built, for what the tree would hide: a key given twice (the
+     * tree keeps the last), a YAML alias (read as the anchor's name, a string), YAML's {@code .nan} and {@code .inf}
+     * (which the tree reader reports without a path), and anything after the scenario's one document or object.
+     */
+    private static void checkStructure(ObjectMapper mapper, String text, ScenarioFormat format, String source) {
+        try (JsonParser parser = mapper.getFactory().createParser(text)) {
+            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                return;
+            }
+            int depth = 0;
+            do {
+                if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                    throw new ScenarioException(source, pathOf(parser.getParsingContext()), "is a YAML alias ("
+                            + quote("*" + parser.getText()) + " at " + where(parser.currentTokenLocation())
+                            + "); scenario files take no anchors or aliases: write the value itself", null);
+                }
+                if (token == JsonToken.VALUE_NUMBER_FLOAT && NOT_FINITE.matcher(parser.getText()).matches()) {
+                    throw new ScenarioException(source, pathOf(parser.getParsingContext()), "must be a finite "
+                            + "number (.nan and .inf are not accepted), was " + quote(parser.getText()), null);
+                }
+                if (token.isStructStart()) {
+                    depth++;
+                } else if (token.isStructEnd()) {
+                    depth--;
+                }
+                if (depth == 0 && (token = parser.nextToken()) != null) {
+                    throw new ScenarioException(source, "", "has more after the end of the scenario at "
+                            + where(parser.currentTokenLocation()) + "; a scenario file holds one "
+                            + (format == ScenarioFormat.JSON ? "JSON object" : "YAML document"), null);
+                }
+            } while (depth > 0 && (token = parser.nextToken()) != null);
+        } catch (StreamReadException e) {
+            Matcher duplicate = DUPLICATE.matcher(e.getOriginalMessage());
+            if (duplicate.find() && e.getProcessor() != null) {
+                throw new ScenarioException(source, pathOf(e.getProcessor().getParsingContext()), "is given twice in the same "
+                        + "mapping (the second at " + where(e.getLocation()) + "); each key may appear once", e);
+            }
+            throw notValid(format, source, e);
+        } catch (IOException e) {
+            throw new ScenarioException(source, "", "cannot be read: " + e, e);
+        }
+    }
+
+    private static final Pattern NOT_FINITE = Pattern.compile("[-+]?\\.(?:nan|NaN|NAN|inf|Inf|INF)");
+    private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '");
+
+    private static ScenarioException notValid(ScenarioFormat format, String source, JsonProcessingException e) {
+        String where = e.getLocation() == null ? "" : " at " + where(e.getLocation());
+        return new ScenarioException(source, "", "is not valid " + format + where + ": " + e.getOriginalMessage(), e);
+    }
+
+    private static String where(JsonLocation location) {
+        return "line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    /** {@code devices[0].faults[1].at}, from the parser's context at the current token. */
+    private static String pathOf(JsonStreamContext context) {
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                parts.push("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            } else if (c.getCurrentName() != null) {
+                parts.push("." + c.getCurrentName());
+            }
+        }
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path;
+    }
+
+    /** {@code 'text'}, with line breaks and other control characters escaped so a message stays one line. */
+    static String quote(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('\'');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('\'').toString();
     }
 
     static String toText(Scenario scenario, ScenarioFormat format) {
@@ -448,6 +549,9 @@ final class ScenarioFiles {
             if (!n.isNumber()) {
                 throw error(path, "must be a number", n);
             }
+            if (!Double.isFinite(n.doubleValue())) {
+                throw error(path, "must be a finite number", n);
+            }
             return n.doubleValue();
         }
 
@@ -472,23 +576,26 @@ final class ScenarioFiles {
             return n.booleanValue();
         }
 
+        /** A duration in the toolkit's one syntax ({@link Durations#parse}); a bare number has no unit. */
         Duration duration(JsonNode n, String path) {
-            Duration d;
-            if (n.isNumber()) {
-                d = Duration.ofNanos(Math.round(n.doubleValue() * 1e9));
-            } else if (n.isTextual()) {
+            if (n.isTextual()) {
                 try {
-                    d = Durations.parse(n.textValue());
+                    return Durations.parse(n.textValue());
                 } catch (IllegalArgumentException e) {
-                    throw error(path, "must be " + Durations.ACCEPTED, n);
+                    // The parser's message already ends with the value: "must be ..., was '3h30m'".
+                    throw new ScenarioException(source, path, e.getMessage(), e);
                 }
-            } else {
-                throw error(path, "must be " + Durations.ACCEPTED, n);
             }
-            if (d.isNegative()) {
-                throw error(path, "must be a duration >= 0", n);
+            // Not text: let the parser word the refusal, so that every message names the same accepted forms.
+            String shown = n.isNumber() ? n.asText() : n.toString();
+            try {
+                Durations.parse(shown);
+            } catch (IllegalArgumentException e) {
+                String hint = n.isNumber() ? " (a bare number has no unit)" : "";
+                throw new ScenarioException(source, path, e.getMessage().replace(", was '" + shown + "'",
+                        hint + ", was " + shown), e);
             }
-            return d;
+            throw error(path, "must be a duration written as text", n);
         }
 
         Duration positive(JsonNode n, String path) {
@@ -496,6 +603,9 @@ final class ScenarioFiles {
             try {
                 d = duration(n, path);
             } catch (ScenarioException e) {
+                if (e.getMessage().contains("must be at most")) {
+                    throw e;
+                }
                 throw error(path, "must be a positive duration like 30s, 10m or 24h", n);
             }
             if (d.isZero()) {
@@ -539,8 +649,8 @@ final class ScenarioFiles {
         }
 
         ScenarioException error(String path, String expected, Object found) {
-            String was = found instanceof JsonNode j ? (j.isTextual() ? "'" + j.textValue() + "'" : j.toString())
-                    : "'" + found + "'";
+            String was = found instanceof JsonNode j ? (j.isTextual() ? quote(j.textValue()) : j.toString())
+                    : quote(String.valueOf(found));
             return new ScenarioException(source, path, expected + ", was " + was, null);
         }
 
@@ -578,12 +688,12 @@ final class ScenarioFiles {
                 n.put("initialTemperature", p.initialTemperature());
                 n.put("initialHumidity", p.initialHumidity());
                 n.put("initialSoilMoisture", p.initialSoilMoisture());
-                n.put("timeConstant", Durations.format(p.timeConstant()));
+                n.put("timeConstant", DurationText.format(p.timeConstant()));
                 n.put("heaterRise", p.heaterRise());
                 n.put("fanFactor", p.fanFactor());
-                n.put("humidityTimeConstant", Durations.format(p.humidityTimeConstant()));
+                n.put("humidityTimeConstant", DurationText.format(p.humidityTimeConstant()));
                 n.put("foggerRise", p.foggerRise());
-                n.put("soilDryingTimeConstant", Durations.format(p.soilDryingTimeConstant()));
+                n.put("soilDryingTimeConstant", DurationText.format(p.soilDryingTimeConstant()));
                 n.put("pumpRate", p.pumpRate());
             }
             ArrayNode devices = root.putArray("devices");
@@ -623,10 +733,10 @@ final class ScenarioFiles {
                     n.set("latency", latency(s.latency()));
                 }
                 if (s.minInterval() != null) {
-                    n.put("minInterval", Durations.format(s.minInterval()));
+                    n.put("minInterval", DurationText.format(s.minInterval()));
                 }
                 if (s.timeout() != null) {
-                    n.put("timeout", Durations.format(s.timeout()));
+                    n.put("timeout", DurationText.format(s.timeout()));
                 }
                 if (s.crcErrorRate() != null) {
                     n.put("crcErrorRate", s.crcErrorRate());
@@ -634,12 +744,12 @@ final class ScenarioFiles {
                 faults(n, s.faults());
             } else if (d instanceof DeviceSpec.InputSpec i) {
                 n.put("pin", i.pin());
-                n.put("debounce", Durations.format(i.debounce()));
+                n.put("debounce", DurationText.format(i.debounce()));
                 n.put("initial", i.initial());
                 if (!i.levels().isEmpty()) {
                     ArrayNode levels = n.putArray("levels");
                     for (DeviceSpec.LevelChange l : i.levels()) {
-                        levels.addObject().put("at", Durations.format(l.at())).put("level", l.level());
+                        levels.addObject().put("at", DurationText.format(l.at())).put("level", l.level());
                     }
                 }
                 faults(n, i.faults());
@@ -676,10 +786,10 @@ final class ScenarioFiles {
                 ObjectNode o = arr.addObject();
                 o.put("type", f.type().key());
                 if (f.at() != null) {
-                    o.put("at", Durations.format(f.at()));
+                    o.put("at", DurationText.format(f.at()));
                 }
                 if (f.duration() != null) {
-                    o.put("duration", Durations.format(f.duration()));
+                    o.put("duration", DurationText.format(f.duration()));
                 }
                 if (f.probability() != null) {
                     o.put("probability", f.probability());
@@ -701,7 +811,7 @@ final class ScenarioFiles {
                     o.put("bounces", f.bounces());
                 }
                 if (f.within() != null) {
-                    o.put("within", Durations.format(f.within()));
+                    o.put("within", DurationText.format(f.within()));
                 }
             }
         }
@@ -713,16 +823,16 @@ final class ScenarioFiles {
             ObjectNode n = F.objectNode();
             if (s instanceof SignalSpec.Sine w) {
                 n.put("type", "sine").put("mean", w.mean()).put("amplitude", w.amplitude())
-                        .put("period", Durations.format(w.period())).put("phase", Durations.format(w.phase()));
+                        .put("period", DurationText.format(w.period())).put("phase", DurationText.format(w.phase()));
             } else if (s instanceof SignalSpec.RandomWalk r) {
                 n.put("type", "random-walk").put("start", r.start()).put("stepPerMinute", r.stepPerMinute())
                         .put("min", r.min()).put("max", r.max());
             } else if (s instanceof SignalSpec.Step st) {
                 n.put("type", "step").put("before", st.before()).put("after", st.after())
-                        .put("at", Durations.format(st.at()));
+                        .put("at", DurationText.format(st.at()));
             } else if (s instanceof SignalSpec.Ramp r) {
                 n.put("type", "ramp").put("from", r.from()).put("to", r.to())
-                        .put("start", Durations.format(r.start())).put("duration", Durations.format(r.duration()));
+                        .put("start", DurationText.format(r.start())).put("duration", DurationText.format(r.duration()));
             } else if (s instanceof SignalSpec.Replay r) {
                 n.put("type", "replay").put("file", r.file()).put("loop", r.loop());
             } else if (s instanceof SignalSpec.PlantVariable p) {
@@ -735,7 +845,7 @@ final class ScenarioFiles {
                 ArrayNode segs = n.putArray("segments");
                 for (SignalSpec.Sequence.Segment seg : q.segments()) {
                     ObjectNode o = segs.addObject();
-                    o.put("at", Durations.format(seg.at()));
+                    o.put("at", DurationText.format(seg.at()));
                     o.set("signal", signal(seg.signal()));
                 }
             }
@@ -750,15 +860,15 @@ final class ScenarioFiles {
         static JsonNode latency(LatencySpec l) {
             ObjectNode n = F.objectNode();
             if (l instanceof LatencySpec.Fixed f) {
-                n.put("type", "fixed").put("value", Durations.format(f.value()));
+                n.put("type", "fixed").put("value", DurationText.format(f.value()));
             } else if (l instanceof LatencySpec.Uniform u) {
-                n.put("type", "uniform").put("min", Durations.format(u.min())).put("max", Durations.format(u.max()));
+                n.put("type", "uniform").put("min", DurationText.format(u.min())).put("max", DurationText.format(u.max()));
             } else if (l instanceof LatencySpec.Normal no) {
-                n.put("type", "normal").put("mean", Durations.format(no.mean()))
-                        .put("stddev", Durations.format(no.stddev()));
+                n.put("type", "normal").put("mean", DurationText.format(no.mean()))
+                        .put("stddev", DurationText.format(no.stddev()));
             } else if (l instanceof LatencySpec.LongTail t) {
-                n.put("type", "long-tail").put("median", Durations.format(t.median()))
-                        .put("p99", Durations.format(t.p99()));
+                n.put("type", "long-tail").put("median", DurationText.format(t.median()))
+                        .put("p99", DurationText.format(t.p99()));
             }
             return n;
         }

@@ -92,7 +92,7 @@ final class SensorRuntime {
         long now = board.clock().nanoTime();
         if (minIntervalNanos > 0 && lastReading != null && now - lastReadStart < minIntervalNanos) {
             board.recorder().record(spec.id(), RecordedEvent.Kind.FAULT, "rate-limit", Double.NaN, "",
-                    "read again within " + Durations.format(Duration.ofNanos(minIntervalNanos))
+                    "read again within " + DurationText.format(Duration.ofNanos(minIntervalNanos))
                             + "; the " + spec.model().key() + " returns its previous values");
             return new Plan(0, Outcome.VALUES, null, List.of(), null, false, lastReading);
         }
@@ -213,7 +213,7 @@ final class SensorRuntime {
     /** A blocking read ran out of time. */
     SensorException timedOut(Duration waited, String callerThread) {
         SensorException e = new SensorException(spec.id(), SensorException.Kind.TIMEOUT, describe()
-                + " did not answer within " + Durations.format(waited) + " (blocking read on " + callerThread
+                + " did not answer within " + DurationText.format(waited) + " (blocking read on " + callerThread
                 + "); check wiring and power, and bound waits with a timeout on your own executor");
         board.recorder().record(spec.id(), RecordedEvent.Kind.ERROR, "timeout", Double.NaN, "", e.getMessage());
         return e;
@@ -264,10 +264,10 @@ final class SensorRuntime {
     private static String describeFault(FaultSpec f) {
         StringBuilder sb = new StringBuilder(f.probability() == null ? "scripted" : "p=" + f.probability());
         if (f.at() != null) {
-            sb.append(" from ").append(Durations.format(f.at()));
+            sb.append(" from ").append(DurationText.format(f.at()));
         }
         if (f.duration() != null) {
-            sb.append(" for ").append(Durations.format(f.duration()));
+            sb.append(" for ").append(DurationText.format(f.duration()));
         }
         if (!f.channels().isEmpty()) {
             sb.append(" on ").append(f.channels().stream().map(Quantity::key).toList());

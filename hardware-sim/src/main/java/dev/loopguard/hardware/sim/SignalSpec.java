@@ -147,7 +147,7 @@ public sealed interface SignalSpec {
                 }
                 Duration at;
                 try {
-                    at = Durations.parse(cols[0].strip());
+                    at = dev.loopguard.core.Durations.parse(cols[0].strip());
                 } catch (IllegalArgumentException e) {
                     if (points.isEmpty() && i == firstContentLine(lines)) {
                         continue; // header row

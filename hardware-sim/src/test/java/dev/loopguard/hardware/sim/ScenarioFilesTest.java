@@ -63,7 +63,7 @@ class ScenarioFilesTest {
     @DisplayName("every signal, latency, fault and device kind survives a round trip")
     void roundTripOfEverything(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("series.csv");
-        Files.writeString(csv, "0,1\n10,2\n");
+        Files.writeString(csv, "0s,1\n10s,2\n");
         SignalSpec.Replay replay = SignalSpec.Replay.fromCsv(csv, "series.csv", false);
         FaultSpec[] sensorFaults = {
             FaultSpec.scripted(FaultSpec.Type.TIMEOUT, ofMinutes(1), ofSeconds(5)),
@@ -171,7 +171,82 @@ class ScenarioFilesTest {
                         "devices[0].channels.co2",
                         "bad.yaml: devices[0].channels.co2: must be a channel of bme280: [temperature, humidity, "
                                 + "pressure], was 'co2'"),
-                Arguments.of("name: bad\ndevices: [\n", "", null));
+                Arguments.of("name: bad\ndevices: [\n", "", null),
+                Arguments.of(head + "  - {id: d, type: dht22, pin: 4, faults: [{type: disconnect, at: 3h30m}]}\n",
+                        "devices[0].faults[0].at",
+                        "bad.yaml: devices[0].faults[0].at: must be a duration like 750ms, 30s, 10m, 1.5h, 1d or "
+                                + "PT10M, was '3h30m'"),
+                Arguments.of(head + "  - {id: d, type: dht22, pin: 4, faults: [{type: disconnect, at: 90}]}\n",
+                        "devices[0].faults[0].at",
+                        "bad.yaml: devices[0].faults[0].at: must be a duration like 750ms, 30s, 10m, 1.5h, 1d or "
+                                + "PT10M (a bare number has no unit), was 90"),
+                Arguments.of(head + "  - {id: d, type: dht22, pin: 4, faults: [{type: disconnect, "
+                                + "at: 9999999999999d}]}\n", "devices[0].faults[0].at",
+                        "bad.yaml: devices[0].faults[0].at: must be at most 106751 days "
+                                + "(PT2562047H47M16.854775807S, the longest a loop's nanosecond clock holds, about "
+                                + "292 years), was '9999999999999d'"),
+                Arguments.of(head + "  - {id: d, type: dht22, pin: 4, faults: [{type: disconnect, at: 200000d}]}\n",
+                        "devices[0].faults[0].at",
+                        "bad.yaml: devices[0].faults[0].at: must be at most 106751 days "
+                                + "(PT2562047H47M16.854775807S, the longest a loop's nanosecond clock holds, about "
+                                + "292 years), was '200000d'"),
+                Arguments.of(head + "  - {id: d, type: dht22, pin: 4, latency: 99999999999999999999h}\n",
+                        "devices[0].latency",
+                        "bad.yaml: devices[0].latency: must be at most 106751 days "
+                                + "(PT2562047H47M16.854775807S, the longest a loop's nanosecond clock holds, about "
+                                + "292 years), was '99999999999999999999h'"),
+                Arguments.of(head + "  - {id: d, type: dht22, pin: 4, latency: {type: uniform, min: 1ms, "
+                                + "max: 300000d}}\n", "devices[0].latency.max",
+                        "bad.yaml: devices[0].latency.max: must be at most 106751 days "
+                                + "(PT2562047H47M16.854775807S, the longest a loop's nanosecond clock holds, about "
+                                + "292 years), was '300000d'"),
+                Arguments.of(head + "  - {id: c, type: ads1115, signal: {type: sine, mean: 1, amplitude: 1, "
+                                + "period: 200000d}}\n", "devices[0].signal.period",
+                        "bad.yaml: devices[0].signal.period: must be at most 106751 days "
+                                + "(PT2562047H47M16.854775807S, the longest a loop's nanosecond clock holds, about "
+                                + "292 years), was '200000d'"),
+                Arguments.of(head + "  - id: d\n    type: dht22\n    pin: 4\n    pin: 5\n", "devices[0].pin",
+                        "bad.yaml: devices[0].pin: is given twice in the same mapping (the second at line 6, "
+                                + "column 8); each key may appear once"),
+                Arguments.of(head + "  - id: c\n    type: ads1115\n    signal: {type: sine, mean: .nan, "
+                                + "amplitude: 1, period: 1h}\n", "devices[0].signal.mean",
+                        "bad.yaml: devices[0].signal.mean: must be a finite number (.nan and .inf are not "
+                                + "accepted), was '.nan'"),
+                Arguments.of(head + "  - id: a\n    type: dht22\n    pin: 4\n    latency: &slow 400ms\n"
+                                + "  - id: b\n    type: dht22\n    pin: 5\n    latency: *slow\n", "devices[1].latency",
+                        "bad.yaml: devices[1].latency: is a YAML alias ('*slow' at line 10, column 14); scenario "
+                                + "files take no anchors or aliases: write the value itself"),
+                Arguments.of(head + "  - {id: a, type: relay, pin: 17}\n---\nname: second\n", "",
+                        "bad.yaml: has more after the end of the scenario at line 5, column 1; a scenario file "
+                                + "holds one YAML document"));
+    }
+
+    static Stream<Arguments> badJson() {
+        return Stream.of(
+                Arguments.of("{\"name\": \"x\", \"devices\": [], \"name\": \"y\"}", "name",
+                        "bad.json: name: is given twice in the same mapping (the second at line 1, column 36); each "
+                                + "key may appear once"),
+                Arguments.of("{\"name\": \"x\", \"devices\": []} {\"name\": \"y\"}", "",
+                        "bad.json: has more after the end of the scenario at line 1, column 30; a scenario file "
+                                + "holds one JSON object"),
+                Arguments.of("{\"name\": \"x\", \"devices\": []}\ngarbage", "",
+                        "bad.json: is not valid JSON at line 2, column 1: Unrecognized token 'garbage': was "
+                                + "expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"),
+                Arguments.of("{\"name\": \"x\", \"devices\": [{\"id\": \"d\", \"type\": \"dht22\", \"pin\": 4, "
+                                + "\"faults\": [{\"type\": \"disconnect\", \"at\": \"200000d\"}]}]}",
+                        "devices[0].faults[0].at",
+                        "bad.json: devices[0].faults[0].at: must be at most 106751 days "
+                                + "(PT2562047H47M16.854775807S, the longest a loop's nanosecond clock holds, about "
+                                + "292 years), was '200000d'"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @MethodSource("badJson")
+    @DisplayName("a bad JSON scenario is rejected with the file, the path or position and what was expected")
+    void badJsonIsRejected(String json, String path, String message, @TempDir Path dir) {
+        assertThatThrownBy(() -> Scenario.parse(json, ScenarioFormat.JSON, "bad.json", dir))
+                .isInstanceOfSatisfying(ScenarioException.class, e -> assertThat(e.path()).isEqualTo(path))
+                .hasMessage(message);
     }
 
     @ParameterizedTest(name = "[{index}] {1}")

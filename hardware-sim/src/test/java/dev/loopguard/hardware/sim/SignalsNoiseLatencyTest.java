@@ -98,7 +98,7 @@ class SignalsNoiseLatencyTest {
     @DisplayName("a replay from CSV interpolates between points and can loop")
     void replay(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("t.csv");
-        Files.writeString(csv, "time,temperature\n0,10\n60,20\n2m,15\n");
+        Files.writeString(csv, "time,temperature\n0s,10\n60s,20\n2m,15\n");
         SignalSpec.Replay once = SignalSpec.Replay.fromCsv(csv, "t.csv", false);
         assertThat(valuesAt(once, ofSeconds(30), ofSeconds(90), ofMinutes(10))).containsExactly(15, 17.5, 15);
         SignalSpec.Replay looped = SignalSpec.Replay.fromCsv(csv, "t.csv", true);
@@ -109,7 +109,7 @@ class SignalsNoiseLatencyTest {
     @DisplayName("a bad replay row is reported with its file and line")
     void badReplayRow(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("bad.csv");
-        Files.writeString(csv, "time,value\n0,1\n10,abc\n");
+        Files.writeString(csv, "time,value\n0s,1\n10s,abc\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SignalSpec.Replay.fromCsv(csv, "bad.csv", false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(csv + ":3: value must be a number, was 'abc'");
