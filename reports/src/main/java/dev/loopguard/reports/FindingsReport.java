@@ -1,8 +1,6 @@
 package dev.loopguard.reports;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -10,11 +8,15 @@ import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,12 +39,16 @@ import java.util.stream.Collectors;
  * @param findings the findings, as the agent merged them (one per kind and site)
  * @param profile sections added by detectors, such as controller profiles, as plain maps and lists
  * @param agentErrors detectors that failed internally and were turned off, as {@code detector: error}
+ * @param extensions optional top-level fields that a newer schema allows and this reader does not model (for example
+ *     counts of what the agent dropped to stay bounded), by name, as plain maps, lists and values
  */
 public record FindingsReport(String version, String jvmVersion, String jvmVendor, Instant startedAt,
                              Instant finishedAt, Map<String, Object> options, List<ReportFinding> findings,
-                             Map<String, Object> profile, List<String> agentErrors) {
+                             Map<String, Object> profile, List<String> agentErrors,
+                             Map<String, Object> extensions) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> KNOWN_FIELDS = Set.of("tool", "version", "jvm", "startedAt", "finishedAt",
+            "options", "findings", "profile", "agentErrors");
     private static final int MAX_PROBLEMS_SHOWN = 20;
     private static final JsonSchema SCHEMA = loadSchema();
 
@@ -52,75 +58,144 @@ public record FindingsReport(String version, String jvmVersion, String jvmVendor
         findings = List.copyOf(Objects.requireNonNull(findings, "findings"));
         profile = Map.copyOf(Objects.requireNonNull(profile, "profile"));
         agentErrors = List.copyOf(Objects.requireNonNull(agentErrors, "agentErrors"));
+        extensions = Collections.unmodifiableMap(new LinkedHashMap<>(
+                Objects.requireNonNull(extensions, "extensions")));
     }
 
     /**
      * Reads and validates the report at {@code file}.
      *
-     * @throws InvalidReportException if the file cannot be read, is not JSON, or does not match the schema
+     * @throws InvalidReportException if the file cannot be read, is not JSON (or has anything after its one JSON
+     *     value), does not match the schema, or holds a timestamp or count the schema's types cannot check
      */
     public static FindingsReport read(Path file) {
-        Objects.requireNonNull(file, "file");
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new InvalidReportException(file, "Cannot read findings report " + file + " (" + e + "); "
-                    + "check the agent's report=PATH option and that the JVM exited normally", List.of(), e);
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new InvalidReportException(file, "Findings report " + file + " is not valid JSON at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
-                    + e.getOriginalMessage(), List.of(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (root == null || root.isMissingNode()) {
-            throw new InvalidReportException(file, "Findings report " + file + " is empty; expected the JSON object "
-                    + "the Loopguard agent writes", List.of(), null);
-        }
-        Set<ValidationMessage> messages = SCHEMA.validate(root);
-        if (!messages.isEmpty()) {
-            List<String> problems = messages.stream()
-                    .map(m -> m.getInstanceLocation() + ": " + m.getMessage())
-                    .sorted(Comparator.naturalOrder())
-                    .collect(Collectors.toList());
-            List<String> shown = problems.size() > MAX_PROBLEMS_SHOWN
-                    ? new ArrayList<>(problems.subList(0, MAX_PROBLEMS_SHOWN)) : new ArrayList<>(problems);
-            if (problems.size() > MAX_PROBLEMS_SHOWN) {
-                shown.add("... and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more");
-            }
-            throw new InvalidReportException(file, "Findings report " + file + " does not match the Loopguard "
-                    + "report schema (docs/schema/loopguard-report.schema.json), " + problems.size() + " problem(s)",
-                    shown, null);
-        }
-        return fromJson(root);
+        return read(file, SCHEMA);
     }
 
-    private static FindingsReport fromJson(JsonNode root) {
-        List<ReportFinding> findings = new ArrayList<>();
-        for (JsonNode f : root.get("findings")) {
-            List<String> stack = new ArrayList<>();
-            f.get("stack").forEach(frame -> stack.add(frame.asText()));
-            findings.add(new ReportFinding(
-                    f.get("kind").asText(), f.get("thread").asText(), f.get("message").asText(), stack,
-                    text(f, "site"), f.get("count").asInt(), Instant.parse(f.get("firstSeen").asText()),
-                    Instant.parse(f.get("lastSeen").asText()), text(f, "advice"), text(f, "operation"),
-                    f.has("durationMillis") ? f.get("durationMillis").asLong() : null, text(f, "controller"),
-                    text(f, "loop")));
+    /** Reads with another schema: tests use it to read fields that a later schema version adds. */
+    static FindingsReport read(Path file, JsonSchema schema) {
+        Objects.requireNonNull(file, "file");
+        JsonNode root = JsonInput.read(file, "findings report",
+                "check the agent's report=PATH option and that the JVM exited normally");
+        Set<ValidationMessage> messages = schema.validate(root);
+        if (!messages.isEmpty()) {
+            List<String> problems = messages.stream()
+                    // getError() is the message without the location, which getMessage() already starts with.
+                    .map(m -> m.getInstanceLocation() + ": " + m.getError())
+                    .distinct()
+                    .sorted(Comparator.naturalOrder())
+                    .collect(Collectors.toList());
+            throw invalid(file, problems);
         }
-        List<String> errors = new ArrayList<>();
-        for (JsonNode e : root.get("agentErrors")) {
-            errors.add(e.get("detector").asText() + ": " + e.get("error").asText());
+        Converter converter = new Converter();
+        FindingsReport report = converter.report(root);
+        if (!converter.problems.isEmpty()) {
+            throw invalid(file, converter.problems);
         }
-        JsonNode jvm = root.get("jvm");
-        return new FindingsReport(root.get("version").asText(), jvm.get("version").asText(),
-                jvm.get("vendor").asText(), Instant.parse(root.get("startedAt").asText()),
-                Instant.parse(root.get("finishedAt").asText()), toMap(root.get("options")), findings,
-                toMap(root.get("profile")), errors);
+        return report;
+    }
+
+    static JsonSchema schema(InputStream in) {
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+    }
+
+    private static InvalidReportException invalid(Path file, List<String> problems) {
+        List<String> shown = problems.size() > MAX_PROBLEMS_SHOWN
+                ? new ArrayList<>(problems.subList(0, MAX_PROBLEMS_SHOWN)) : new ArrayList<>(problems);
+        if (problems.size() > MAX_PROBLEMS_SHOWN) {
+            shown.add("... and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more");
+        }
+        return new InvalidReportException(file, "Findings report " + file + " does not match the Loopguard "
+                + "report schema (docs/schema/loopguard-report.schema.json), " + problems.size() + " problem(s)",
+                shown, null);
+    }
+
+    /**
+     * Turns a schema-valid tree into the model, collecting what the schema's types cannot check (timestamps, counts
+     * beyond a {@code long}). Repeated strings (stack frames, thread names) are shared, which keeps many shards of
+     * similar findings within a small heap.
+     */
+    private static final class Converter {
+        final List<String> problems = new ArrayList<>();
+        private final Map<String, String> strings = new HashMap<>();
+
+        FindingsReport report(JsonNode root) {
+            List<ReportFinding> findings = new ArrayList<>();
+            int index = 0;
+            for (JsonNode f : root.get("findings")) {
+                String at = "$.findings[" + index++ + "]";
+                ReportedException exception = null;
+                JsonNode e = f.get("exception");
+                if (e != null) {
+                    exception = new ReportedException(shared(e.get("type").asText()), text(e, "message"),
+                            frames(e.get("stack")));
+                }
+                Instant firstSeen = instant(f, "firstSeen", at);
+                Instant lastSeen = instant(f, "lastSeen", at);
+                long count = count(f, at);
+                if (firstSeen == null || lastSeen == null) {
+                    continue;
+                }
+                findings.add(new ReportFinding(
+                        shared(f.get("kind").asText()), shared(f.get("thread").asText()), f.get("message").asText(),
+                        frames(f.get("stack")), shared(text(f, "site")), count, firstSeen, lastSeen,
+                        shared(text(f, "advice")), shared(text(f, "operation")),
+                        f.has("durationMillis") ? f.get("durationMillis").asLong() : null, shared(text(f, "controller")),
+                        shared(text(f, "loop")), shared(text(f, "createdAt")), shared(text(f, "discardedAt")),
+                        shared(text(f, "reason")), exception, shared(text(f, "returnType")), shared(text(f, "test"))));
+            }
+            List<String> errors = new ArrayList<>();
+            for (JsonNode e : root.get("agentErrors")) {
+                errors.add(e.get("detector").asText() + ": " + e.get("error").asText());
+            }
+            Map<String, Object> extensions = new LinkedHashMap<>();
+            root.fields().forEachRemaining(field -> {
+                if (!KNOWN_FIELDS.contains(field.getKey())) {
+                    extensions.put(field.getKey(), JsonInput.STRICT.convertValue(field.getValue(), Object.class));
+                }
+            });
+            JsonNode jvm = root.get("jvm");
+            Instant startedAt = instant(root, "startedAt", "$");
+            Instant finishedAt = instant(root, "finishedAt", "$");
+            if (!problems.isEmpty()) {
+                return null;
+            }
+            return new FindingsReport(root.get("version").asText(), jvm.get("version").asText(),
+                    jvm.get("vendor").asText(), startedAt, finishedAt, toMap(root.get("options")), findings,
+                    toMap(root.get("profile")), errors, extensions);
+        }
+
+        private Instant instant(JsonNode node, String field, String at) {
+            String value = node.get(field).asText();
+            try {
+                // RFC 3339, as the schema's date-time format: an offset is required, Z or +01:00.
+                return OffsetDateTime.parse(value).toInstant();
+            } catch (DateTimeParseException e) {
+                problems.add(at + "." + field + ": must be an RFC 3339 date-time such as 2026-11-21T11:27:12.000Z, "
+                        + "was '" + value + "'");
+                return null;
+            }
+        }
+
+        private long count(JsonNode f, String at) {
+            JsonNode count = f.get("count");
+            if (!count.canConvertToLong() || !count.canConvertToExactIntegral()) {
+                problems.add(at + ".count: must be a whole number from 1 to " + Long.MAX_VALUE + ", was "
+                        + count.asText());
+                return 0;
+            }
+            return count.asLong();
+        }
+
+        private List<String> frames(JsonNode array) {
+            List<String> frames = new ArrayList<>(array.size());
+            array.forEach(frame -> frames.add(shared(frame.asText())));
+            return frames;
+        }
+
+        private String shared(String value) {
+            return value == null ? null : strings.computeIfAbsent(value, v -> v);
+        }
     }
 
     /** The findings of one kind, in report order. */
@@ -137,7 +212,7 @@ public record FindingsReport(String version, String jvmVersion, String jvmVendor
     @SuppressWarnings("unchecked")
     private static Map<String, Object> toMap(JsonNode node) {
         // Map.copyOf in the constructor rejects null values; the schema never produces them in these objects.
-        return JSON.convertValue(node, Map.class);
+        return JsonInput.STRICT.convertValue(node, Map.class);
     }
 
     private static JsonSchema loadSchema() {
@@ -145,7 +220,7 @@ public record FindingsReport(String version, String jvmVersion, String jvmVendor
             if (in == null) {
                 throw new IllegalStateException("loopguard-report.schema.json is missing from the reports jar");
             }
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            return schema(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
