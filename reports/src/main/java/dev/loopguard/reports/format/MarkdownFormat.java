@@ -103,6 +103,9 @@ final class MarkdownFormat implements ReportFormat {
                         .append(" has them all");
             }
             note.append("._\n");
+        } else if (options.htmlReportName() != null) {
+            note.append("_The HTML report ").append(inline(Text.clip(options.htmlReportName(), 200)))
+                    .append(" has every detail and the benchmark charts._\n");
         }
         byte[] body = md.text.toString().getBytes(StandardCharsets.UTF_8);
         out.write(body);
