@@ -10,8 +10,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -168,13 +170,57 @@ public record FindingsReport(String version, String jvmVersion, String jvmVendor
         private Instant instant(JsonNode node, String field, String at) {
             String value = node.get(field).asText();
             try {
-                // RFC 3339, as the schema's date-time format: an offset is required, Z or +01:00.
-                return OffsetDateTime.parse(value).toInstant();
-            } catch (DateTimeParseException e) {
+                return parseInstant(value);
+            } catch (DateTimeException e) {
                 problems.add(at + "." + field + ": must be an RFC 3339 date-time such as 2026-11-21T11:27:12.000Z, "
                         + "was '" + value + "'");
                 return null;
             }
+        }
+
+        /**
+         * RFC 3339, as the schema's date-time format: an offset is required, Z or +01:00. What the agent writes
+         * ({@link Instant#toString()}, UTC with up to nine fraction digits) is read by a fast path: the JDK's
+         * formatter took a third of the time of reading 100,000 findings. Anything else goes to the formatter.
+         */
+        static Instant parseInstant(String s) {
+            int n = s.length();
+            if (n >= 20 && n <= 30 && s.charAt(n - 1) == 'Z' && s.charAt(4) == '-' && s.charAt(7) == '-'
+                    && s.charAt(10) == 'T' && s.charAt(13) == ':' && s.charAt(16) == ':'
+                    && (n == 20 || (s.charAt(19) == '.' && n > 21))) {
+                int year = digits(s, 0, 4);
+                int month = digits(s, 5, 2);
+                int day = digits(s, 8, 2);
+                int hour = digits(s, 11, 2);
+                int minute = digits(s, 14, 2);
+                int second = digits(s, 17, 2);
+                int nanos = 0;
+                if (n > 20) {
+                    int fraction = n - 21;
+                    nanos = digits(s, 20, fraction);
+                    for (int i = fraction; i < 9 && nanos >= 0; i++) {
+                        nanos *= 10;
+                    }
+                }
+                if ((year | month | day | hour | minute | second | nanos) >= 0) {
+                    // LocalDateTime.of checks the ranges: month 13 or 25:00 throw DateTimeException.
+                    return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
+                }
+            }
+            return OffsetDateTime.parse(s).toInstant();
+        }
+
+        /** The decimal number of {@code length} digits at {@code from}, or -1 when one is not a digit. */
+        private static int digits(String s, int from, int length) {
+            int value = 0;
+            for (int i = from; i < from + length; i++) {
+                char c = s.charAt(i);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                value = value * 10 + (c - '0');
+            }
+            return value;
         }
 
         private long count(JsonNode f, String at) {

@@ -45,12 +45,12 @@ public final class ReportData {
     private final Instant generatedAt;
 
     private ReportData(Builder b) {
-        List<MergedFinding> merged = new ArrayList<>(b.merged.size());
-        b.merged.values().forEach(a -> merged.add(a.build()));
-        merged.sort(Comparator.comparingInt((MergedFinding f) -> kindOrder(f.kind()))
-                .thenComparing(Comparator.comparingLong(MergedFinding::count).reversed())
-                .thenComparing(f -> String.valueOf(f.location()))
-                .thenComparing(MergedFinding::fingerprint));
+        // Sort keys are computed once per finding, not once per comparison: 100,000 findings take 1.7 M comparisons.
+        List<SortKey> keys = new ArrayList<>(b.merged.size());
+        b.merged.values().forEach(a -> keys.add(new SortKey(a.build())));
+        keys.sort(null);
+        List<MergedFinding> merged = new ArrayList<>(keys.size());
+        keys.forEach(k -> merged.add(k.finding));
         this.findings = Collections.unmodifiableList(merged);
         this.controllers = List.copyOf(b.controllers.values());
         this.agentErrors = List.copyOf(b.agentErrors);
@@ -61,6 +61,31 @@ public final class ReportData {
         this.baseline = b.baseline;
         this.failOn = Collections.unmodifiableSet(new LinkedHashSet<>(b.failOn));
         this.generatedAt = b.generatedAt;
+    }
+
+    /** By kind (in {@link #KINDS} order), then most frequent, then location, then fingerprint. */
+    private static final class SortKey implements Comparable<SortKey> {
+        final MergedFinding finding;
+        final int kind;
+        final String location;
+
+        SortKey(MergedFinding finding) {
+            this.finding = finding;
+            this.kind = kindOrder(finding.kind());
+            this.location = String.valueOf(finding.location());
+        }
+
+        @Override
+        public int compareTo(SortKey o) {
+            int c = Integer.compare(kind, o.kind);
+            if (c == 0) {
+                c = Long.compare(o.finding.count(), finding.count());
+            }
+            if (c == 0) {
+                c = location.compareTo(o.location);
+            }
+            return c != 0 ? c : finding.fingerprint().compareTo(o.finding.fingerprint());
+        }
     }
 
     public static Builder builder() {

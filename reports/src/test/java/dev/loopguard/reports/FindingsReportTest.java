@@ -165,6 +165,21 @@ class FindingsReportTest {
     }
 
     @Test
+    @DisplayName("reads the agent's nanosecond timestamps exactly, and rejects a day that does not exist")
+    void timestampForms() throws Exception {
+        Path nanos = writeVariant("\"firstSeen\": \"2026-11-21T11:27:12.000Z\"",
+                "\"firstSeen\": \"2026-11-21T20:03:57.678826795Z\"");
+        assertThat(FindingsReport.read(nanos).findings().get(0).firstSeen())
+                .isEqualTo(Instant.parse("2026-11-21T20:03:57.678826795Z"));
+        Path whole = writeVariant("\"firstSeen\": \"2026-11-21T11:27:12.000Z\"", "\"firstSeen\": \"2026-11-21T11:27:12Z\"");
+        assertThat(FindingsReport.read(whole).findings().get(0).firstSeen()).isEqualTo(Instant.parse("2026-11-21T11:27:12Z"));
+        Path february = writeVariant("\"firstSeen\": \"2026-11-21T11:27:12.000Z\"",
+                "\"firstSeen\": \"2026-02-30T11:27:12.000Z\"");
+        assertThatThrownBy(() -> FindingsReport.read(february)).isInstanceOf(InvalidReportException.class)
+                .hasMessageContaining("$.findings[0].firstSeen: must be an RFC 3339 date-time");
+    }
+
+    @Test
     @DisplayName("reads a count beyond int as the long the agent writes")
     void countBeyondInt() throws Exception {
         Path file = writeVariant("\"count\": 3,", "\"count\": 8589934592,");

@@ -11,9 +11,12 @@ import dev.loopguard.reports.format.ReportFormatType;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * {@code java -jar loopguard-reports.jar}: merges findings reports and JMH results and writes HTML, Markdown, JUnit
@@ -96,44 +99,52 @@ public final class ReportsCommand {
                 builder.addProblem(new InputProblem(jmh.toString(), e.getMessage()));
             }
         }
-        int threads = Math.max(1, Math.min(a.inputs.size(), Runtime.getRuntime().availableProcessors()));
-        ExecutorService readers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "loopguard-reports-reader");
+        // One small pool for the whole run: shards are read on it, then the formats are written on it.
+        int threads = Math.max(1, Math.min(Math.max(a.inputs.size(), a.outputs.size()),
+                Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "loopguard-reports-worker");
             t.setDaemon(true);
             return t;
         });
         try {
-            builder.addFindings(a.inputs, readers);
+            builder.addFindings(a.inputs, pool);
+            ReportData data = builder.build();
+            for (InputProblem p : data.problems()) {
+                err.println("loopguard-reports: " + p.message());
+            }
+            int status = !data.problems().isEmpty() ? 2 : data.failed() ? 1 : 0;
+            FormatOptions options = a.formatOptions();
+            Map<Path, Future<?>> writes = new LinkedHashMap<>();
+            for (Map.Entry<ReportFormatType, Path> output : a.outputs.entrySet()) {
+                writes.put(output.getValue(), pool.submit(() -> ReportFormatFactory.create(output.getKey(), options)
+                        .write(data, output.getValue())));
+            }
+            if (a.writeBaseline != null) {
+                writes.put(a.writeBaseline, pool.submit(() -> Baseline.write(a.writeBaseline, data.findings())));
+            }
+            for (Map.Entry<Path, Future<?>> write : writes.entrySet()) {
+                try {
+                    write.getValue().get();
+                    out.println("loopguard-reports: wrote " + (write.getKey().equals(a.writeBaseline)
+                            ? "baseline " + write.getKey() + " (" + data.findings().size() + " fingerprints)"
+                            : write.getKey()));
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    err.println("loopguard-reports: " + (cause instanceof UncheckedIOException
+                            ? cause.getCause().getMessage() : "cannot write " + write.getKey() + ": " + cause));
+                    status = 2;
+                }
+            }
+            out.println("loopguard-reports: " + summary(data));
+            return status;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("loopguard-reports: interrupted");
+            return 2;
         } finally {
-            readers.shutdownNow();
+            pool.shutdownNow();
         }
-        ReportData data = builder.build();
-        for (InputProblem p : data.problems()) {
-            err.println("loopguard-reports: " + p.message());
-        }
-        int status = !data.problems().isEmpty() ? 2 : data.failed() ? 1 : 0;
-        FormatOptions options = a.formatOptions();
-        for (Map.Entry<ReportFormatType, Path> output : a.outputs.entrySet()) {
-            try {
-                ReportFormatFactory.create(output.getKey(), options).write(data, output.getValue());
-                out.println("loopguard-reports: wrote " + output.getValue());
-            } catch (UncheckedIOException e) {
-                err.println("loopguard-reports: " + e.getCause().getMessage());
-                status = 2;
-            }
-        }
-        if (a.writeBaseline != null) {
-            try {
-                Baseline.write(a.writeBaseline, data.findings());
-                out.println("loopguard-reports: wrote baseline " + a.writeBaseline + " ("
-                        + data.findings().size() + " fingerprints)");
-            } catch (UncheckedIOException e) {
-                err.println("loopguard-reports: " + e.getCause().getMessage());
-                status = 2;
-            }
-        }
-        out.println("loopguard-reports: " + summary(data));
-        return status;
     }
 
     private static String summary(ReportData data) {

@@ -3,7 +3,6 @@ package dev.loopguard.reports.format;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import dev.loopguard.reports.InputProblem;
 import dev.loopguard.reports.MergedFinding;
 import dev.loopguard.reports.ReportData;
@@ -45,27 +44,29 @@ final class SarifFormat implements ReportFormat {
         SourceLocator locator = new SourceLocator(options.sourceBase(), options.sourceRoots());
         String trimmedBecause = ordered.size() > limit
                 ? "at most " + Text.count(options.sarifMaxResults()) + " results per run" : null;
-        // Measure the gzipped size first; cut in proportion until it fits. Each pass writes nothing but a count.
-        for (int pass = 0; pass < 20; pass++) {
+        // Render once into memory while counting the gzipped size; only an output over the limit is rendered again,
+        // with the results cut in proportion. At 25,000 results the buffer is about 20 MB.
+        for (int pass = 0; ; pass++) {
+            java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream(1 << 20);
             CountingStream counter = new CountingStream();
             try (GZIPOutputStream gzip = new GZIPOutputStream(counter, 1 << 16)) {
-                render(data, ordered, limit, trimmedBecause, locator, gzip);
+                render(data, ordered, limit, trimmedBecause, locator, new Tee(buffer, gzip));
             }
-            if (counter.count <= options.sarifMaxGzippedBytes() || limit == 0) {
+            if (counter.count <= options.sarifMaxGzippedBytes() || limit == 0 || pass == 20) {
+                buffer.writeTo(out);
                 break;
             }
             limit = (int) Math.max(0, Math.min(limit - 1,
                     (long) (limit * 0.9 * options.sarifMaxGzippedBytes() / counter.count)));
             trimmedBecause = "at most " + Text.count(options.sarifMaxGzippedBytes()) + " bytes gzipped";
         }
-        render(data, ordered, limit, trimmedBecause, locator, out);
         out.flush();
     }
 
     private void render(ReportData data, List<MergedFinding> ordered, int limit, String trimmedBecause,
                         SourceLocator locator, OutputStream out) throws IOException {
         JsonGenerator json = new JsonFactory().createGenerator(new NonClosing(out), JsonEncoding.UTF8);
-        json.setPrettyPrinter(new DefaultPrettyPrinter());
+        // Compact: indentation was a third of the bytes, and GitHub's limit is on the upload.
         json.writeStartObject();
         json.writeStringField("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
         json.writeStringField("version", "2.1.0");
@@ -291,6 +292,35 @@ final class SarifFormat implements ReportFormat {
         @Override
         public void write(byte[] b, int off, int len) {
             count += len;
+        }
+    }
+
+    /** Writes to two streams at once: the output and the gzip counter. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        Tee(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int c) throws IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public void write(byte[] bytes, int off, int len) throws IOException {
+            a.write(bytes, off, len);
+            b.write(bytes, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            a.flush();
+            b.flush();
         }
     }
 

@@ -49,7 +49,7 @@ class ReportsCommandTest {
         assertThat(Path.of(p("r.html"))).content().contains("SequentialVsGatheredBenchmark");
         assertThat(Path.of(p("r.md"))).content().contains("The HTML report r.html has every detail").doesNotContain("not shown");
         assertThat(Path.of(p("r.xml"))).content().contains("tests=\"7\"");
-        assertThat(Path.of(p("r.sarif"))).content().contains("\"version\" : \"2.1.0\"");
+        assertThat(Path.of(p("r.sarif"))).content().contains("\"version\":\"2.1.0\"");
     }
 
     @Test

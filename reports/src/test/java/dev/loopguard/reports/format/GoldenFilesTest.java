@@ -39,6 +39,11 @@ class GoldenFilesTest {
     @DisplayName("renders the two-shard fixture exactly as the golden file")
     void matchesGolden(ReportFormatType type) throws Exception {
         String actual = render(type, Fixtures.twoShards(), Fixtures.options());
+        if (type == ReportFormatType.SARIF) {
+            // SARIF is written compact; indented here so that a change to it reads as a diff.
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            actual = json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(actual)) + "\n";
+        }
         Path golden = GOLDEN.resolve(fileName(type));
         if (Boolean.getBoolean("golden.update")) {
             Files.createDirectories(GOLDEN);

@@ -42,8 +42,8 @@ class SchemaValidationTest {
         JsonNode first = run.get("results").get(0);
         assertThat(first.get("partialFingerprints").get("loopguardFingerprint/v1").asText()).hasSize(32);
         // Found under the fixture's source roots: the root-level Maven folder and a module's.
-        assertThat(sarif).contains("\"uri\" : \"src/main/java/com/acme/web/ConfigHandler.java\"")
-                .contains("\"uri\" : \"greenhouse/src/main/java/com/acme/greenhouse/Pump.java\"");
+        assertThat(sarif).contains("\"uri\":\"src/main/java/com/acme/web/ConfigHandler.java\"")
+                .contains("\"uri\":\"greenhouse/src/main/java/com/acme/greenhouse/Pump.java\"");
     }
 
     @Test
@@ -75,7 +75,7 @@ class SchemaValidationTest {
     @DisplayName("the SARIF check can fail: a result without its message is rejected")
     void sarifCheckCanFail() throws Exception {
         String sarif = GoldenFilesTest.render(ReportFormatType.SARIF, Fixtures.twoShards(), Fixtures.options())
-                .replaceFirst("\"level\" : \"error\"", "\"level\" : \"fatal\"");
+                .replaceFirst("\"level\":\"error\"", "\"level\":\"fatal\"");
 
         assertThatThrownBy(() -> OutputValidation.assertValidSarif(sarif)).hasMessageContaining("level");
     }
