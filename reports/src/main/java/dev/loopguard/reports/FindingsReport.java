@@ -1,8 +1,15 @@
 package dev.loopguard.reports;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
@@ -16,13 +23,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -53,6 +60,8 @@ public record FindingsReport(String version, String jvmVersion, String jvmVendor
             "options", "findings", "profile", "agentErrors");
     private static final int MAX_PROBLEMS_SHOWN = 20;
     private static final JsonSchema SCHEMA = loadSchema();
+    private static final JsonSchema FINDING_SCHEMA =
+            SCHEMA.getSubSchema(new JsonNodePath(PathType.JSON_POINTER).append("$defs").append("finding"));
 
     public FindingsReport {
         Objects.requireNonNull(version, "version");
@@ -77,24 +86,86 @@ public record FindingsReport(String version, String jvmVersion, String jvmVendor
     /** Reads with another schema: tests use it to read fields that a later schema version adds. */
     static FindingsReport read(Path file, JsonSchema schema) {
         Objects.requireNonNull(file, "file");
-        JsonNode root = JsonInput.read(file, "findings report",
-                "check the agent's report=PATH option and that the JVM exited normally");
-        Set<ValidationMessage> messages = schema.validate(root);
-        if (!messages.isEmpty()) {
-            List<String> problems = messages.stream()
-                    // getError() is the message without the location, which getMessage() already starts with.
-                    .map(m -> m.getInstanceLocation() + ": " + m.getError())
-                    .distinct()
-                    .sorted(Comparator.naturalOrder())
-                    .collect(Collectors.toList());
-            throw invalid(file, problems);
-        }
+        String what = "findings report";
+        String hint = "check the agent's report=PATH option and that the JVM exited normally";
+        byte[] bytes = JsonInput.bytes(file, what, hint);
         Converter converter = new Converter();
-        FindingsReport report = converter.report(root);
+        List<ReportFinding> findings = new ArrayList<>();
+        Set<String> problems = new TreeSet<>();
+        ObjectNode top;
+        // The findings are read, checked and converted one at a time, each against the schema's finding definition,
+        // and the rest of the document against the whole schema: a whole-file tree of 5,000 findings lived through
+        // several collections and cost more than the parsing.
+        try (JsonParser parser = JsonInput.PIECEWISE.createParser(bytes)) {
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                throw JsonInput.empty(file, what, hint);
+            }
+            if (token != JsonToken.START_OBJECT) {
+                top = null;
+                problems.addAll(messages("", schema.validate(JsonInput.read(file, what, hint))));
+            } else {
+                top = JsonInput.STRICT.createObjectNode();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    if (parser.nextToken() == JsonToken.START_ARRAY && name.equals("findings")) {
+                        int index = 0;
+                        while (parser.nextToken() != JsonToken.END_ARRAY) {
+                            JsonNode finding = JsonInput.PIECEWISE.readTree(parser);
+                            String at = "$.findings[" + index++ + "]";
+                            Set<ValidationMessage> messages = findingSchema(schema).validate(finding);
+                            if (messages.isEmpty()) {
+                                ReportFinding converted = converter.finding(finding, at);
+                                if (converted != null) {
+                                    findings.add(converted);
+                                }
+                            } else {
+                                problems.addAll(messages(at, messages));
+                            }
+                        }
+                        top.set(name, JsonInput.STRICT.createArrayNode());
+                    } else {
+                        top.set(name, JsonInput.PIECEWISE.readTree(parser));
+                    }
+                }
+                JsonToken trailing = parser.nextToken();
+                if (trailing != null) {
+                    throw JsonInput.syntaxError(file, what, new JsonParseException(parser,
+                            "Trailing token (of type " + trailing + ") found after value"));
+                }
+                problems.addAll(messages("", schema.validate(top)));
+            }
+        } catch (JsonProcessingException e) {
+            throw JsonInput.syntaxError(file, what, e);
+        } catch (IOException e) {
+            throw new InvalidReportException(file, "Cannot read " + what + " " + file + " (" + e + ")", List.of(), e);
+        }
+        if (!problems.isEmpty()) {
+            throw invalid(file, new ArrayList<>(problems));
+        }
+        FindingsReport report = converter.report(top, findings);
         if (!converter.problems.isEmpty()) {
             throw invalid(file, converter.problems);
         }
         return report;
+    }
+
+    /** Each message as {@code location: problem}, its location rebased from a finding onto the document. */
+    private static List<String> messages(String at, Set<ValidationMessage> messages) {
+        List<String> problems = new ArrayList<>(messages.size());
+        for (ValidationMessage m : messages) {
+            // getError() is the message without the location, which getMessage() already starts with.
+            String location = m.getInstanceLocation().toString();
+            problems.add((at.isEmpty() ? location : at + location.substring(1)) + ": " + m.getError());
+        }
+        return problems;
+    }
+
+    private static JsonSchema findingSchema(JsonSchema schema) {
+        if (schema == SCHEMA) {
+            return FINDING_SCHEMA;
+        }
+        return schema.getSubSchema(new JsonNodePath(PathType.JSON_POINTER).append("$defs").append("finding"));
     }
 
     static JsonSchema schema(InputStream in) {
@@ -121,31 +192,29 @@ public record FindingsReport(String version, String jvmVersion, String jvmVendor
         final List<String> problems = new ArrayList<>();
         private final Map<String, String> strings = new HashMap<>();
 
-        FindingsReport report(JsonNode root) {
-            List<ReportFinding> findings = new ArrayList<>();
-            int index = 0;
-            for (JsonNode f : root.get("findings")) {
-                String at = "$.findings[" + index++ + "]";
-                ReportedException exception = null;
-                JsonNode e = f.get("exception");
-                if (e != null) {
-                    exception = new ReportedException(shared(e.get("type").asText()), text(e, "message"),
-                            frames(e.get("stack")));
-                }
-                Instant firstSeen = instant(f, "firstSeen", at);
-                Instant lastSeen = instant(f, "lastSeen", at);
-                long count = count(f, at);
-                if (firstSeen == null || lastSeen == null) {
-                    continue;
-                }
-                findings.add(new ReportFinding(
-                        shared(f.get("kind").asText()), shared(f.get("thread").asText()), f.get("message").asText(),
-                        frames(f.get("stack")), shared(text(f, "site")), count, firstSeen, lastSeen,
-                        shared(text(f, "advice")), shared(text(f, "operation")),
-                        f.has("durationMillis") ? f.get("durationMillis").asLong() : null, shared(text(f, "controller")),
-                        shared(text(f, "loop")), shared(text(f, "createdAt")), shared(text(f, "discardedAt")),
-                        shared(text(f, "reason")), exception, shared(text(f, "returnType")), shared(text(f, "test"))));
+        ReportFinding finding(JsonNode f, String at) {
+            ReportedException exception = null;
+            JsonNode e = f.get("exception");
+            if (e != null) {
+                exception = new ReportedException(shared(e.get("type").asText()), text(e, "message"),
+                        frames(e.get("stack")));
             }
+            Instant firstSeen = instant(f, "firstSeen", at);
+            Instant lastSeen = instant(f, "lastSeen", at);
+            long count = count(f, at);
+            if (firstSeen == null || lastSeen == null) {
+                return null;
+            }
+            return new ReportFinding(
+                    shared(f.get("kind").asText()), shared(f.get("thread").asText()), f.get("message").asText(),
+                    frames(f.get("stack")), shared(text(f, "site")), count, firstSeen, lastSeen,
+                    shared(text(f, "advice")), shared(text(f, "operation")),
+                    f.has("durationMillis") ? f.get("durationMillis").asLong() : null, shared(text(f, "controller")),
+                    shared(text(f, "loop")), shared(text(f, "createdAt")), shared(text(f, "discardedAt")),
+                    shared(text(f, "reason")), exception, shared(text(f, "returnType")), shared(text(f, "test")));
+        }
+
+        FindingsReport report(JsonNode root, List<ReportFinding> findings) {
             List<String> errors = new ArrayList<>();
             for (JsonNode e : root.get("agentErrors")) {
                 errors.add(e.get("detector").asText() + ": " + e.get("error").asText());

@@ -23,6 +23,11 @@ final class JsonInput {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    /** For reading values one by one from a parser, which checks what follows the document itself. */
+    static final ObjectMapper PIECEWISE = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
     private JsonInput() {
     }
 
@@ -31,28 +36,42 @@ final class JsonInput {
      * @param hint what to check when the file cannot be read at all
      */
     static JsonNode read(Path file, String what, String hint) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new InvalidReportException(file, "Cannot read " + what + " " + file + " (" + e + "); " + hint,
-                    List.of(), e);
-        }
-        String sentence = Character.toUpperCase(what.charAt(0)) + what.substring(1);
+        byte[] bytes = bytes(file, what, hint);
         JsonNode root;
         try {
             root = STRICT.readTree(bytes);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new InvalidReportException(file, sentence + " " + file + " is not valid JSON" + where + ": "
-                    + e.getOriginalMessage(), List.of(), e);
+            throw syntaxError(file, what, e);
         } catch (IOException e) {
             throw new InvalidReportException(file, "Cannot read " + what + " " + file + " (" + e + ")", List.of(), e);
         }
         if (root == null || root.isMissingNode()) {
-            throw new InvalidReportException(file, sentence + " " + file + " is empty; " + hint, List.of(), null);
+            throw empty(file, what, hint);
         }
         return root;
+    }
+
+    static byte[] bytes(Path file, String what, String hint) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new InvalidReportException(file, "Cannot read " + what + " " + file + " (" + e + "); " + hint,
+                    List.of(), e);
+        }
+    }
+
+    static InvalidReportException syntaxError(Path file, String what, JsonProcessingException e) {
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return new InvalidReportException(file, sentence(what) + " " + file + " is not valid JSON" + where + ": "
+                + e.getOriginalMessage(), List.of(), e);
+    }
+
+    static InvalidReportException empty(Path file, String what, String hint) {
+        return new InvalidReportException(file, sentence(what) + " " + file + " is empty; " + hint, List.of(), null);
+    }
+
+    private static String sentence(String what) {
+        return Character.toUpperCase(what.charAt(0)) + what.substring(1);
     }
 }
