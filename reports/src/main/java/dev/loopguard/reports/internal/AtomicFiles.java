@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes outputs the way every Loopguard report is written: to a hidden temporary file beside the target, then renamed
@@ -67,8 +69,12 @@ public final class AtomicFiles {
         Path temp = null;
         try {
             Files.createDirectories(absolute.getParent());
-            temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+            // Not Files.createTempFile: its owner-only permissions would stay on the output after the rename, and a
+            // report is meant to be read by whoever reads the directory (a CI artifact, a web server).
+            temp = absolute.resolveSibling("." + absolute.getFileName() + "." + Long.toUnsignedString(
+                    ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16)) {
                 content.writeTo(out);
             }
             try {

@@ -31,6 +31,16 @@ class AtomicFilesTest {
     }
 
     @Test
+    @DisplayName("the output gets the permissions any new file gets there, not a temporary file's owner-only ones")
+    void ordinaryPermissions() throws Exception {
+        Path target = dir.resolve("r.html");
+        AtomicFiles.write(target, out -> out.write(1));
+        Path plain = Files.createFile(dir.resolve("plain.html"));
+
+        assertThat(Files.getPosixFilePermissions(target)).isEqualTo(Files.getPosixFilePermissions(plain));
+    }
+
+    @Test
     @DisplayName("refuses a symbolic link, a directory and a device rather than replacing them")
     void refusesWhatIsNotARegularFile() throws Exception {
         Path real = Files.writeString(dir.resolve("real.txt"), "keep");
