@@ -86,6 +86,12 @@ final class Arguments {
             throw new UsageException("nothing to write: give at least one of --html, --md, --junit, --sarif or "
                     + "--write-baseline");
         }
+        Set<Path> inputs = new java.util.HashSet<>();
+        for (Path in : a.inputs) {
+            if (!inputs.add(in.toAbsolutePath().normalize())) {
+                throw new UsageException("--in " + in + " is given twice; its findings would be counted twice");
+            }
+        }
         Map<Path, String> seen = new HashMap<>();
         for (Map.Entry<ReportFormatType, Path> e : a.outputs.entrySet()) {
             checkOutput(seen, "--" + e.getKey().id(), e.getValue());

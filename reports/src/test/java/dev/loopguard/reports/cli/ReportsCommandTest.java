@@ -107,6 +107,9 @@ class ReportsCommandTest {
         assertThat(run("--in", A, "--html", dir.toString())).isEqualTo(2);
         assertThat(err).contains("--html " + dir + " exists and is not a regular file (a directory)");
 
+        assertThat(run("--in", A, "--in", "./" + A, "--md", p("r.md"))).isEqualTo(2);
+        assertThat(err).contains("--in ./" + A + " is given twice; its findings would be counted twice");
+
         assertThat(run("--in", A, "--html", p("same"), "--md", p("same"))).isEqualTo(2);
         assertThat(err).contains("the same file is already the output of");
     }
