@@ -64,14 +64,10 @@ final class HtmlFormat implements ReportFormat {
         if (!data.benchmarks().isEmpty()) {
             w.write(" and " + Text.html(Text.plural(data.benchmarks().size(), "benchmark result", "benchmark results")));
         }
-        data.baseline().ifPresent(b -> {
-            try {
-                w.write("; baseline of " + Text.html(Text.plural(b.fingerprints().size(), "known finding",
-                        "known findings")));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        if (data.baseline().isPresent()) {
+            w.write("; baseline of " + Text.html(Text.plural(data.baseline().get().fingerprints().size(),
+                    "known finding", "known findings")));
+        }
         w.write(".</p>\n</header>\n<nav><a href=\"#summary\">Summary</a>");
         for (String kind : data.countsByKind().keySet()) {
             w.write(" <a href=\"#" + Text.html(kind) + "\">" + Text.html(KindInfo.of(kind).title) + "</a>");
