@@ -107,9 +107,18 @@ final class BenchmarkAnalysis {
             this.unitPerMilli = unitPerMilli;
         }
 
+        /**
+         * Results of the same method, N and parameters from several inputs (repeated runs, runs with and without an
+         * agent) cannot be told apart in JMH's output: the first one given is drawn and the others are counted, so
+         * that the page says so rather than picking one silently.
+         */
+        int duplicates;
+
         void add(long n, BenchmarkResult r) {
             ns.add(n);
-            byMethod.computeIfAbsent(r.method(), m -> new TreeMap<>()).put(n, r);
+            if (byMethod.computeIfAbsent(r.method(), m -> new TreeMap<>()).putIfAbsent(n, r) != null) {
+                duplicates++;
+            }
         }
 
         /**

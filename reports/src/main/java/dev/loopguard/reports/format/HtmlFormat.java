@@ -295,6 +295,12 @@ final class HtmlFormat implements ReportFormat {
             w.write("<p class=\"note\">L = " + SvgChart.number(study.latencyMillis) + " ms per task. Points are "
                     + "JMH's scores (" + Text.html(study.mode) + ") with their 99.9% confidence interval; dashed "
                     + "lines are each method's ideal.</p>\n");
+            if (study.duplicates > 0) {
+                w.write("<p class=\"note\">" + Text.plural(study.duplicates, "more result", "more results")
+                        + " for the same method, N and parameters " + (study.duplicates == 1 ? "was" : "were")
+                        + " given (repeated runs or other inputs); the first given of each is shown. Pass one "
+                        + "run's results per report to compare runs.</p>\n");
+            }
             efficiency(study, w);
             w.write("</div>\n");
         }

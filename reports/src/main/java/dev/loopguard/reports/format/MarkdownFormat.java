@@ -150,6 +150,10 @@ final class MarkdownFormat implements ReportFormat {
                 }
                 t.append('\n');
             }
+            if (study.duplicates > 0) {
+                t.append('\n').append(Text.plural(study.duplicates, "more result", "more results"))
+                        .append(" for the same method, N and parameters not shown (the first given of each is).\n");
+            }
             if (!md.tryAdd(t.append('\n').toString())) {
                 return;
             }

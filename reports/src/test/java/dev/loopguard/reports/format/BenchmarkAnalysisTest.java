@@ -59,6 +59,23 @@ class BenchmarkAnalysisTest {
     }
 
     @Test
+    @DisplayName("the same method, N and parameters given twice: the first is drawn and the other counted")
+    void duplicates() throws Exception {
+        BenchmarkResult first = result("gathered", "10", "ms/op", 12);
+        BenchmarkResult again = result("gathered", "10", "ms/op", 15);
+        dev.loopguard.reports.ReportData data = dev.loopguard.reports.ReportData.builder()
+                .addBenchmarks(List.of(first, again)).build();
+        BenchmarkAnalysis.Study study = new BenchmarkAnalysis(data.benchmarks()).studies.get(0);
+
+        assertThat(study.byMethod.get("gathered").get(10L)).isSameAs(first);
+        assertThat(study.duplicates).isEqualTo(1);
+        assertThat(GoldenFilesTest.render(ReportFormatType.HTML, data, FormatOptions.defaults()))
+                .contains("1 more result for the same method, N and parameters was given");
+        assertThat(GoldenFilesTest.render(ReportFormatType.MARKDOWN, data, FormatOptions.defaults()))
+                .contains("1 more result for the same method, N and parameters not shown");
+    }
+
+    @Test
     @DisplayName("a throughput benchmark with n and latencyMillis is a plain table: its score is not a time")
     void throughputIsPlain() {
         BenchmarkResult thrpt = result("gathered", "10", "ops/s", 95);
