@@ -407,7 +407,7 @@ final class HtmlFormat implements ReportFormat {
             "th,td{border:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}",
             "th{background:var(--soft);font-weight:600}td.num,th.num{text-align:right;white-space:nowrap;"
                     + "font-variant-numeric:tabular-nums}",
-            "caption{text-align:left;color:var(--muted);font-size:13px;padding-bottom:4px}",
+            "caption{text-align:left;color:var(--muted);font-size:13px;padding-bottom:4px;white-space:nowrap}",
             "table.compact td,table.plain td{word-break:break-word}",
             "details.finding{border:1px solid var(--line);border-left:4px solid #8c959f;border-radius:6px;"
                     + "margin:6px 0;background:var(--bg)}",
