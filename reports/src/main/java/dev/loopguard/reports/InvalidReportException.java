@@ -4,14 +4,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A findings report could not be read: the file is missing, is not JSON, or does not match the report schema.
- * The message names the file and, for schema problems, each offending location and what was expected there.
+ * An input file could not be read: a findings report, JMH results or a baseline that is missing, is not JSON, or
+ * does not have the expected shape. The message names the file and, for shape problems, each offending location and
+ * what was expected there.
  */
 public final class InvalidReportException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final Path file;
+    private final transient Path file;
     private final List<String> problems;
 
     InvalidReportException(Path file, String summary, List<String> problems, Throwable cause) {
@@ -20,12 +21,12 @@ public final class InvalidReportException extends RuntimeException {
         this.problems = List.copyOf(problems);
     }
 
-    /** The report file that was read. */
+    /** The file that was read. */
     public Path file() {
         return file;
     }
 
-    /** Each schema problem as {@code <location>: <what was expected>}; empty for unreadable or malformed files. */
+    /** Each problem as {@code <location>: <what was expected>}; empty for unreadable or malformed files. */
     public List<String> problems() {
         return problems;
     }

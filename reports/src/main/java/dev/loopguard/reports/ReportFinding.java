@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param message the full sentence a person reads
  * @param stack stack frames, innermost first
  * @param site the first frame in application code, or null when there is none
- * @param count occurrences merged into this finding (same kind and site)
+ * @param count occurrences merged into this finding (same kind and site); a {@code long}, as the agent counts
  * @param firstSeen the first occurrence
  * @param lastSeen the last occurrence
  * @param advice what to do instead
@@ -22,10 +22,18 @@ import java.util.Objects;
  * @param durationMillis the longest duration (loop stalls, pinned threads)
  * @param controller the controller it happened inside, if any
  * @param loop the event loop it happened on, if known
+ * @param createdAt where the lost task or failed future was created (lost tasks, unhandled failures)
+ * @param discardedAt where the future was dropped (unhandled failures, when known)
+ * @param reason why the task was lost (lost tasks)
+ * @param exception the failure nobody observed (unhandled failures)
+ * @param returnType the type of the dropped value (ignored futures)
+ * @param test the test that was running when it happened, when a test harness recorded one
  */
-public record ReportFinding(String kind, String thread, String message, List<String> stack, String site, int count,
+public record ReportFinding(String kind, String thread, String message, List<String> stack, String site, long count,
                             Instant firstSeen, Instant lastSeen, String advice, String operation,
-                            Long durationMillis, String controller, String loop) {
+                            Long durationMillis, String controller, String loop, String createdAt,
+                            String discardedAt, String reason, ReportedException exception, String returnType,
+                            String test) {
 
     public ReportFinding {
         Objects.requireNonNull(kind, "kind");

@@ -129,4 +129,149 @@ class FindingsReportTest {
         assertThatThrownBy(() -> FindingsReport.read(file)).isInstanceOfSatisfying(InvalidReportException.class,
                 e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("$.tool")));
     }
+
+    @Test
+    @DisplayName("a timestamp that is not RFC 3339 names the file, the path and the accepted form")
+    void badTimestamp() throws Exception {
+        Path file = writeVariant("\"firstSeen\": \"2026-11-21T11:27:12.000Z\"", "\"firstSeen\": \"yesterday\"");
+
+        assertThatThrownBy(() -> FindingsReport.read(file)).isInstanceOfSatisfying(InvalidReportException.class,
+                e -> {
+                    assertThat(e.getMessage()).contains(file.toString());
+                    assertThat(e.problems()).containsExactly("$.findings[0].firstSeen: must be an RFC 3339 "
+                            + "date-time such as 2026-11-21T11:27:12.000Z, was 'yesterday'");
+                });
+    }
+
+    @Test
+    @DisplayName("month 13 is a bad timestamp, not a DateTimeParseException")
+    void monthThirteen() throws Exception {
+        Path file = writeVariant("\"finishedAt\": \"2026-11-21T11:27:49.250Z\"",
+                "\"finishedAt\": \"2026-13-21T11:27:49.250Z\"");
+
+        assertThatThrownBy(() -> FindingsReport.read(file)).isInstanceOfSatisfying(InvalidReportException.class,
+                e -> assertThat(e.problems()).singleElement().asString()
+                        .startsWith("$.finishedAt: must be an RFC 3339 date-time").endsWith("was '2026-13-21T11:27:49.250Z'"));
+    }
+
+    @Test
+    @DisplayName("reads a timestamp with an offset, as RFC 3339 allows")
+    void timestampWithOffset() throws Exception {
+        Path file = writeVariant("\"firstSeen\": \"2026-11-21T11:27:12.000Z\"",
+                "\"firstSeen\": \"2026-11-21T12:27:12+01:00\"");
+
+        assertThat(FindingsReport.read(file).findings().get(0).firstSeen())
+                .isEqualTo(Instant.parse("2026-11-21T11:27:12Z"));
+    }
+
+    @Test
+    @DisplayName("reads the agent's nanosecond timestamps exactly, and rejects a day that does not exist")
+    void timestampForms() throws Exception {
+        Path nanos = writeVariant("\"firstSeen\": \"2026-11-21T11:27:12.000Z\"",
+                "\"firstSeen\": \"2026-11-21T20:03:57.678826795Z\"");
+        assertThat(FindingsReport.read(nanos).findings().get(0).firstSeen())
+                .isEqualTo(Instant.parse("2026-11-21T20:03:57.678826795Z"));
+        Path whole = writeVariant("\"firstSeen\": \"2026-11-21T11:27:12.000Z\"", "\"firstSeen\": \"2026-11-21T11:27:12Z\"");
+        assertThat(FindingsReport.read(whole).findings().get(0).firstSeen()).isEqualTo(Instant.parse("2026-11-21T11:27:12Z"));
+        Path february = writeVariant("\"firstSeen\": \"2026-11-21T11:27:12.000Z\"",
+                "\"firstSeen\": \"2026-02-30T11:27:12.000Z\"");
+        assertThatThrownBy(() -> FindingsReport.read(february)).isInstanceOf(InvalidReportException.class)
+                .hasMessageContaining("$.findings[0].firstSeen: must be an RFC 3339 date-time");
+    }
+
+    @Test
+    @DisplayName("reads a count beyond int as the long the agent writes")
+    void countBeyondInt() throws Exception {
+        Path file = writeVariant("\"count\": 3,", "\"count\": 8589934592,");
+
+        assertThat(FindingsReport.read(file).findings().get(0).count()).isEqualTo(8_589_934_592L);
+    }
+
+    @Test
+    @DisplayName("a count beyond long is a problem at its path, not a wrapped number")
+    void countBeyondLong() throws Exception {
+        Path file = writeVariant("\"count\": 3,", "\"count\": 99999999999999999999999,");
+
+        assertThatThrownBy(() -> FindingsReport.read(file)).isInstanceOfSatisfying(InvalidReportException.class,
+                e -> assertThat(e.problems()).singleElement().asString().startsWith("$.findings[0].count: must be a "
+                        + "whole number from 1 to 9223372036854775807"));
+    }
+
+    @Test
+    @DisplayName("rejects valid JSON followed by anything else")
+    void trailingGarbage() throws Exception {
+        Path file = dir.resolve("two.json");
+        Files.writeString(file, Files.readString(resource("valid-report.json")) + "\n{\"tool\": \"loopguard\"}\n");
+
+        assertThatThrownBy(() -> FindingsReport.read(file)).isInstanceOf(InvalidReportException.class)
+                .hasMessageContaining(file + " is not valid JSON at line").hasMessageContaining("Trailing token");
+    }
+
+    @Test
+    @DisplayName("rejects a duplicate key, which would silently replace the first")
+    void duplicateKey() throws Exception {
+        Path file = writeVariant("\"count\": 3,", "\"count\": 3, \"count\": 4,");
+
+        assertThatThrownBy(() -> FindingsReport.read(file)).isInstanceOf(InvalidReportException.class)
+                .hasMessageContaining("Duplicate field 'count'");
+    }
+
+    @Test
+    @DisplayName("states each problem's location once")
+    void locationOnce() throws Exception {
+        Path file = writeVariant("\"kind\": \"LOOP_STALL\"", "\"kind\": \"SLOW_LOOP\"");
+
+        assertThatThrownBy(() -> FindingsReport.read(file)).isInstanceOfSatisfying(InvalidReportException.class,
+                e -> assertThat(e.problems()).allSatisfy(p -> assertThat(p.indexOf("$.")).isEqualTo(p.lastIndexOf("$."))));
+    }
+
+    @Test
+    @DisplayName("keeps the kind-specific fields: reason, exception, createdAt, discardedAt, returnType")
+    void kindSpecificFields() throws Exception {
+        FindingsReport report = FindingsReport.read(fixture("shard-a.json"));
+        ReportFinding lost = report.findingsOfKind("LOST_TASK").get(0);
+        assertThat(lost.reason()).isEqualTo("discarded by ThreadPoolExecutor.DiscardPolicy");
+        assertThat(lost.createdAt()).isEqualTo("com.acme.tasks.TaskScenarios.discardPolicy(TaskScenarios.java:135)");
+        ReportFinding failure = report.findingsOfKind("UNHANDLED_FAILURE").get(0);
+        assertThat(failure.exception()).isEqualTo(new ReportedException("java.lang.IllegalStateException",
+                "relay stuck", failure.exception().stack()));
+        assertThat(failure.exception().stack()).hasSize(2);
+        assertThat(failure.discardedAt()).isEqualTo("com.acme.tasks.TaskScenarios.unobservedFailure(TaskScenarios.java:92)");
+        ReportFinding ignored = FindingsReport.read(fixture("shard-b.json")).findingsOfKind("IGNORED_FUTURE").get(0);
+        assertThat(ignored.returnType()).isEqualTo("reactor.core.publisher.Mono");
+    }
+
+    @Test
+    @DisplayName("reads the test a harness recorded, and optional top-level fields, once the schema allows them")
+    void fieldsALaterSchemaAdds() throws Exception {
+        String schema = Files.readString(Path.of("../docs/schema/loopguard-report.schema.json"));
+        String extended = schema
+                .replace("\"loop\": { \"type\": \"string\" }", "\"loop\": { \"type\": \"string\" },\n"
+                        + "        \"test\": { \"type\": \"string\" }")
+                .replace("\"agentErrors\": {\n      \"type\": \"array\",", "\"droppedSites\": { \"type\": \"object\" },\n"
+                        + "    \"agentErrors\": {\n      \"type\": \"array\",");
+        assertThat(extended).contains("\"test\"").contains("droppedSites");
+        Path file = writeVariant("\"loop\": \"loopguard-loop-1\"",
+                "\"loop\": \"loopguard-loop-1\", \"test\": \"com.acme.PumpTest#startsPump\"");
+        String withDropped = Files.readString(file).replace("\"agentErrors\"", "\"droppedSites\": {\"BLOCKING_CALL\": 7},\n  \"agentErrors\"");
+        Files.writeString(file, withDropped);
+
+        assertThatThrownBy(() -> FindingsReport.read(file)).isInstanceOf(InvalidReportException.class);
+        FindingsReport report = FindingsReport.read(file,
+                FindingsReport.schema(new java.io.ByteArrayInputStream(extended.getBytes(StandardCharsets.UTF_8))));
+        assertThat(report.findings().get(0).test()).isEqualTo("com.acme.PumpTest#startsPump");
+        assertThat(report.extensions()).containsEntry("droppedSites", java.util.Map.of("BLOCKING_CALL", 7));
+    }
+
+    @Test
+    @DisplayName("has an SLF4J provider on its class path (the no-op one), so reading prints no SLF4J warning")
+    void slf4jProviderBound() {
+        // With no provider, SLF4J 2 falls back to no-op too, but prints "No SLF4J providers were found" first.
+        assertThat(java.util.ServiceLoader.load(org.slf4j.spi.SLF4JServiceProvider.class))
+                .anySatisfy(p -> assertThat(p.getClass().getName()).isEqualTo("org.slf4j.nop.NOPServiceProvider"));
+    }
+
+    static Path fixture(String name) throws URISyntaxException {
+        return Path.of(FindingsReportTest.class.getResource("/fixtures/" + name).toURI());
+    }
 }
