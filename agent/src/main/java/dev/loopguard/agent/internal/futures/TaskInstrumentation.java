@@ -132,9 +132,13 @@ public final class TaskInstrumentation {
                         Hook.on(named("terminate").takingArguments(0))
                                 .onExit(BridgeCall.to(LoopTaskBridge.class, "terminated", self())))
                 .hook(CF,
-                        Hook.on(named("completeValue", "completeNull", "internalComplete", "completeThrowable",
-                                        "completeRelay").returning(boolean.class))
+                        Hook.on(named("completeValue", "completeNull", "internalComplete", "completeRelay")
+                                        .returning(boolean.class))
                                 .onReturn(BridgeCall.to(TaskBridge.class, "onCompletion", returned(), self())),
+                        // An asynchronous stage failing on its pool thread, or a failure passed on: the report
+                        // names this thread even when tracking starts later, at the call site.
+                        Hook.on(named("completeThrowable").returning(boolean.class))
+                                .onReturn(BridgeCall.to(TaskBridge.class, "onFailure", returned(), self())),
                         Hook.on(named("obtrudeValue", "obtrudeException"))
                                 .onReturn(BridgeCall.to(TaskBridge.class, "onForcedCompletion", self())),
                         Hook.on(named("get", "join", "getNow", "resultNow", "exceptionNow", "isCompletedExceptionally",
