@@ -2,8 +2,10 @@ package dev.loopguard.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.acme.startup.EarlyContentionScenario;
 import com.acme.startup.FirstTaskStallScenario;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,31 @@ class FirstMomentsIT {
                     // 600 ms of work, measured within a tick at each end; the floor leaves room for a loaded machine.
                     assertThat(f.get("durationMillis").asLong()).isGreaterThanOrEqualTo(400);
                 });
+        assertThat(ReportSchema.errors(report)).isEmpty();
+    }
+
+    @Test
+    void aContendedSynchronizedBlockAndMethodInTheFirstTaskAreBlockingCalls() throws Exception {
+        ForkedJvm.Result run = ForkedJvm.main(EarlyContentionScenario.class).agentOptions(LOOP_OPTIONS)
+                .run("early-contention").completed();
+        JsonNode report = run.report();
+        for (String method : List.of("enterABlock", "post")) {
+            assertThat(run.findingsAt(report, "BLOCKING_CALL", method)).as("%s in %s", method,
+                    report.toPrettyString()).singleElement().satisfies(f -> {
+                        assertThat(f.get("thread").asText()).isEqualTo("app-eventloop-1");
+                        // The monitor's class comes from a management bean that takes 25 to 70 ms to create after
+                        // the first loop appears; a contention over before that names the monitor 'unknown'.
+                        String ledger = "com\\.acme\\.startup\\.EarlyContentionScenario\\$Ledger";
+                        String monitor = method.equals("post") ? ledger : "(" + ledger + "|unknown)";
+                        assertThat(f.get("operation").asText()).matches("synchronized\\(" + monitor + "\\)");
+                        assertThat(f.get("count").asInt()).as("reported once, not again by the JFR stream")
+                                .isEqualTo(1);
+                        assertThat(f.get("message").asText()).matches("Contended synchronized block on a " + monitor
+                                + " monitor on event-loop thread 'app-eventloop-1' at .* the loop waited \\d+ ms .*");
+                    });
+        }
+        assertThat(run.stderr).as(run.toString()).doesNotContainIgnoringCase("jfr");
+        assertThat(report.get("agentErrors")).as(report.toPrettyString()).isEmpty();
         assertThat(ReportSchema.errors(report)).isEmpty();
     }
 }
