@@ -96,6 +96,13 @@ public final class TaskBridge {
         default void failedHere(Object future) {
         }
 
+        /**
+         * Application code created {@code handler}, a lambda or method reference {@code RejectedExecutionHandler}
+         * whose body is the method {@code implementation} ({@code Class#name(descriptor)}).
+         */
+        default void lambdaHandler(Object handler, String implementation) {
+        }
+
         /** A rejection handler returned normally for {@code task}; only future tracking judges this. */
         default void rejectionReturned(Runnable task, Object executor, Object rejectionHandler) {
         }
@@ -176,6 +183,18 @@ public final class TaskBridge {
         if (h != null) {
             try {
                 h.completed(future);
+            } catch (Throwable ignored) {
+                // see discarded
+            }
+        }
+    }
+
+    /** Called from application code right after it created a lambda rejection handler ({@link Handler#lambdaHandler}). */
+    public static void lambdaHandler(Object handler, String implementation) {
+        Handler h = TaskBridge.handler;
+        if (h != null && handler != null) {
+            try {
+                h.lambdaHandler(handler, implementation);
             } catch (Throwable ignored) {
                 // see discarded
             }

@@ -246,6 +246,11 @@ public final class FutureTracker implements TaskBridge.Handler {
     }
 
     @Override
+    public void lambdaHandler(Object handler, String implementation) {
+        RejectionHandlerVerdicts.shared().lambdaCreated(handler.getClass(), implementation);
+    }
+
+    @Override
     public void failedHere(Object future) {
         if (failed || level == TrackingLevel.OFF) {
             return;
