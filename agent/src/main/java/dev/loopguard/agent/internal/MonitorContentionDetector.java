@@ -36,7 +36,7 @@ final class MonitorContentionDetector {
         this.runtime = runtime;
         this.allowCheck = new BlockingCallDetector(runtime);
         this.early = new EarlyMonitorSampler(runtime, this);
-        runtime.beforeReport(early::flush);
+        runtime.beforeReport(new FlushEarlyEntries(early));
     }
 
     /**
@@ -147,6 +147,23 @@ final class MonitorContentionDetector {
                 .build();
         runtime.recorder().record(finding);
         return true;
+    }
+
+    /**
+     * Before a report: the entries the sampler is watching or has not recorded yet. A class, not a lambda: it is
+     * created in {@code premain}, where each lambda costs start-up time.
+     */
+    private static final class FlushEarlyEntries implements Runnable {
+        private final EarlyMonitorSampler sampler;
+
+        FlushEarlyEntries(EarlyMonitorSampler sampler) {
+            this.sampler = sampler;
+        }
+
+        @Override
+        public void run() {
+            sampler.flush();
+        }
     }
 
     /**

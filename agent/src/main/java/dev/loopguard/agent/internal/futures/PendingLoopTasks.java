@@ -389,6 +389,9 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
                         return;
                     }
                 }
+                if (task instanceof java.util.concurrent.Delayed) {
+                    return; // a schedule is kept by identity, so the look above found it if it was followed
+                }
                 for (LoopRecords records : loops.values()) {
                     if (records.remove(task)) {
                         removedOne();
