@@ -22,10 +22,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@value #TICK_MILLIS} ms it asks each loop thread's state; a thread {@code BLOCKED} is entering a monitor another
  * thread holds, which is exactly what JFR's {@code jdk.JavaMonitorEnter} reports. The thread's stack says where; the
  * monitor's class and the thread's blocked count (which tells one contended entry from the next) come from a
- * {@link ThreadInfo}, once the {@link ThreadMXBean} is ready: it takes 25 to 70 ms to create, so it is created on the
- * sampler's thread while the sampling already runs, and an entry that ended before it was ready names no class. The
- * entry is reported when it ends, with its duration measured from the ticks that saw it (within a tick), and recorded
- * on a second thread, so that the sampling never waits.
+ * {@link ThreadInfo}, once the {@link ThreadMXBean} is ready: it takes 25 to 70 ms to create (longer on a busy
+ * machine), so it is created on a second thread while the sampling already runs. An entry is reported while it is
+ * still going on, as soon as its monitor's class is known, like a blocking call, which is reported when it starts;
+ * an entry that ended before the class was known is reported then, naming no class. Findings are recorded on that
+ * second thread, so that the sampling never waits.
  *
  * <p>Sampling covers {@code synchronized} blocks and methods alike, in any code, with no rewriting; it misses an entry
  * shorter than a tick that no tick happens to see. It stops once the stream delivers; an event the stream delivers
@@ -61,6 +62,7 @@ final class EarlyMonitorSampler implements Runnable {
         /** Null until known. */
         String monitorClass;
         long lastSeen;
+        boolean recorded;
 
         Entry(StackTraceElement[] stack, long now) {
             this.firstSeen = now;
@@ -179,7 +181,16 @@ final class EarlyMonitorSampler implements Runnable {
             if (entry.monitorClass == null) {
                 entry.learn(info);
             }
+            if (!entry.recorded && entry.monitorClass != null && !isWaitReentry(entry)) {
+                entry.recorded = true;
+                finished.add(new Finished(s, entry, null, entry.firstSeenAt.minusNanos(TICK_NANOS / 2)));
+            }
         }
+    }
+
+    /** A thread taking its monitor back after Object.wait is BLOCKED too: that wait is already a blocking call. */
+    private static boolean isWaitReentry(Entry entry) {
+        return "java.lang.Object".equals(entry.stack[0].getClassName()) && "wait".equals(entry.stack[0].getMethodName());
     }
 
     /**
@@ -202,10 +213,11 @@ final class EarlyMonitorSampler implements Runnable {
         }
     }
 
-    /** An entry that ended, to be recorded off the sampling thread. */
+    /** An entry seen, or ended, to be recorded off the sampling thread. */
     private final class Finished {
         final ThreadState state;
         final Entry entry;
+        /** Null while the entry is still going on. */
         final Duration waited;
         final Instant start;
 
@@ -219,13 +231,12 @@ final class EarlyMonitorSampler implements Runnable {
         void report() {
             String monitorClass = entry.monitorClass == null ? "unknown" : entry.monitorClass;
             detector.report(state, state.thread.getName(), entry.stack, monitorClass, waited, start,
-                    start.plus(waited));
+                    waited == null ? Instant.now() : start.plus(waited));
         }
     }
 
     private void finish(ThreadState s, Entry entry, long end) {
-        // A thread taking its monitor back after Object.wait is BLOCKED too: that wait is already a blocking call.
-        if ("java.lang.Object".equals(entry.stack[0].getClassName()) && "wait".equals(entry.stack[0].getMethodName())) {
+        if (isWaitReentry(entry)) {
             return;
         }
         long nanos = StallWatchdog.busyDuration(entry.firstSeen, entry.lastSeen, end, TICK_NANOS);
@@ -236,7 +247,10 @@ final class EarlyMonitorSampler implements Runnable {
             }
             reported.add(new long[] {s.thread.getId(), entry.firstSeenAt.toEpochMilli(), last.toEpochMilli()});
         }
-        finished.add(new Finished(s, entry, Duration.ofNanos(nanos), entry.firstSeenAt.minusNanos(TICK_NANOS / 2)));
+        if (!entry.recorded) {
+            entry.recorded = true;
+            finished.add(new Finished(s, entry, Duration.ofNanos(nanos), entry.firstSeenAt.minusNanos(TICK_NANOS / 2)));
+        }
     }
 
     /** Whether a contended entry of this thread between {@code start} and {@code end} is one the sampler reported. */

@@ -119,7 +119,8 @@ final class MonitorContentionDetector {
 
     /**
      * Records one contended entry of a loop thread into a monitor, unless it is not the user's: warm-up, an allowed
-     * method, the agent's own lock, or no application frame. Returns whether it was recorded.
+     * method, the agent's own lock, or no application frame. Returns whether it was recorded. {@code waited} is null
+     * for an entry seen while it is still going on.
      */
     boolean report(ThreadState s, String thread, StackTraceElement[] stack, String monitorClass, Duration waited,
                    Instant start, Instant end) {
