@@ -1,5 +1,7 @@
 package dev.loopguard.agent;
 
+import dev.loopguard.agent.internal.StackFrames;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -155,13 +157,17 @@ public final class Finding {
             this.stack = List.copyOf(Objects.requireNonNull(stack, "stack"));
         }
 
-        /** The details of a throwable, with its stack rendered by {@link StackTraceElement#toString()}. */
+        /**
+         * The details of a throwable, each frame in the form of a finding's {@code stack}
+         * ({@code com.acme.Pump.run(Pump.java:41)}, without class-loader or module prefixes such as
+         * {@code java.base/}), so that one report shows one form.
+         */
         public static ExceptionDetails of(Throwable t) {
             Objects.requireNonNull(t, "throwable");
             StackTraceElement[] frames = t.getStackTrace();
             String[] rendered = new String[frames.length];
             for (int i = 0; i < frames.length; i++) {
-                rendered[i] = frames[i].toString();
+                rendered[i] = StackFrames.format(frames[i]);
             }
             return new ExceptionDetails(t.getClass().getName(), t.getMessage(), List.of(rendered));
         }

@@ -40,6 +40,9 @@ public final class ExecuteRejectionScenarios {
             inheritedHandlerDropsTheTask();
             discardPolicyDropsTheTask();
             lambdaHandlerDropsTheTask();
+            capturingLambdaHandlerDropsTheTask();
+            methodReferenceHandlerDropsTheTask();
+            lambdaHandlerKeepsTheTask();
 
             handlerRunsTheTask();
             handlerRequeuesTheTask();
@@ -139,13 +142,56 @@ public final class ExecuteRejectionScenarios {
         }
     }
 
-    /** Drops the task too, but a lambda's code cannot be told apart from the lambda's class: not judged. */
+    /** A lambda handler that only logs: judged by the code of the lambda's body. */
     static void lambdaHandlerDropsTheTask() throws InterruptedException {
-        Saturated saturated = Saturated.with((task, executor) -> { });
+        Saturated saturated = Saturated.with((task, executor) -> LOG.log(System.Logger.Level.WARNING,
+                "pool full, dropping " + task));
         try {
             saturated.pool.execute(() -> System.out.println("never printed"));
         } finally {
             saturated.finish();
+        }
+    }
+
+    /** A lambda capturing a counter, which it increments before it returns: the task is dropped. */
+    static void capturingLambdaHandlerDropsTheTask() throws InterruptedException {
+        AtomicInteger dropped = new AtomicInteger();
+        Saturated saturated = Saturated.with((task, executor) -> dropped.incrementAndGet());
+        try {
+            saturated.pool.execute(() -> System.out.println("never printed"));
+        } finally {
+            saturated.finish();
+        }
+        if (dropped.get() != 1) {
+            throw new IllegalStateException("the lambda handler counted " + dropped.get() + " rejections");
+        }
+    }
+
+    private static void logAndDrop(Runnable task, ThreadPoolExecutor executor) {
+        LOG.log(System.Logger.Level.WARNING, "pool full, dropping {0}", task);
+    }
+
+    /** A method reference to a static method that only logs. */
+    static void methodReferenceHandlerDropsTheTask() throws InterruptedException {
+        Saturated saturated = Saturated.with(ExecuteRejectionScenarios::logAndDrop);
+        try {
+            saturated.pool.execute(() -> System.out.println("never printed"));
+        } finally {
+            saturated.finish();
+        }
+    }
+
+    /** A lambda that keeps the task in a backlog it captured: not a finding. */
+    static void lambdaHandlerKeepsTheTask() throws InterruptedException {
+        List<Runnable> backlog = new ArrayList<>();
+        Saturated saturated = Saturated.with((task, executor) -> backlog.add(task));
+        try {
+            saturated.pool.execute(() -> System.out.println("kept in the backlog"));
+        } finally {
+            saturated.finish();
+        }
+        if (backlog.size() != 1) {
+            throw new IllegalStateException("the backlog holds " + backlog.size() + " tasks");
         }
     }
 

@@ -35,6 +35,14 @@ public final class Bridge {
 
         void exitIdle(Object token);
 
+        /**
+         * A pool worker starts running tasks: it is busy from here (its first task comes before any idle wait)
+         * until its idle wait. Returns what {@link #exitWorker(Object)} needs, or null when the thread is no loop.
+         */
+        Object enterWorker();
+
+        void exitWorker(Object token);
+
         int enterExempt();
 
         void exitExempt(int token);
@@ -128,6 +136,32 @@ public final class Bridge {
             s.exitIdle(token);
         } catch (Throwable e) {
             fail(s, "idle-exit", e);
+        }
+    }
+
+    /** Called when a pool worker starts running tasks (its first task runs before it ever waits for work). */
+    public static Object workerEnter() {
+        Sink s = sink;
+        if (s == null) {
+            return null;
+        }
+        try {
+            return s.enterWorker();
+        } catch (Throwable e) {
+            fail(s, "worker-enter", e);
+            return null;
+        }
+    }
+
+    public static void workerExit(Object token) {
+        Sink s = sink;
+        if (s == null || token == null) {
+            return;
+        }
+        try {
+            s.exitWorker(token);
+        } catch (Throwable e) {
+            fail(s, "worker-exit", e);
         }
     }
 

@@ -21,6 +21,10 @@ public final class ControllerBridge {
         void exit(Object controller, String step, long token, Object returned, Throwable thrown);
 
         void healthRead(String name);
+
+        /** A runner began to stop controller {@code name} ({@code null}: every controller it runs). */
+        default void stopping(String name) {
+        }
     }
 
     /** Installs the handler; {@code null} removes it. */
@@ -59,6 +63,21 @@ public final class ControllerBridge {
         if (h != null) {
             try {
                 h.healthRead(name);
+            } catch (Throwable ignored) {
+                // see named
+            }
+        }
+    }
+
+    /**
+     * A runner began to stop controller {@code name} ({@code stop(name, bound)}), or every controller it runs
+     * ({@code stopAll(bound)}, {@code name} null): the iteration it cancels is not a failure.
+     */
+    public static void stopping(String name) {
+        Handler h = handler;
+        if (h != null) {
+            try {
+                h.stopping(name);
             } catch (Throwable ignored) {
                 // see named
             }

@@ -54,6 +54,13 @@ public final class LoopTaskBridge {
         void started(Object loop, Object queuedTask);
 
         void terminated(Object loop);
+
+        /**
+         * A task starts on the calling thread's loop, which the hook cannot name (Netty's static
+         * {@code AbstractEventExecutor.runTask}): the handler finds the loop that was handed the task.
+         */
+        default void startedOnItsLoop(Object task) {
+        }
     }
 
     /** Installs the handler; {@code null} removes it. */
@@ -122,6 +129,47 @@ public final class LoopTaskBridge {
                 h.queued(loop, task, timed);
             } catch (Throwable ignored) {
                 // the handler reports its own failures; the loop and its caller must not see them
+            }
+        }
+    }
+
+    /**
+     * Netty's {@code SingleThreadEventExecutor.execute(Runnable, boolean)}, behind {@code execute} and
+     * {@code lazyExecute}: a task queued on a Netty (or Vert.x) loop. A scheduled task passes here only to reach its
+     * loop's schedule queue; its schedule call follows it instead ({@link #onNettySchedule}).
+     */
+    public static void onNettyExecute(Object loop, Object task) {
+        if (!(task instanceof java.util.concurrent.ScheduledFuture)) {
+            queued(loop, task, false);
+        }
+    }
+
+    /** Netty's {@code AbstractScheduledEventExecutor.schedule(ScheduledFutureTask)} returned the scheduled task. */
+    public static void onNettySchedule(Object scheduled, Object loop) {
+        if (scheduled != null) {
+            queued(loop, scheduled, true);
+        }
+    }
+
+    /**
+     * Netty's {@code AbstractEventExecutor.runTask(Runnable)}: every task a Netty loop runs. A scheduled task that is
+     * not due yet is only being moved to its loop's schedule queue (it was scheduled from another thread): not a start.
+     */
+    public static void onNettyRunTask(Object task) {
+        if (tracked > 0 && !(task instanceof java.util.concurrent.Delayed
+                && ((java.util.concurrent.Delayed) task).getDelay(java.util.concurrent.TimeUnit.NANOSECONDS) > 0)) {
+            startedOnItsLoop(task);
+        }
+    }
+
+    @OutOfLine
+    private static void startedOnItsLoop(Object task) {
+        Handler h = handler;
+        if (h != null && task != null) {
+            try {
+                h.startedOnItsLoop(task);
+            } catch (Throwable ignored) {
+                // see follow
             }
         }
     }

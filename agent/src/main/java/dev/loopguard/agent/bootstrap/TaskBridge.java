@@ -88,6 +88,21 @@ public final class TaskBridge {
 
         void uncaught(Thread thread, Throwable failure);
 
+        /**
+         * A {@code CompletableFuture} failed on the calling thread: an asynchronous stage's own failure, or one
+         * passed on to a dependent stage. Called whether or not the future is tracked, because tracking may start
+         * later (at its call site, once the pool thread already failed it) and must still name this thread.
+         */
+        default void failedHere(Object future) {
+        }
+
+        /**
+         * Application code created {@code handler}, a lambda or method reference {@code RejectedExecutionHandler}
+         * whose body is the method {@code implementation} ({@code Class#name(descriptor)}).
+         */
+        default void lambdaHandler(Object handler, String implementation) {
+        }
+
         /** A rejection handler returned normally for {@code task}; only future tracking judges this. */
         default void rejectionReturned(Runnable task, Object executor, Object rejectionHandler) {
         }
@@ -168,6 +183,31 @@ public final class TaskBridge {
         if (h != null) {
             try {
                 h.completed(future);
+            } catch (Throwable ignored) {
+                // see discarded
+            }
+        }
+    }
+
+    /** Called from application code right after it created a lambda rejection handler ({@link Handler#lambdaHandler}). */
+    public static void lambdaHandler(Object handler, String implementation) {
+        Handler h = TaskBridge.handler;
+        if (h != null && handler != null) {
+            try {
+                h.lambdaHandler(handler, implementation);
+            } catch (Throwable ignored) {
+                // see discarded
+            }
+        }
+    }
+
+    /** A {@code CompletableFuture} failed on the calling thread ({@link Handler#failedHere}). */
+    @OutOfLine
+    public static void failedHere(Object future) {
+        Handler h = handler;
+        if (h != null) {
+            try {
+                h.failedHere(future);
             } catch (Throwable ignored) {
                 // see discarded
             }
@@ -256,6 +296,19 @@ public final class TaskBridge {
     public static void onCompletion(boolean completed, Object future) {
         if (completed && watched.get() > 0) {
             completed(future);
+        }
+    }
+
+    /**
+     * {@code completeThrowable}: the future failed on this thread. Failures are rare, so the agent hears of every one
+     * (it remembers the thread for the report) and then of the completion as {@link #onCompletion} would tell it.
+     */
+    public static void onFailure(boolean completed, Object future) {
+        if (completed) {
+            failedHere(future);
+            if (watched.get() > 0) {
+                completed(future);
+            }
         }
     }
 

@@ -53,6 +53,12 @@ final class BlockingHooks {
                 .onExit(BridgeCall.to(Bridge.class, "idleExit", token()));
     }
 
+    /** A pool worker's run: busy from its start (its first task), idle again when it ends. */
+    static Hook worker(MethodFilter methods) {
+        return Hook.on(methods).enter(BridgeCall.to(Bridge.class, "workerEnter"))
+                .onExit(BridgeCall.to(Bridge.class, "workerExit", token()));
+    }
+
     /** Class loading: reads jars and takes locks, but is never the application's blocking call. */
     static Hook exempt(MethodFilter methods) {
         return Hook.on(methods).enter(BridgeCall.to(Bridge.class, "exemptEnter"))

@@ -72,6 +72,29 @@ final class LoopActivity implements Bridge.Sink {
         }
     }
 
+    /**
+     * A {@code ThreadPoolExecutor} worker runs the task it was created with before it first waits for work: without
+     * this, the first task a pool-based loop ever ran was no busy period, and no stall however long.
+     */
+    @Override
+    public Object enterWorker() {
+        ThreadState s = threads.current();
+        if (!s.isLoop() || s.idleDepth > 0) {
+            return null;
+        }
+        s.becameBusy();
+        return s;
+    }
+
+    /** The worker is leaving (its pool shrank or shut down): no task runs on it any more. */
+    @Override
+    public void exitWorker(Object token) {
+        ThreadState s = (ThreadState) token;
+        if (s.idleDepth == 0) {
+            s.becameIdle();
+        }
+    }
+
     @Override
     public int enterExempt() {
         ThreadState s = threads.current();

@@ -2,6 +2,7 @@ package dev.loopguard.agent.internal;
 
 import static dev.loopguard.agent.internal.BlockingHooks.idle;
 import static dev.loopguard.agent.internal.BlockingHooks.loopRun;
+import static dev.loopguard.agent.internal.BlockingHooks.worker;
 import static dev.loopguard.agent.internal.weaving.MethodFilter.nameStartsWith;
 import static dev.loopguard.agent.internal.weaving.MethodFilter.named;
 
@@ -17,7 +18,9 @@ import dev.loopguard.agent.internal.weaving.TypeHierarchy;
  * {@code io.netty.channel.EventLoop} marks its thread; executors that are not channel event loops
  * ({@code DefaultEventExecutorGroup}) are not event loops. Idle waits: core's {@code EventLoop#awaitTask}, Netty's
  * {@code SingleThreadEventExecutor#takeTask}, the JDK selector (Netty NIO), Netty's epoll wait wrappers, and
- * {@code ThreadPoolExecutor#getTask} (Reactor's parallel and single schedulers).
+ * {@code ThreadPoolExecutor#getTask} (Reactor's parallel and single schedulers, and pools named by
+ * {@code eventLoopThreads}), whose {@code runWorker} starts a busy period: a worker runs its first task before it
+ * ever waits.
  */
 final class LoopThreadInstrumenter implements Instrumenter {
 
@@ -31,7 +34,8 @@ final class LoopThreadInstrumenter implements Instrumenter {
                         .orNamed("epollBusyWait")))
                 .hook("io.netty.channel.epoll.EpollIoHandler", idle(nameStartsWith("epollWait")
                         .orNamed("epollBusyWait")))
-                .hook("java.util.concurrent.ThreadPoolExecutor", idle(named("getTask")));
+                .hook("java.util.concurrent.ThreadPoolExecutor", idle(named("getTask")),
+                        worker(named("runWorker").takingArguments(1)));
     }
 
     /**

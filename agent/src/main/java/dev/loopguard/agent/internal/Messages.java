@@ -20,10 +20,12 @@ final class Messages {
                 + ". Blocking stalls every task on this loop; " + OFFLOAD + ".";
     }
 
+    /** @param waited how long the loop waited, or null when it was seen blocked while still waiting */
     static String contendedMonitor(String monitorClass, String thread, String site, Duration waited) {
         return "Contended synchronized block on a " + monitorClass + " monitor on event-loop thread '" + thread + "' at "
-                + where(site) + ": the loop waited " + (waited.toMillis() == 0 ? "less than 1 ms" : waited.toMillis() + " ms")
-                + " for another thread to release it."
+                + where(site) + (waited == null ? ": the loop was blocked, waiting for another thread to release it."
+                        : ": the loop waited " + (waited.toMillis() == 0 ? "less than 1 ms" : waited.toMillis() + " ms")
+                        + " for another thread to release it.")
                 + " Blocking stalls every task on this loop; use a non-blocking structure (a concurrent collection,"
                 + " an atomic, or confine the state to the loop) or " + OFFLOAD + ".";
     }

@@ -10,6 +10,7 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +18,10 @@ import java.util.List;
  * Reports contended {@code synchronized} blocks on event-loop threads, which no bytecode hook can see, from an
  * in-process JFR stream of {@code jdk.JavaMonitorEnter} events (every contended entry, threshold 0). JFR delivers
  * events about once a second, so a finding appears up to a second after the contention.
+ *
+ * <p>The stream takes about a second to come up after the first event loop appears; until it delivers, an
+ * {@link EarlyMonitorSampler} looks for loop threads blocked on a monitor, so that contention in a JVM's first second
+ * (a short test JVM's whole life) is seen too. An event the sampler already reported is not reported again.
  */
 final class MonitorContentionDetector {
     static final String NAME = "monitor";
@@ -25,10 +30,13 @@ final class MonitorContentionDetector {
     private final AgentRuntime runtime;
     private final BlockingCallDetector allowCheck;
     private volatile RecordingStream stream;
+    private final EarlyMonitorSampler early;
 
     MonitorContentionDetector(AgentRuntime runtime) {
         this.runtime = runtime;
         this.allowCheck = new BlockingCallDetector(runtime);
+        this.early = new EarlyMonitorSampler(runtime, this);
+        runtime.beforeReport(new FlushEarlyEntries(early));
     }
 
     /**
@@ -36,10 +44,13 @@ final class MonitorContentionDetector {
      * {@code startAsync()} would create a non-daemon thread that keeps the JVM from exiting.
      */
     void start() {
+        early.start();
         Thread consumer = new Thread(() -> {
             try (RecordingStream rs = new RecordingStream()) {
                 rs.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
                 rs.onEvent("jdk.JavaMonitorEnter", this::onEvent);
+                // The stream delivers from here on: the sampler that covered its start-up can stop.
+                rs.onFlush(early::stop);
                 stream = rs;
                 rs.start();
             } catch (Throwable e) {
@@ -49,6 +60,8 @@ final class MonitorContentionDetector {
                 if (!JvmShutdown.inProgress()) {
                     runtime.detectorFailed(NAME, e);
                 }
+            } finally {
+                early.stop();
             }
         }, "loopguard-monitor-events");
         consumer.setDaemon(true);
@@ -92,40 +105,65 @@ final class MonitorContentionDetector {
                 return;
             }
             ThreadState s = runtime.threads().byThreadId(t.getJavaThreadId());
-            if (s == null || !s.isLoop()) {
-                return;
-            }
-            StackTraceElement[] stack = frames(event.getStackTrace());
-            // Warm-up (class loading or initialisation, method-handle linking, the agent's own work) contends on JVM
-            // internals such as the MethodType cache's ReferenceQueue lock: no line of the user's to change.
-            if (stack.length == 0 || StackFrames.isWarmUp(stack) || allowCheck.isAllowed(stack)) {
+            if (s == null || !s.isLoop()
+                    || early.reported(t.getJavaThreadId(), event.getStartTime(), event.getEndTime())) {
                 return;
             }
             RecordedClass monitor = event.getClass("monitorClass");
-            String monitorClass = monitor == null ? "unknown" : monitor.getName();
-            if (isAgentsOwnLock(monitorClass, stack)) {
-                return;
-            }
-            String site = StackFrames.applicationSite(stack);
-            if (site == null) {
-                // Only the framework's own locking: nothing the user can change at a line of their code.
-                return;
-            }
-            String thread = t.getJavaName();
-            Finding finding = Finding.builder(FindingKind.BLOCKING_CALL)
-                    .thread(thread)
-                    .operation("synchronized(" + monitorClass + ")")
-                    .site(site)
-                    .stack(StackFrames.render(stack))
-                    .message(Messages.contendedMonitor(monitorClass, thread, site, event.getDuration()))
-                    .advice(Messages.BLOCKING_ADVICE)
-                    .loop(s.loopName)
-                    .firstSeen(event.getStartTime())
-                    .lastSeen(event.getEndTime())
-                    .build();
-            runtime.recorder().record(finding);
+            report(s, t.getJavaName(), frames(event.getStackTrace()), monitor == null ? "unknown" : monitor.getName(),
+                    event.getDuration(), event.getStartTime(), event.getEndTime());
         } catch (Throwable e) {
             runtime.detectorFailed(NAME, e);
+        }
+    }
+
+    /**
+     * Records one contended entry of a loop thread into a monitor, unless it is not the user's: warm-up, an allowed
+     * method, the agent's own lock, or no application frame. Returns whether it was recorded. {@code waited} is null
+     * for an entry seen while it is still going on.
+     */
+    boolean report(ThreadState s, String thread, StackTraceElement[] stack, String monitorClass, Duration waited,
+                   Instant start, Instant end) {
+        // Warm-up (class loading or initialisation, method-handle linking, the agent's own work) contends on JVM
+        // internals such as the MethodType cache's ReferenceQueue lock: no line of the user's to change.
+        if (stack.length == 0 || StackFrames.isWarmUp(stack) || allowCheck.isAllowed(stack)
+                || isAgentsOwnLock(monitorClass, stack)) {
+            return false;
+        }
+        String site = StackFrames.applicationSite(stack);
+        if (site == null) {
+            // Only the framework's own locking: nothing the user can change at a line of their code.
+            return false;
+        }
+        Finding finding = Finding.builder(FindingKind.BLOCKING_CALL)
+                .thread(thread)
+                .operation("synchronized(" + monitorClass + ")")
+                .site(site)
+                .stack(StackFrames.render(stack))
+                .message(Messages.contendedMonitor(monitorClass, thread, site, waited))
+                .advice(Messages.BLOCKING_ADVICE)
+                .loop(s.loopName)
+                .firstSeen(start)
+                .lastSeen(end)
+                .build();
+        runtime.recorder().record(finding);
+        return true;
+    }
+
+    /**
+     * Before a report: the entries the sampler is watching or has not recorded yet. A class, not a lambda: it is
+     * created in {@code premain}, where each lambda costs start-up time.
+     */
+    private static final class FlushEarlyEntries implements Runnable {
+        private final EarlyMonitorSampler sampler;
+
+        FlushEarlyEntries(EarlyMonitorSampler sampler) {
+            this.sampler = sampler;
+        }
+
+        @Override
+        public void run() {
+            sampler.flush();
         }
     }
 

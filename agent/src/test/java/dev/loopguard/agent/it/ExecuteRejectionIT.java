@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A plain task passed to {@code execute} and dropped by a custom rejection handler whose code never keeps it is a
- * LOST_TASK at once; handlers whose code may keep the task, and lambda handlers, are not judged.
+ * LOST_TASK at once, whether the handler is a class, a lambda or a method reference; handlers whose code may keep
+ * the task are not judged.
  */
 @DisplayName("Plain tasks dropped by custom rejection handlers")
 class ExecuteRejectionIT {
@@ -83,9 +84,24 @@ class ExecuteRejectionIT {
     }
 
     @Test
-    void handlersWhoseCodeMayKeepTheTaskAndLambdaHandlersAreNotFindings() {
+    void lambdaAndMethodReferenceHandlersThatDropTheTaskAreJudgedByTheCodeBehindThem() {
+        for (String method : List.of("lambdaHandlerDropsTheTask", "capturingLambdaHandlerDropsTheTask",
+                "methodReferenceHandlerDropsTheTask")) {
+            assertThat(lost(method)).as("%s in %s", method, report.toPrettyString()).singleElement()
+                    .satisfies(f -> {
+                        assertThat(f.get("reason").asText())
+                                .isEqualTo("dropped by rejection handler a lambda in " + SCENARIOS);
+                        assertThat(f.get("thread").asText()).isEqualTo("main");
+                        assertThat(f.get("count").asInt()).isEqualTo(1);
+                        assertThat(f.get("message").asText()).contains("dropped a task", "will never run");
+                    });
+        }
+    }
+
+    @Test
+    void handlersWhoseCodeMayKeepTheTaskAreNotFindings() {
         for (String method : List.of("handlerRunsTheTask", "handlerRequeuesTheTask", "handlerHandsTheTaskOn",
-                "handlerKeepsTheTaskInABacklog", "handlerLogsThenRequeuesTheTask", "lambdaHandlerDropsTheTask")) {
+                "handlerKeepsTheTaskInABacklog", "handlerLogsThenRequeuesTheTask", "lambdaHandlerKeepsTheTask")) {
             assertThat(lost(method)).as("%s in %s", method, report.toPrettyString()).isEmpty();
         }
     }
@@ -102,7 +118,7 @@ class ExecuteRejectionIT {
         assertThat(off.exitCode).as(off.toString()).isZero();
         JsonNode offReport = off.report();
         for (String method : List.of("systemLoggerHandlerDropsTheTask", "julHandlerDropsTheTask",
-                "anonymousHandlerCountsAndDrops", "inheritedHandlerDropsTheTask")) {
+                "anonymousHandlerCountsAndDrops", "inheritedHandlerDropsTheTask", "lambdaHandlerDropsTheTask")) {
             assertThat(off.findingsAt(offReport, "LOST_TASK", method)).as("%s in %s", method,
                     offReport.toPrettyString()).isEmpty();
         }

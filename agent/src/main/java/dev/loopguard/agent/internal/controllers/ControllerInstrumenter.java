@@ -62,7 +62,12 @@ public final class ControllerInstrumenter implements Instrumenter {
                         Hook.on(named("healthCheck", "state").takingArguments(1).withArgument(0, String.class))
                                 .enter(BridgeCall.to(ControllerBridge.class, "healthRead", argument(0))),
                         Hook.on(named("healthCheckAll").takingArguments(0))
-                                .enter(BridgeCall.to(ControllerBridge.class, "healthRead", nullValue())));
+                                .enter(BridgeCall.to(ControllerBridge.class, "healthRead", nullValue())),
+                        // stop(name, bound), stopAll(bound): the iteration the runner cancels is not a failure
+                        Hook.on(named("stop").takingArguments(2).withArgument(0, String.class))
+                                .enter(BridgeCall.to(ControllerBridge.class, "stopping", argument(0))),
+                        Hook.on(named("stopAll").takingArguments(1))
+                                .enter(BridgeCall.to(ControllerBridge.class, "stopping", nullValue())));
     }
 
     /** Application classes (never the interface itself) that implement Controller, or that the option names. */

@@ -11,10 +11,14 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Receives the controller hooks' calls: keeps each controller's loop statistics, emits a {@code loopguard.ControllerLoop}
@@ -32,6 +36,8 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
     private final Map<Object, String> names = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<String, LoopStatistics> statistics = new ConcurrentHashMap<>();
     private final ThreadLocal<ArrayDeque<Object>> running = ThreadLocal.withInitial(ArrayDeque::new);
+    /** Controllers a runner is stopping, by name: the iteration it cancels (or interrupts) is not a failure. */
+    private final Set<String> stopping = ConcurrentHashMap.newKeySet();
     private volatile boolean failed;
 
     /** @param slowThreshold loops longer than this count as slow (the agent's {@code stallThreshold}) */
@@ -64,7 +70,11 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
             ArrayDeque<Object> stack = running.get();
             boolean nested = stack.contains(controller);
             stack.push(controller);
-            ControllerScope.enter(nameOf(controller));
+            String name = nameOf(controller);
+            ControllerScope.enter(name);
+            if (isStart(step)) {
+                stopping.remove(name);
+            }
             return nested || !isLoop(step) ? NESTED : System.nanoTime();
         } catch (RuntimeException e) {
             fail(e);
@@ -93,7 +103,9 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
         }
     }
 
-    private void finished(String name, String step, long token, Throwable failure) {
+    private void finished(String name, String step, long token, Throwable reported) {
+        // The runner counts neither: an iteration that ends with the cancellation or interrupt its stop() sent.
+        Throwable failure = reported != null && stopping.contains(name) && isStopSignal(reported) ? null : reported;
         if (failure != null) {
             UnreadFailures failures = unread.computeIfAbsent(name, n -> new UnreadFailures());
             synchronized (failures) {
@@ -106,6 +118,26 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
         if (token >= 0) {
             record(name, step, System.nanoTime() - token, failure);
         }
+    }
+
+    @Override
+    public void stopping(String name) {
+        if (name != null) {
+            stopping.add(name);
+        } else {
+            synchronized (names) {
+                stopping.addAll(names.values());
+            }
+        }
+    }
+
+    /** A cancellation or an interrupt, possibly wrapped by the stage that passed it on. */
+    static boolean isStopSignal(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof CancellationException || t instanceof InterruptedException;
     }
 
     @Override
@@ -196,6 +228,10 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
     private String nameOf(Object controller) {
         String name = names.get(controller);
         return name != null ? name : controller.getClass().getName();
+    }
+
+    private static boolean isStart(String step) {
+        return "start".equals(step) || "startAsync".equals(step);
     }
 
     private static boolean isLoop(String step) {

@@ -111,7 +111,7 @@ final class LoopStatistics {
         }
         StackTraceElement[] stack = failure.getStackTrace();
         if (stack.length > 0) {
-            text.append(" at ").append(stack[0]);
+            text.append(" at ").append(dev.loopguard.agent.internal.StackFrames.format(stack[0]));
         }
         return text.toString();
     }

@@ -70,6 +70,13 @@ public final class FutureTracker implements TaskBridge.Handler {
     private final FutureTable tasks;
     private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
     private final Map<Throwable, Boolean> observedFailures = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * The thread each recently failed {@code CompletableFuture} failed on, for futures judged later on another thread
+     * (tracked at their call site after a pool thread had already failed them). Weak keys; bounded by
+     * {@link #FAILURE_THREADS_LIMIT}, past which the oldest knowledge is dropped and the judging thread is named.
+     */
+    private final Map<Object, String> failureThreads = Collections.synchronizedMap(new WeakHashMap<>());
+    static final int FAILURE_THREADS_LIMIT = 4096;
     private final Object counterLock = new Object();
     private final Object reportedLock = new Object();
     private boolean[] reportedSites = new boolean[256];
@@ -238,6 +245,24 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
     }
 
+    @Override
+    public void lambdaHandler(Object handler, String implementation) {
+        RejectionHandlerVerdicts.shared().lambdaCreated(handler.getClass(), implementation);
+    }
+
+    @Override
+    public void failedHere(Object future) {
+        if (failed || level == TrackingLevel.OFF) {
+            return;
+        }
+        synchronized (failureThreads) {
+            if (failureThreads.size() >= FAILURE_THREADS_LIMIT) {
+                failureThreads.clear();
+            }
+            failureThreads.put(future, Thread.currentThread().getName());
+        }
+    }
+
     /**
      * A read, callback or stage on a future. Attaching a callback or a stage to a pending future is what makes its
      * loss matter (LOST_TASK); on a failed one, a read or handling callback observes the failure, and a stage takes
@@ -359,10 +384,11 @@ public final class FutureTracker implements TaskBridge.Handler {
         } else if (dependents == FutureInternals.Dependents.PROPAGATING || observedFailures.containsKey(failure)) {
             forget(record);
         } else {
+            String failedOn = failureThreads.remove(future);
             boolean newlyFailed;
             synchronized (record) {
                 newlyFailed = record.mark(TrackedFuture.FAILED);
-                record.failedWith(failure, Thread.currentThread().getName());
+                record.failedWith(failure, failedOn != null ? failedOn : Thread.currentThread().getName());
             }
             if (newlyFailed) {
                 adjustUnobserved(1);

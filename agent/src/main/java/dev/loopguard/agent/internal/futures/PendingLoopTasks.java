@@ -20,7 +20,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RunnableScheduledFuture;
 
 /**
- * Follows one-shot tasks submitted to core's {@code EventLoop} from submission until the loop starts them, so that
+ * Follows one-shot tasks submitted to core's {@code EventLoop}, and to Netty's single-thread executors (the event
+ * loops of Netty 4.1 and 4.2, and so of Vert.x 4 and 5), from submission until the loop starts them, so that
  * the ones still waiting when the JVM exits, or when pending tasks are checked on request (at the end of a test), are
  * reported as lost, with the site and thread that submitted them. A task is reported once: reported tasks are no
  * longer followed.
@@ -47,6 +48,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
     static final String DETECTOR = "loop-tasks";
     private static final String LOOP_INTERNAL = "dev.loopguard.core.EventLoop$";
+    private static final String NETTY_SCHEDULED = "io.netty.util.concurrent.ScheduledFutureTask";
     private static final int FIRST_SWEEP = 1024;
 
     private final DetectorContext context;
@@ -127,15 +129,19 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         /** Unsynchronised: a lost increment under a race lets a class's first tasks run a little longer. */
         int seen;
 
+        /** Netty's {@code ScheduledFutureTask.periodNanos}: a periodic schedule when not zero; else null. */
+        final Field periodField;
+
         TaskClass(Class<?> type) {
             this.type = type;
             this.loopInternal = type.getName().startsWith(LOOP_INTERNAL);
-            this.taskField = taskFieldOf(type);
+            this.taskField = fieldOf(type, "task");
+            this.periodField = NETTY_SCHEDULED.equals(type.getName()) ? fieldOf(type, "periodNanos") : null;
         }
 
-        private static Field taskFieldOf(Class<?> type) {
+        private static Field fieldOf(Class<?> type, String name) {
             try {
-                Field f = type.getDeclaredField("task");
+                Field f = type.getDeclaredField(name);
                 f.setAccessible(true);
                 return f;
             } catch (NoSuchFieldException | RuntimeException e) {
@@ -172,6 +178,23 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
         /** One queued occurrence of {@code queued} started or was refused; false when it was not followed. */
         boolean remove(Object queued) {
+            if (removeOldestOrTimed(queued)) {
+                return true;
+            }
+            // Overtaken by a task queued at the same time from another thread; or, when sampling, not followed.
+            Iterator<Pending> it = inOrder.iterator();
+            while (it.hasNext()) {
+                if (it.next().queued == queued) {
+                    it.remove();
+                    size--;
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** {@link #remove} without searching: true when {@code queued} is the oldest one-shot task or a timed one. */
+        boolean removeOldestOrTimed(Object queued) {
             Pending oldest = inOrder.peekFirst();
             if (oldest != null && oldest.queued == queued) {
                 inOrder.pollFirst();
@@ -184,15 +207,6 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
                     if (--p.times == 0) {
                         timed.remove(queued);
                     }
-                    size--;
-                    return true;
-                }
-            }
-            // Overtaken by a task queued at the same time from another thread; or, when sampling, not followed.
-            Iterator<Pending> it = inOrder.iterator();
-            while (it.hasNext()) {
-                if (it.next().queued == queued) {
-                    it.remove();
                     size--;
                     return true;
                 }
@@ -281,8 +295,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
     /** Starts following {@code queued}, what the loop will run, unless it is periodic or sampled out. */
     private void follow(Object loop, Object queued, boolean timed) throws ReflectiveOperationException {
-        if (queued == null || timed && queued instanceof RunnableScheduledFuture
-                && ((RunnableScheduledFuture<?>) queued).isPeriodic()) {
+        if (queued == null || timed && isPeriodic(queued)) {
             return; // a stopped schedule is what closing or exiting means
         }
         Object task = userTask(queued);
@@ -361,6 +374,42 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         }
     }
 
+    /**
+     * A Netty loop starts {@code task}; the hook knows the task, not the loop. The loops that were handed it are few
+     * (a program runs few loops): each one's oldest task and timed tasks are looked at first, a full search of each
+     * only when that finds nothing.
+     */
+    @Override
+    public void startedOnItsLoop(Object task) {
+        try {
+            synchronized (lock) {
+                for (LoopRecords records : loops.values()) {
+                    if (records.removeOldestOrTimed(task)) {
+                        removedOne();
+                        return;
+                    }
+                }
+                if (task instanceof java.util.concurrent.Delayed) {
+                    return; // a schedule is kept by identity, so the look above found it if it was followed
+                }
+                for (LoopRecords records : loops.values()) {
+                    if (records.remove(task)) {
+                        removedOne();
+                        return;
+                    }
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            fail(e);
+        }
+    }
+
+    /** Under the lock: one followed task left the records. */
+    private void removedOne() {
+        size--;
+        counted();
+    }
+
     /** One queued occurrence of {@code queued} is no longer waiting: it started, or the loop refused it. */
     private void forget(Object loop, Object queued) {
         synchronized (lock) {
@@ -433,12 +482,20 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         unstarted.sort(Comparator.comparingLong(p -> p.order));
         Map<String, Finding> bySite = new LinkedHashMap<>();
         for (Pending p : unstarted) {
-            Finding f = lostTasks.pendingInLoop(p.loop, p.task, stackOf(p.submittedAt), p.thread, atExit);
+            StackTraceElement[] submittedAt = stackOf(p.submittedAt);
+            if (isFrameworkLoop(p.loop) && context.applicationSite(submittedAt) == null) {
+                continue; // Netty's or Vert.x's own work, queued with no line of the application's on the stack
+            }
+            Finding f = lostTasks.pendingInLoop(p.loop, p.task, submittedAt, p.thread, atExit);
             if (f != null) {
                 bySite.merge(f.site().orElse(f.thread() + "|" + f.message()), f, PendingLoopTasks::sameSite);
             }
         }
         return List.copyOf(bySite.values());
+    }
+
+    private static boolean isFrameworkLoop(Object loop) {
+        return loop.getClass().getName().startsWith("io.netty.");
     }
 
     private static Finding sameSite(Finding first, Finding next) {
@@ -449,6 +506,15 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         synchronized (lock) {
             return size;
         }
+    }
+
+    /** A JDK periodic schedule, or Netty's ({@code ScheduledFutureTask} with a non-zero {@code periodNanos}). */
+    private boolean isPeriodic(Object queued) throws ReflectiveOperationException {
+        if (queued instanceof RunnableScheduledFuture) {
+            return ((RunnableScheduledFuture<?>) queued).isPeriodic();
+        }
+        Field period = classOf(queued).periodField;
+        return period != null && period.getLong(queued) != 0;
     }
 
     private static boolean isDone(Object queued) {

@@ -29,9 +29,10 @@ import java.util.concurrent.ThreadPoolExecutor;
  * <p><b>Plain {@code Runnable}s</b> (from {@code execute}) carry no state that says whether they ran, so they are
  * judged by the handler's code instead: when the handler's {@code rejectedExecution}, found in its bytecode when the
  * class was instrumented ({@link RejectionHandlerVerdicts}), can never let its task go anywhere (it only logs,
- * counts or inspects it), a normal return means the task was dropped, and the finding is raised at once. A handler
- * whose code may keep the task, a lambda or method reference (a hidden class, whose code the agent cannot map to a
- * method), and a class whose method could not be analysed are not judged.
+ * counts or inspects it), a normal return means the task was dropped, and the finding is raised at once. A lambda
+ * or method reference handler is judged by the method behind it, which its creation linked to its hidden class. A
+ * handler whose code may keep the task, a lambda created in code the agent did not instrument, and a class whose
+ * method could not be analysed are not judged.
  *
  * <p>Cost: nothing on the normal path. On the rejection path, one queue scan for a future, one table look-up per
  * class of the handler's hierarchy for a plain task; per suspect a weak reference; per {@code FutureTask} completion

@@ -45,7 +45,8 @@ final class RejectionHandlerAnalyzer extends MethodVisitor {
     static final String METHOD_NAME = "rejectedExecution";
     static final String METHOD_DESCRIPTOR = "(Ljava/lang/Runnable;Ljava/util/concurrent/ThreadPoolExecutor;)V";
 
-    private static final int TASK_LOCAL = 1;
+    /** The descriptor's tail that the body of a lambda or method reference handler ends with. */
+    static final String HANDLER_PARAMETERS = "Ljava/lang/Runnable;Ljava/util/concurrent/ThreadPoolExecutor;)V";
     /** More passes than this (each one taints at least one new local) is not a handler worth judging. */
     private static final int MAX_PASSES = 64;
     /** Value encoding of a stack slot: bit 0 = may hold the task; the rest = id of a fresh array on the stack. */
@@ -94,9 +95,40 @@ final class RejectionHandlerAnalyzer extends MethodVisitor {
     private boolean hasCode;
     private boolean verdict;
 
+    /** The local that holds the task on entry. */
+    private final int taskLocal;
+
     /** @param next the visitor every instruction is passed on to; may be null */
     RejectionHandlerAnalyzer(MethodVisitor next) {
+        this(next, 1);
+    }
+
+    /**
+     * For the method behind a lambda or method reference handler, whose task parameter follows what the lambda
+     * captured ({@link #taskLocal(int, String)}).
+     */
+    RejectionHandlerAnalyzer(MethodVisitor next, int taskLocal) {
         super(Opcodes.ASM9, next);
+        this.taskLocal = taskLocal;
+    }
+
+    /**
+     * True for a method that can implement a handler as a lambda body or method reference: its last two parameters
+     * are the task and the executor, after whatever the lambda captured, and it returns nothing.
+     */
+    static boolean isHandlerImplementation(int access, String name, String descriptor) {
+        return descriptor.endsWith(HANDLER_PARAMETERS) && !isHandlerMethod(access, name, descriptor)
+                && (access & Opcodes.ACC_ABSTRACT) == 0;
+    }
+
+    /** The local of the task parameter of such a method: after {@code this} and the captured values. */
+    static int taskLocal(int access, String descriptor) {
+        int local = (access & Opcodes.ACC_STATIC) == 0 ? 1 : 0;
+        Type[] parameters = Type.getArgumentTypes(descriptor);
+        for (int i = 0; i < parameters.length - 2; i++) {
+            local += parameters[i].getSize();
+        }
+        return local;
     }
 
     /** True for the instance method {@code rejectedExecution(Runnable, ThreadPoolExecutor)}. */
@@ -310,7 +342,7 @@ final class RejectionHandlerAnalyzer extends MethodVisitor {
         }
         try {
             BitSet taintedLocals = new BitSet();
-            taintedLocals.set(TASK_LOCAL);
+            taintedLocals.set(taskLocal);
             for (int pass = 0; pass < MAX_PASSES; pass++) {
                 Pass p = new Pass(taintedLocals);
                 p.run();

@@ -18,10 +18,13 @@ import java.util.WeakHashMap;
  * {@link RejectionHandlerAnalyzer analyzer's} verdict. A class that does not declare it is remembered only when its
  * superclass (an application class) has an entry: it then inherits, and the run-time look-up follows
  * {@link Class#getSuperclass()} (never loading a class) to the class that declares the method, checking each name on
- * the way. Because the JVM instruments a class before it loads its superclass, a subclass may be instrumented first:
+ * the way. A lambda or method reference handler's class is hidden and has no code of its own to read: the method
+ * behind it is judged like a handler's (the task being its parameter after what the lambda captured), and the class
+ * is linked to that method when the lambda is created ({@link LambdaHandlerSites}). Because the JVM instruments a
+ * class before it loads its superclass, a subclass may be instrumented first:
  * it then waits, by its superclass's name, until that superclass is instrumented (a moment later, while the subclass
  * is being defined), and is dropped if the superclass turns out to have no entry. Anything not found this way is not
- * judged: hidden classes (lambdas and method references), classes the agent did not instrument, and a method
+ * judged: lambdas created in code the agent did not instrument, classes the agent did not instrument, and a method
  * inherited from an interface's default method or from a class outside the application.
  *
  * <p>Memory: one small entry per handler class and per subclass of one; waiting subclasses are transient and capped.
@@ -58,6 +61,8 @@ final class RejectionHandlerVerdicts {
     }
 
     private final Map<ClassLoader, Map<String, Entry>> byLoader = new WeakHashMap<>();
+    /** Lambda and method reference handler classes seen created, and the method behind each. */
+    private final Map<Class<?>, String> lambdaBodies = new WeakHashMap<>();
     private final Map<String, Entry> bootstrap = new HashMap<>();
     /** Names that have an entry in some loader: the candidates for a subclass to inherit from. */
     private final Set<String> namesWithEntry = new HashSet<>();
@@ -98,6 +103,25 @@ final class RejectionHandlerVerdicts {
         void classVisited(String className, String applicationSuperName, Boolean declared) {
             verdicts.classVisited(loader, className, applicationSuperName, declared);
         }
+
+        /** A method that may be a lambda handler's body was analysed ({@link LambdaHandlerSites#key}). */
+        void implementationVisited(String key, boolean neverKeepsTask) {
+            synchronized (verdicts) {
+                verdicts.entries(loader, true).put(key, new Entry(null, neverKeepsTask));
+            }
+        }
+    }
+
+    /**
+     * A lambda or method reference handler was created, whose body is the method {@code implementation}: its class
+     * (hidden, one per creating expression) is judged by that method's verdict from now on.
+     */
+    void lambdaCreated(Class<?> lambdaClass, String implementation) {
+        synchronized (this) {
+            if (!lambdaBodies.containsKey(lambdaClass)) {
+                lambdaBodies.put(lambdaClass, implementation);
+            }
+        }
     }
 
     void classVisited(ClassLoader loader, String className, String applicationSuperName, Boolean declared) {
@@ -137,7 +161,12 @@ final class RejectionHandlerVerdicts {
         Class<?> type = handlerType;
         for (int depth = 0; depth < MAX_DEPTH && type != null; depth++) {
             if (type.isHidden() || type.getName().contains("$$Lambda")) {
-                return false;
+                Entry body;
+                synchronized (this) {
+                    String implementation = lambdaBodies.get(type);
+                    body = implementation == null ? null : entries(type.getClassLoader(), false).get(implementation);
+                }
+                return body != null && body.neverKeepsTask;
             }
             Entry entry;
             synchronized (this) {

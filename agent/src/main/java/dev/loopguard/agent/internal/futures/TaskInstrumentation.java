@@ -35,6 +35,7 @@ import net.bytebuddy.jar.asm.ClassVisitor;
 public final class TaskInstrumentation {
 
     private static final String CF = "java.util.concurrent.CompletableFuture";
+    private static final String NETTY_EXECUTOR = "io.netty.util.concurrent.SingleThreadEventExecutor";
     private static final String LOOP = "dev.loopguard.core.EventLoop";
 
     private final DetectorContext context;
@@ -132,9 +133,13 @@ public final class TaskInstrumentation {
                         Hook.on(named("terminate").takingArguments(0))
                                 .onExit(BridgeCall.to(LoopTaskBridge.class, "terminated", self())))
                 .hook(CF,
-                        Hook.on(named("completeValue", "completeNull", "internalComplete", "completeThrowable",
-                                        "completeRelay").returning(boolean.class))
+                        Hook.on(named("completeValue", "completeNull", "internalComplete", "completeRelay")
+                                        .returning(boolean.class))
                                 .onReturn(BridgeCall.to(TaskBridge.class, "onCompletion", returned(), self())),
+                        // An asynchronous stage failing on its pool thread, or a failure passed on: the report
+                        // names this thread even when tracking starts later, at the call site.
+                        Hook.on(named("completeThrowable").returning(boolean.class))
+                                .onReturn(BridgeCall.to(TaskBridge.class, "onFailure", returned(), self())),
                         Hook.on(named("obtrudeValue", "obtrudeException"))
                                 .onReturn(BridgeCall.to(TaskBridge.class, "onForcedCompletion", self())),
                         Hook.on(named("get", "join", "getNow", "resultNow", "exceptionNow", "isCompletedExceptionally",
@@ -156,7 +161,19 @@ public final class TaskInstrumentation {
                         Hook.on(named("allOf", "anyOf").staticOnly())
                                 .enter(BridgeCall.to(TaskBridge.class, "onAllOrAny", argument(0))))
                 .hook("java.util.concurrent.FutureTask", Hook.on(named("finishCompletion"))
-                        .onReturn(BridgeCall.to(TaskBridge.class, "onForcedCompletion", self())));
+                        .onReturn(BridgeCall.to(TaskBridge.class, "onForcedCompletion", self())))
+                // Netty 4.1 and 4.2 (and Vert.x on them): execute and lazyExecute both pass the private
+                // execute(Runnable, boolean); every schedule passes the private schedule(ScheduledFutureTask); every
+                // task a loop runs passes the static runTask(Runnable).
+                .hook(NETTY_EXECUTOR, Hook.on(named("execute").takingArguments(2).withArgument(0, Runnable.class))
+                        .enter(BridgeCall.to(LoopTaskBridge.class, "onNettyExecute", self(), argument(0)))
+                        .onThrow(BridgeCall.to(LoopTaskBridge.class, "refused", self(), argument(0))))
+                .hook("io.netty.util.concurrent.AbstractScheduledEventExecutor",
+                        Hook.on(named("schedule").takingArguments(1).instanceOnly())
+                                .onReturn(BridgeCall.to(LoopTaskBridge.class, "onNettySchedule", returned(), self())))
+                .hook("io.netty.util.concurrent.AbstractEventExecutor",
+                        Hook.on(named("runTask").takingArguments(1).withArgument(0, Runnable.class).staticOnly())
+                                .enter(BridgeCall.to(LoopTaskBridge.class, "onNettyRunTask", argument(0))));
     }
 
     /** Installs the handler behind the bridge and starts the reaper. */

@@ -283,13 +283,33 @@ public final class LostTasks {
         return type.getName();
     }
 
+    /**
+     * Core's {@code EventLoop#name()}; for a loop without one (Netty's, and so Vert.x's), the name of the thread it
+     * runs on (its {@code thread} field), which is how their users know their loops.
+     */
     private static String loopName(Object loop) {
         try {
             Object name = loop.getClass().getMethod("name").invoke(loop);
             return name instanceof String ? (String) name : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
+            return threadName(loop);
         }
+    }
+
+    private static String threadName(Object loop) {
+        for (Class<?> c = loop.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                java.lang.reflect.Field field = c.getDeclaredField("thread");
+                field.setAccessible(true);
+                Object thread = field.get(loop);
+                return thread instanceof Thread ? ((Thread) thread).getName() : null;
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** A short, bounded description of a task or executor for a message. */
