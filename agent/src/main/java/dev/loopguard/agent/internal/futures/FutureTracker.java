@@ -70,6 +70,11 @@ public final class FutureTracker implements TaskBridge.Handler {
     private final FutureTable tasks;
     private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
     private final Map<Throwable, Boolean> observedFailures = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * The record that last failed with each unobserved failure, so that a failure {@code thenCompose} relayed from the
+     * future its function returned to the composed stage is reported once, by the stage. Guarded by itself.
+     */
+    private final Map<Throwable, TrackedFuture> failedWith = new WeakHashMap<>();
     private final Object counterLock = new Object();
     private final Object reportedLock = new Object();
     private boolean[] reportedSites = new boolean[256];
@@ -226,6 +231,9 @@ public final class FutureTracker implements TaskBridge.Handler {
         try {
             TrackedFuture record = records.find(value);
             if (record == null) {
+                if (value instanceof CompletableFuture) {
+                    observeIfHandled((CompletableFuture<?>) value);
+                }
                 return;
             }
             if (value instanceof CompletableFuture) {
@@ -251,6 +259,20 @@ public final class FutureTracker implements TaskBridge.Handler {
         try {
             TrackedFuture record = table.find(value);
             if (record == null) {
+                if ((use == TaskBridge.READ || use == TaskBridge.HANDLE) && value instanceof CompletableFuture) {
+                    observeIfFailed((CompletableFuture<?>) value);
+                }
+                return;
+            }
+            if (use == TaskBridge.COMPOSE) {
+                // Not a stage of its own: the composed stage relays the outcome, and judgeIfDone settles which of
+                // the two reports a failure they share.
+                record.mark(TrackedFuture.COMPOSED);
+                if (value instanceof CompletableFuture) {
+                    // Judged here if it failed on another thread that has not judged it yet: the stage is about to
+                    // read its result, and whoever handles the stage's failure must find it waiting to be observed.
+                    judgeIfDone((CompletableFuture<?>) value, record);
+                }
                 return;
             }
             if (record.is(TrackedFuture.FAILED)) {
@@ -359,14 +381,54 @@ public final class FutureTracker implements TaskBridge.Handler {
         } else if (dependents == FutureInternals.Dependents.PROPAGATING || observedFailures.containsKey(failure)) {
             forget(record);
         } else {
-            boolean newlyFailed;
-            synchronized (record) {
-                newlyFailed = record.mark(TrackedFuture.FAILED);
-                record.failedWith(failure, Thread.currentThread().getName());
+            // One failure, one finding: when thenCompose relayed the failure of the future its function returned
+            // (marked COMPOSED) to the composed stage, both fail with the same exception and neither is a dependent
+            // of the other; the stage is the leaf. Either may be judged first, on different threads.
+            TrackedFuture passedOn = null;
+            boolean newlyFailed = false;
+            synchronized (failedWith) {
+                TrackedFuture other = failedWith.get(failure);
+                if (other != null && other != record && other.is(TrackedFuture.FAILED)) {
+                    if (record.is(TrackedFuture.COMPOSED) && !other.is(TrackedFuture.COMPOSED)) {
+                        passedOn = record; // judged late: the stage that took its failure over failed already
+                    } else if (other.is(TrackedFuture.COMPOSED)) {
+                        passedOn = other; // this stage took over the failure of the future it composed
+                    }
+                }
+                if (passedOn != record) {
+                    synchronized (record) {
+                        newlyFailed = record.mark(TrackedFuture.FAILED);
+                        record.failedWith(failure, Thread.currentThread().getName());
+                    }
+                    failedWith.put(failure, record);
+                }
             }
             if (newlyFailed) {
                 adjustUnobserved(1);
             }
+            if (passedOn != null) {
+                forget(passedOn);
+            }
+        }
+    }
+
+    /**
+     * An untracked future was read or handled: if it failed, its failure is observed, and so is every tracked future
+     * that failed with the same exception (the future a {@code thenCompose} function returned, whose failure reached
+     * the composed stage by a relay that leaves no dependent behind).
+     */
+    private void observeIfFailed(CompletableFuture<?> future) {
+        Throwable failure = internals.failure(future);
+        if (failure != null) {
+            observedFailures.put(failure, Boolean.TRUE);
+        }
+    }
+
+    /** An untracked future completed: a failure that a dependent handles is observed (see {@link #observeIfFailed}). */
+    private void observeIfHandled(CompletableFuture<?> future) {
+        Throwable failure = internals.failure(future);
+        if (failure != null && internals.dependents(future) == FutureInternals.Dependents.HANDLING) {
+            observedFailures.put(failure, Boolean.TRUE);
         }
     }
 
@@ -399,9 +461,20 @@ public final class FutureTracker implements TaskBridge.Handler {
         if (removed) {
             if (record.is(TrackedFuture.FAILED)) {
                 adjustUnobserved(-1);
+                releaseFailure(record);
             }
         }
         return removed;
+    }
+
+    /** Lets the failure of a record that is judged go: the map's value would otherwise keep its key alive. */
+    private void releaseFailure(TrackedFuture record) {
+        Throwable failure = record.failure();
+        if (failure != null) {
+            synchronized (failedWith) {
+                failedWith.remove(failure, record);
+            }
+        }
     }
 
     private void adjustUnobserved(int delta) {
@@ -436,6 +509,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
         if (record.is(TrackedFuture.FAILED)) {
             adjustUnobserved(-1);
+            releaseFailure(record);
             if (!observedFailures.containsKey(record.failure())) {
                 reportUnhandled(record);
             }
