@@ -2,6 +2,10 @@ package dev.loopguard.agent.internal;
 
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -12,6 +16,7 @@ import jdk.jfr.consumer.RecordingStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reports contended {@code synchronized} blocks on event-loop threads, which no bytecode hook can see, from an
@@ -35,11 +40,29 @@ final class MonitorContentionDetector {
      * Runs the stream on its own daemon thread: JFR start-up takes a while and no loop thread should pay for it, and
      * {@code startAsync()} would create a non-daemon thread that keeps the JVM from exiting.
      */
-    void start() {
+    void start(AgentStartupWork startup) {
+        // JFR's start-up is the agent's heaviest start-up work: it counts as such until the stream's recording runs.
+        AtomicBoolean up = new AtomicBoolean();
+        Runnable started = () -> {
+            if (up.compareAndSet(false, true)) {
+                startup.finished();
+            }
+        };
+        FlightRecorderListener running = new FlightRecorderListener() {
+            @Override
+            public void recordingStateChanged(Recording recording) {
+                if (recording.getState() == RecordingState.RUNNING) {
+                    started.run();
+                }
+            }
+        };
+        startup.started();
         Thread consumer = new Thread(() -> {
             try (RecordingStream rs = new RecordingStream()) {
                 rs.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
                 rs.onEvent("jdk.JavaMonitorEnter", this::onEvent);
+                rs.onFlush(started);
+                FlightRecorder.addListener(running);
                 stream = rs;
                 rs.start();
             } catch (Throwable e) {
@@ -48,6 +71,13 @@ final class MonitorContentionDetector {
                 // that is not a failure of the detector.
                 if (!JvmShutdown.inProgress()) {
                     runtime.detectorFailed(NAME, e);
+                }
+            } finally {
+                started.run();
+                try {
+                    FlightRecorder.removeListener(running);
+                } catch (Throwable ignored) {
+                    // JFR is unusable here: there is nothing left to remove
                 }
             }
         }, "loopguard-monitor-events");
