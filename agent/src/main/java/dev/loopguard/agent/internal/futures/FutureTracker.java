@@ -17,6 +17,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -75,6 +76,12 @@ public final class FutureTracker implements TaskBridge.Handler {
      * future its function returned to the composed stage is reported once, by the stage. Guarded by itself.
      */
     private final Map<Throwable, TrackedFuture> failedWith = new WeakHashMap<>();
+    /**
+     * Tracked futures marked {@link TrackedFuture#COMPOSED} and still in the table: while there are none and no failure
+     * waits to be observed, an untracked future's failure cannot concern a tracked one, and its completions and
+     * handlers cost nothing more than before.
+     */
+    private final AtomicInteger composedPending = new AtomicInteger();
     private final Object counterLock = new Object();
     private final Object reportedLock = new Object();
     private boolean[] reportedSites = new boolean[256];
@@ -231,7 +238,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         try {
             TrackedFuture record = records.find(value);
             if (record == null) {
-                if (value instanceof CompletableFuture) {
+                if (value instanceof CompletableFuture && mayConcernTracked()) {
                     observeIfHandled((CompletableFuture<?>) value);
                 }
                 return;
@@ -259,7 +266,8 @@ public final class FutureTracker implements TaskBridge.Handler {
         try {
             TrackedFuture record = table.find(value);
             if (record == null) {
-                if ((use == TaskBridge.READ || use == TaskBridge.HANDLE) && value instanceof CompletableFuture) {
+                if ((use == TaskBridge.READ || use == TaskBridge.HANDLE) && value instanceof CompletableFuture
+                        && mayConcernTracked()) {
                     observeIfFailed((CompletableFuture<?>) value);
                 }
                 return;
@@ -267,7 +275,9 @@ public final class FutureTracker implements TaskBridge.Handler {
             if (use == TaskBridge.COMPOSE) {
                 // Not a stage of its own: the composed stage relays the outcome, and judgeIfDone settles which of
                 // the two reports a failure they share.
-                record.mark(TrackedFuture.COMPOSED);
+                if (record.mark(TrackedFuture.COMPOSED)) {
+                    composedPending.incrementAndGet();
+                }
                 if (value instanceof CompletableFuture) {
                     // Judged here if it failed on another thread that has not judged it yet: the stage is about to
                     // read its result, and whoever handles the stage's failure must find it waiting to be observed.
@@ -463,8 +473,16 @@ public final class FutureTracker implements TaskBridge.Handler {
                 adjustUnobserved(-1);
                 releaseFailure(record);
             }
+            if (record.is(TrackedFuture.COMPOSED)) {
+                composedPending.decrementAndGet();
+            }
         }
         return removed;
+    }
+
+    /** Whether an untracked future's failure may be one a tracked future shares (see {@link #composedPending}). */
+    private boolean mayConcernTracked() {
+        return TaskBridge.unobservedFailures != 0 || composedPending.get() > 0;
     }
 
     /** Lets the failure of a record that is judged go: the map's value would otherwise keep its key alive. */
@@ -506,6 +524,9 @@ public final class FutureTracker implements TaskBridge.Handler {
     void judgeUnreachable(TrackedFuture record) {
         if (!tableOf(record).remove(record)) {
             return;
+        }
+        if (record.is(TrackedFuture.COMPOSED)) {
+            composedPending.decrementAndGet();
         }
         if (record.is(TrackedFuture.FAILED)) {
             adjustUnobserved(-1);
