@@ -20,6 +20,13 @@ public final class Bridge {
     public static final int HOST_LOOKUP = 3;
     /** A {@code FileOutputStream} write: the process's own stdout and stderr (the subject's descriptor) are skipped. */
     public static final int FILE_OUTPUT = 4;
+    /**
+     * A {@code FileInputStream} open or read: the subject is the stream's path, and {@code /dev/urandom}, which never
+     * blocks, is skipped.
+     */
+    public static final int FILE_INPUT = 5;
+    /** A {@code FileInputStream} open: the subject is the path; opening either random device never waits. */
+    public static final int FILE_OPEN = 6;
 
     /** Receives the bridge's calls; implemented by the agent runtime in the application class loader. */
     public interface Sink {

@@ -49,6 +49,11 @@ public final class TaskBridge {
     public static final int CHAIN = 2;
     /** {@link #used}: an "either" stage, which stops caring about this future once the other one completes. */
     public static final int EITHER = 3;
+    /**
+     * {@link #used}: {@code toCompletableFuture()}, which {@code thenCompose} calls on the future its function returned
+     * before it relays that future's outcome to the composed stage.
+     */
+    public static final int COMPOSE = 4;
 
     /**
      * What {@link #created} reads: at {@code tasks=sampled}, the call sites past their first futures, whose futures
@@ -333,10 +338,30 @@ public final class TaskBridge {
         }
     }
 
+    /**
+     * The same methods, returning: the callback is attached, and the future may have failed meanwhile without any
+     * dependent to see it handled. Only while a failure waits to be observed, like a read.
+     */
+    public static void onHandled(Object future) {
+        if (unobservedFailures != 0) {
+            used(future, HANDLE);
+        }
+    }
+
     /** A stage that passes a failure on: {@code thenApply}, {@code thenCompose}… */
     public static void onChain(Object future) {
         if (watched.get() > 0) {
             used(future, CHAIN);
+        }
+    }
+
+    /**
+     * {@code toCompletableFuture()}: {@code thenCompose} is about to take over the future its function returned. Only
+     * while something is watched, like a stage; a future that nothing tracks has nothing to hand over.
+     */
+    public static void onCompose(Object future) {
+        if (watched.get() > 0) {
+            used(future, COMPOSE);
         }
     }
 

@@ -29,15 +29,16 @@ final class AgentInstaller {
     static AgentRuntime install(AgentOptions options, Instrumentation inst) {
         AgentRuntime runtime = new AgentRuntime(options, System.err);
         LoopActivity activity = new LoopActivity(runtime);
-        StallWatchdog watchdog = new StallWatchdog(runtime);
+        AgentStartupWork startup = new AgentStartupWork();
+        StallWatchdog watchdog = new StallWatchdog(runtime, startup);
         MonitorContentionDetector monitors = new MonitorContentionDetector(runtime);
         warmUp(runtime, activity);
         AgentRuntime.setCurrent(runtime);
         runtime.beforeReport(watchdog::flushOngoing);
         runtime.threads().onFirstLoop(() -> {
             watchdog.start();
-            monitors.start();
-            prepareSlowPath(runtime);
+            monitors.start(startup);
+            prepareSlowPath(runtime, startup);
         });
         Bridge.install(activity);
 
@@ -78,7 +79,8 @@ final class AgentInstaller {
      * Loads and registers what the first finding needs (JFR event types, the finding model) on a daemon thread, so the
      * first blocking call on a loop does not pay for it and show up as a stall.
      */
-    private static void prepareSlowPath(AgentRuntime runtime) {
+    private static void prepareSlowPath(AgentRuntime runtime, AgentStartupWork startup) {
+        startup.started();
         Thread t = new Thread(() -> {
             try {
                 FindingEvents.register();
@@ -86,6 +88,8 @@ final class AgentInstaller {
                         .message("warm-up").stack(StackFrames.render(new Throwable().getStackTrace())).build();
             } catch (Throwable e) {
                 runtime.agentError("warm-up", e);
+            } finally {
+                startup.finished();
             }
         }, "loopguard-warm-up");
         t.setDaemon(true);

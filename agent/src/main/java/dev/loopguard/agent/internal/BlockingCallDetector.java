@@ -36,10 +36,15 @@ final class BlockingCallDetector {
             return null;
         }
         StackTraceElement[] stack = new Throwable().getStackTrace();
-        if (StackFrames.isClassLoading(stack) || isAllowed(stack)) {
+        if (StackFrames.isClassLoading(stack) || StackFrames.isJdkClassInitialization(stack) || isAllowed(stack)) {
             return null;
         }
         StackTraceElement[] frames = Arrays.copyOfRange(stack, StackFrames.firstNonAgentFrame(stack), stack.length);
+        if (flags == Bridge.PARK && StackFrames.isQueueLockForInsert(frames)) {
+            // Handing work off (execute, runAsync) queues it under a lock another producer may hold for an insert:
+            // the advice this agent gives, not a blocking call. Waiting for room in a full queue stays one.
+            return null;
+        }
         String operation = StackFrames.publicOperation(frames, fallbackOperation);
         String site = StackFrames.applicationSite(frames);
         if (site == null) {
@@ -85,6 +90,11 @@ final class BlockingCallDetector {
                 return subject instanceof String && !isLiteralAddress((String) subject);
             case Bridge.FILE_OUTPUT:
                 return !isStandardStream(subject);
+            case Bridge.FILE_INPUT:
+                return !isNonBlockingRandomDevice(subject);
+            case Bridge.FILE_OPEN:
+                // Opening a character device never waits; only reading /dev/random may.
+                return !isNonBlockingRandomDevice(subject) && !"/dev/random".equals(subject);
             default:
                 return true;
         }
@@ -102,6 +112,16 @@ final class BlockingCallDetector {
             }
         }
         return true;
+    }
+
+    /**
+     * {@code /dev/urandom} never blocks on Linux (once the kernel's pool is seeded at boot), and it is what
+     * {@code UUID.randomUUID()} and a default {@code SecureRandom} read; {@code /dev/./urandom} is the spelling
+     * {@code -Djava.security.egd} commonly uses. {@code /dev/random}, which {@code getInstanceStrong()} and seed
+     * generation read, may block and stays a finding.
+     */
+    static boolean isNonBlockingRandomDevice(Object path) {
+        return "/dev/urandom".equals(path) || "/dev/./urandom".equals(path);
     }
 
     /** Console output goes to the process's stdout/stderr; reporting every log line would drown real findings. */

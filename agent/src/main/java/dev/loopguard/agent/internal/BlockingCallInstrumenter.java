@@ -2,6 +2,8 @@ package dev.loopguard.agent.internal;
 
 import static dev.loopguard.agent.internal.BlockingHooks.channel;
 import static dev.loopguard.agent.internal.BlockingHooks.exempt;
+import static dev.loopguard.agent.internal.BlockingHooks.fileInput;
+import static dev.loopguard.agent.internal.BlockingHooks.fileOpen;
 import static dev.loopguard.agent.internal.BlockingHooks.fileOutput;
 import static dev.loopguard.agent.internal.BlockingHooks.hostLookup;
 import static dev.loopguard.agent.internal.BlockingHooks.park;
@@ -25,8 +27,8 @@ final class BlockingCallInstrumenter implements Instrumenter {
                 .hook("java.util.concurrent.TimeUnit", plain(named("sleep", "timedJoin", "timedWait")))
                 .hook("java.lang.Object", plain(named("wait")))
                 .hook("java.util.concurrent.locks.LockSupport", park(nameStartsWith("park")))
-                .hook("java.io.FileInputStream", plain(named("read", "readAllBytes", "readNBytes", "skip",
-                        "transferTo", "open")))
+                .hook("java.io.FileInputStream", fileInput(named("read", "readAllBytes", "readNBytes", "skip",
+                        "transferTo").instanceOnly()), fileOpen(named("open").instanceOnly()))
                 .hook("java.io.FileOutputStream", fileOutput(named("write")), plain(named("open")))
                 .hook("java.io.RandomAccessFile", plain(nameStartsWith("read").orNameStartsWith("write")
                         .orNamed("open", "seek", "length", "setLength", "skipBytes")))

@@ -47,6 +47,20 @@ final class BlockingHooks {
         return blocking(methods, Bridge.FILE_OUTPUT, self());
     }
 
+    /**
+     * A {@code FileInputStream} open or read, with the stream's own {@code path} field (set before {@code open}):
+     * deciding by the path costs a field read, where telling a random-number read apart by its callers would cost a
+     * stack walk per read.
+     */
+    static Hook fileInput(MethodFilter methods) {
+        return blocking(methods, Bridge.FILE_INPUT, BridgeCall.Arg.field("path"));
+    }
+
+    /** {@code FileInputStream.open}, with the stream's path (see {@link #fileInput}). */
+    static Hook fileOpen(MethodFilter methods) {
+        return blocking(methods, Bridge.FILE_OPEN, BridgeCall.Arg.field("path"));
+    }
+
     /** The loop's idle wait: not a blocking call, and the end of the current task for the stall watchdog. */
     static Hook idle(MethodFilter methods) {
         return Hook.on(methods).enter(BridgeCall.to(Bridge.class, "idleEnter"))

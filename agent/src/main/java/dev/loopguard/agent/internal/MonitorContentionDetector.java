@@ -2,6 +2,10 @@ package dev.loopguard.agent.internal;
 
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -13,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reports contended {@code synchronized} blocks on event-loop threads, which no bytecode hook can see, from an
@@ -43,14 +48,35 @@ final class MonitorContentionDetector {
      * Runs the stream on its own daemon thread: JFR start-up takes a while and no loop thread should pay for it, and
      * {@code startAsync()} would create a non-daemon thread that keeps the JVM from exiting.
      */
-    void start() {
+    void start(AgentStartupWork startup) {
         early.start();
+        // JFR's start-up is the agent's heaviest start-up work: it counts as such until the stream's recording runs.
+        AtomicBoolean up = new AtomicBoolean();
+        Runnable started = () -> {
+            if (up.compareAndSet(false, true)) {
+                startup.finished();
+            }
+        };
+        FlightRecorderListener running = new FlightRecorderListener() {
+            @Override
+            public void recordingStateChanged(Recording recording) {
+                if (recording.getState() == RecordingState.RUNNING) {
+                    started.run();
+                }
+            }
+        };
+        startup.started();
         Thread consumer = new Thread(() -> {
             try (RecordingStream rs = new RecordingStream()) {
                 rs.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
                 rs.onEvent("jdk.JavaMonitorEnter", this::onEvent);
-                // The stream delivers from here on: the sampler that covered its start-up can stop.
-                rs.onFlush(early::stop);
+                // The stream delivers from here on: the sampler that covered its start-up can stop, and the
+                // agent's start-up work is over.
+                rs.onFlush(() -> {
+                    early.stop();
+                    started.run();
+                });
+                FlightRecorder.addListener(running);
                 stream = rs;
                 rs.start();
             } catch (Throwable e) {
@@ -62,6 +88,12 @@ final class MonitorContentionDetector {
                 }
             } finally {
                 early.stop();
+                started.run();
+                try {
+                    FlightRecorder.removeListener(running);
+                } catch (Throwable ignored) {
+                    // JFR is unusable here: there is nothing left to remove
+                }
             }
         }, "loopguard-monitor-events");
         consumer.setDaemon(true);

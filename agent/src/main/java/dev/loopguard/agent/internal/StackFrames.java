@@ -173,6 +173,56 @@ public final class StackFrames {
         return false;
     }
 
+    /**
+     * Whether a JDK class is being initialised on this stack (a {@code <clinit>} frame of a {@code java.}, {@code jdk.},
+     * {@code sun.} or {@code com.sun.} class): the JDK's one-time set-up on the first use of a feature, such as the
+     * security providers reading {@code java.security} and opening the random devices on the first
+     * {@code UUID.randomUUID()}. Like class loading, it happens once and has no line of the application to change.
+     */
+    static boolean isJdkClassInitialization(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            if ("<clinit>".equals(e.getMethodName())) {
+                String c = e.getClassName();
+                if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("com.sun.")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a park is a hand-off waiting for a queue's lock: the innermost {@code ReentrantLock.lock()} on the stack
+     * is called by a {@code java.util.concurrent} queue's or deque's {@code offer} or {@code add} (and their
+     * {@code First}/{@code Last} forms: the inserts that never wait for room; the timed {@code offer} takes its lock
+     * with {@code lockInterruptibly}) or by
+     * {@code ThreadPoolExecutor.addWorker}. That lock is held by another thread only for one insert or removal: it is
+     * how {@code execute} of the JDK's executors, {@code CompletableFuture.runAsync(task, pool)} and Netty's
+     * {@code DefaultEventExecutor} queue a task. A wait for room ({@code put}, a timed {@code offer}, a rejection
+     * handler that waits or backs off) parks elsewhere and stays a finding.
+     */
+    static boolean isQueueLockForInsert(StackTraceElement[] stack) {
+        for (int i = 0; i < stack.length - 1; i++) {
+            StackTraceElement e = stack[i];
+            if (!e.getClassName().startsWith("java.util.concurrent.locks.")) {
+                return false; // the park is not inside a lock acquisition
+            }
+            if ("lock".equals(e.getMethodName()) && "java.util.concurrent.locks.ReentrantLock".equals(e.getClassName())) {
+                StackTraceElement caller = stack[i + 1];
+                String m = caller.getMethodName();
+                String c = caller.getClassName();
+                boolean queueInsert = isInsert(m) && (c.endsWith("Queue") || c.endsWith("Deque"));
+                return c.startsWith("java.util.concurrent.")
+                        && (queueInsert || "addWorker".equals(m) && c.endsWith("ThreadPoolExecutor"));
+            }
+        }
+        return false;
+    }
+
+    private static boolean isInsert(String method) {
+        return method.startsWith("offer") || method.startsWith("add");
+    }
+
     /** Whether a frame of {@code ClassLoader.loadClass} (or a subclass's) or class definition is on the stack. */
     static boolean isClassLoading(StackTraceElement[] stack) {
         for (StackTraceElement e : stack) {

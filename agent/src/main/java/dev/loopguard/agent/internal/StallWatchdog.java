@@ -4,6 +4,8 @@ import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 import dev.loopguard.agent.internal.controllers.ControllerScope;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -28,10 +30,13 @@ final class StallWatchdog implements Runnable {
     static final String NAME = "stall";
 
     private final AgentRuntime runtime;
+    private final AgentStartupWork startup;
     private final long thresholdNanos;
     private final long tickNanos;
     private final Map<ThreadState, Watch> watches = new HashMap<>();
     private volatile boolean started;
+    /** Reads loop threads' CPU time while the agent's start-up work runs; null where the JVM cannot. Guarded by this. */
+    private ThreadMXBean cpu;
 
     private static final class Watch {
         /** The busy period watched ({@link ThreadState#busyPeriod()}). */
@@ -47,11 +52,24 @@ final class StallWatchdog implements Runnable {
         boolean flushed;
         /** The controller the thread was inside when last sampled during this stall, if any. */
         String controller;
+        /**
+         * Ticks between which the agent's start-up work was running: their wall time, and the CPU time the loop
+         * thread got in them (which is what its task used; the rest it waited for the agent).
+         */
+        long startupWallNanos;
+        long startupCpuNanos;
+        /** The loop thread's CPU time at the latest tick, -1 when not read. */
+        long lastCpuNanos;
 
-        Watch(long period, long firstSeen) {
+        Watch(long period, long firstSeen, long cpuNanos) {
             this.period = period;
             this.firstSeen = firstSeen;
             this.lastSeenBusy = firstSeen;
+            this.lastCpuNanos = cpuNanos;
+        }
+
+        long withoutAgentStartup(long durationNanos) {
+            return countedDuration(durationNanos, startupWallNanos, startupCpuNanos);
         }
 
         /**
@@ -64,8 +82,9 @@ final class StallWatchdog implements Runnable {
         }
     }
 
-    StallWatchdog(AgentRuntime runtime) {
+    StallWatchdog(AgentRuntime runtime, AgentStartupWork startup) {
         this.runtime = runtime;
+        this.startup = startup;
         this.thresholdNanos = runtime.options().stallThreshold().toNanos();
         // A quarter of the threshold keeps the measured duration within 25% while waking rarely.
         this.tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(2),
@@ -84,6 +103,17 @@ final class StallWatchdog implements Runnable {
 
     @Override
     public void run() {
+        // Here rather than in start(), which runs on the first loop thread as it starts.
+        ThreadMXBean threads;
+        try {
+            threads = ManagementFactory.getThreadMXBean();
+            threads = threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled() ? threads : null;
+        } catch (Throwable e) {
+            threads = null; // a run-time image without java.management: stalls are judged by the clock alone
+        }
+        synchronized (this) {
+            cpu = threads;
+        }
         while (runtime.detectorEnabled(NAME)) {
             try {
                 tick(System.nanoTime());
@@ -96,6 +126,7 @@ final class StallWatchdog implements Runnable {
     }
 
     synchronized void tick(long now) {
+        boolean agentStarting = startup.inProgress();
         for (ThreadState s : runtime.threads().loopThreads()) {
             Watch w = watches.get(s);
             long period = s.busyPeriod();
@@ -112,8 +143,18 @@ final class StallWatchdog implements Runnable {
                 continue;
             }
             if (w == null) {
-                watches.put(s, new Watch(period, now));
+                watches.put(s, new Watch(period, now, agentStarting ? cpuNanos(s.thread) : -1));
                 continue;
+            }
+            if (agentStarting) {
+                long cpuNow = cpuNanos(s.thread);
+                if (cpuNow >= 0 && w.lastCpuNanos >= 0) {
+                    w.startupWallNanos += now - w.lastSeenBusy;
+                    w.startupCpuNanos += cpuNow - w.lastCpuNanos;
+                }
+                w.lastCpuNanos = cpuNow;
+            } else {
+                w.lastCpuNanos = -1;
             }
             // Sampling starts from the second tick that sees the same busy period, well before the threshold, so the
             // share of warm-up is measured over most of the stall rather than only its end.
@@ -147,8 +188,9 @@ final class StallWatchdog implements Runnable {
     }
 
     private void finish(ThreadState s, Watch w, long durationNanos) {
-        if (w.flushed || durationNanos < thresholdNanos || w.sample == null
-                || applicationShare(durationNanos, w.samples, w.applicationSamples) < thresholdNanos) {
+        long counted = w.withoutAgentStartup(durationNanos);
+        if (w.flushed || counted < thresholdNanos || w.sample == null
+                || applicationShare(counted, w.samples, w.applicationSamples) < thresholdNanos) {
             return;
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(durationNanos);
@@ -167,6 +209,22 @@ final class StallWatchdog implements Runnable {
                 .firstSeen(Instant.now().minusMillis(millis))
                 .lastSeen(Instant.now())
                 .build());
+    }
+
+    /** The thread's CPU time, or -1 when this JVM does not measure it (the stall is then judged by the clock). */
+    private long cpuNanos(Thread thread) {
+        ThreadMXBean threads = cpu;
+        return threads == null ? -1 : threads.getThreadCpuTime(thread.getId());
+    }
+
+    /**
+     * A stall's duration as judged against the threshold: the stretches in which the agent's own start-up work ran
+     * ({@code startupWallNanos} of the clock) count at the CPU time the loop thread got in them, never more than
+     * their wall time, so that the agent's start-up does not turn the first requests through a cold loop into a
+     * stall while a CPU-bound task still counts in full.
+     */
+    static long countedDuration(long durationNanos, long startupWallNanos, long startupCpuNanos) {
+        return durationNanos - startupWallNanos + Math.min(startupWallNanos, startupCpuNanos);
     }
 
     /**

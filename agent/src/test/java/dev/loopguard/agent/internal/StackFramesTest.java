@@ -150,4 +150,62 @@ class StackFramesTest {
         assertThat(StackFrames.isWarmUp(transforming)).isTrue();
         assertThat(StackFrames.isWarmUp(crunching)).isFalse();
     }
+
+    @Test
+    void waitingForAPoolQueuesLockToQueueATaskIsAHandOff() {
+        StackTraceElement[] execute = {
+            frame("java.util.concurrent.locks.LockSupport", "park", 211),
+            frame("java.util.concurrent.locks.AbstractQueuedSynchronizer", "acquire", 715),
+            frame("java.util.concurrent.locks.ReentrantLock$Sync", "lock", 153),
+            frame("java.util.concurrent.locks.ReentrantLock", "lock", 322),
+            frame("java.util.concurrent.LinkedBlockingQueue", "offer", 417),
+            frame("java.util.concurrent.ThreadPoolExecutor", "execute", 1357),
+            frame("com.acme.Handler", "channelRead", 30),
+        };
+        assertThat(StackFrames.isQueueLockForInsert(execute)).isTrue();
+        StackTraceElement[] addWorker = execute.clone();
+        addWorker[4] = frame("java.util.concurrent.ThreadPoolExecutor", "addWorker", 930);
+        assertThat(StackFrames.isQueueLockForInsert(addWorker)).isTrue();
+    }
+
+    @Test
+    void waitingForRoomOrForAnyOtherLockIsNotAHandOff() {
+        StackTraceElement[] put = {
+            frame("java.util.concurrent.locks.LockSupport", "park", 211),
+            frame("java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject", "await", 1623),
+            frame("java.util.concurrent.ArrayBlockingQueue", "put", 370),
+            frame("com.acme.WaitForRoom", "rejectedExecution", 12),
+        };
+        assertThat(StackFrames.isQueueLockForInsert(put)).isFalse();
+        StackTraceElement[] ownLock = {
+            frame("java.util.concurrent.locks.LockSupport", "park", 211),
+            frame("java.util.concurrent.locks.AbstractQueuedSynchronizer", "acquire", 715),
+            frame("java.util.concurrent.locks.ReentrantLock", "lock", 322),
+            frame("com.acme.Inventory", "add", 20),
+        };
+        assertThat(StackFrames.isQueueLockForInsert(ownLock)).isFalse();
+        StackTraceElement[] backOff = {
+            frame("java.util.concurrent.locks.LockSupport", "parkNanos", 410),
+            frame("io.netty.util.concurrent.RejectedExecutionHandlers$2", "rejected", 60),
+            frame("io.netty.util.concurrent.SingleThreadEventExecutor", "execute", 826),
+            frame("com.acme.Handler", "channelRead", 30),
+        };
+        assertThat(StackFrames.isQueueLockForInsert(backOff)).isFalse();
+    }
+
+    @Test
+    void aJdkStaticInitialiserIsTheJdksOneTimeSetUpButAnApplicationOneIsNot() {
+        StackTraceElement[] security = {
+            frame("java.nio.file.Files", "isRegularFile", 1),
+            frame("java.security.Security", "<clinit>", 315),
+            frame("java.util.UUID", "randomUUID", 148),
+            frame("com.acme.Handler", "requestId", 41),
+        };
+        assertThat(StackFrames.isJdkClassInitialization(security)).isTrue();
+        StackTraceElement[] own = {
+            frame("java.nio.file.Files", "readString", 1),
+            frame("com.acme.Config", "<clinit>", 12),
+        };
+        assertThat(StackFrames.isJdkClassInitialization(own)).isFalse();
+    }
 }

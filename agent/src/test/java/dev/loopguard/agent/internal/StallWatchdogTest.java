@@ -32,4 +32,15 @@ class StallWatchdogTest {
         // Seen busy at a single tick only: about one tick long.
         assertThat(StallWatchdog.busyDuration(40, 40, 50, 10)).isEqualTo(10);
     }
+
+    @Test
+    void whileTheAgentStartsUpABusyLoopCountsAtTheCpuTimeItGotNeverMoreThanTheClock() {
+        // 400 ms busy, 300 of them while the agent started up, in which the loop thread got 30 ms of CPU.
+        assertThat(StallWatchdog.countedDuration(400 * MS, 300 * MS, 30 * MS)).isEqualTo(130 * MS);
+        // A CPU-bound task in the same stretch counts in full.
+        assertThat(StallWatchdog.countedDuration(400 * MS, 300 * MS, 300 * MS)).isEqualTo(400 * MS);
+        assertThat(StallWatchdog.countedDuration(400 * MS, 300 * MS, 310 * MS)).isEqualTo(400 * MS);
+        // Outside the agent's start-up, the clock.
+        assertThat(StallWatchdog.countedDuration(400 * MS, 0, 0)).isEqualTo(400 * MS);
+    }
 }

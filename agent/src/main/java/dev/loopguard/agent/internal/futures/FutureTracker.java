@@ -17,6 +17,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -77,6 +78,17 @@ public final class FutureTracker implements TaskBridge.Handler {
      */
     private final Map<Object, String> failureThreads = Collections.synchronizedMap(new WeakHashMap<>());
     static final int FAILURE_THREADS_LIMIT = 4096;
+    /**
+     * The record that last failed with each unobserved failure, so that a failure {@code thenCompose} relayed from the
+     * future its function returned to the composed stage is reported once, by the stage. Guarded by itself.
+     */
+    private final Map<Throwable, TrackedFuture> failedWith = new WeakHashMap<>();
+    /**
+     * Tracked futures marked {@link TrackedFuture#COMPOSED} and still in the table: while there are none and no failure
+     * waits to be observed, an untracked future's failure cannot concern a tracked one, and its completions and
+     * handlers cost nothing more than before.
+     */
+    private final AtomicInteger composedPending = new AtomicInteger();
     private final Object counterLock = new Object();
     private final Object reportedLock = new Object();
     private boolean[] reportedSites = new boolean[256];
@@ -233,6 +245,9 @@ public final class FutureTracker implements TaskBridge.Handler {
         try {
             TrackedFuture record = records.find(value);
             if (record == null) {
+                if (value instanceof CompletableFuture && mayConcernTracked()) {
+                    observeIfHandled((CompletableFuture<?>) value);
+                }
                 return;
             }
             if (value instanceof CompletableFuture) {
@@ -276,6 +291,23 @@ public final class FutureTracker implements TaskBridge.Handler {
         try {
             TrackedFuture record = table.find(value);
             if (record == null) {
+                if ((use == TaskBridge.READ || use == TaskBridge.HANDLE) && value instanceof CompletableFuture
+                        && mayConcernTracked()) {
+                    observeIfFailed((CompletableFuture<?>) value);
+                }
+                return;
+            }
+            if (use == TaskBridge.COMPOSE) {
+                // Not a stage of its own: the composed stage relays the outcome, and judgeIfDone settles which of
+                // the two reports a failure they share.
+                if (record.mark(TrackedFuture.COMPOSED)) {
+                    composedPending.incrementAndGet();
+                }
+                if (value instanceof CompletableFuture) {
+                    // Judged here if it failed on another thread that has not judged it yet: the stage is about to
+                    // read its result, and whoever handles the stage's failure must find it waiting to be observed.
+                    judgeIfDone((CompletableFuture<?>) value, record);
+                }
                 return;
             }
             if (record.is(TrackedFuture.FAILED)) {
@@ -384,15 +416,55 @@ public final class FutureTracker implements TaskBridge.Handler {
         } else if (dependents == FutureInternals.Dependents.PROPAGATING || observedFailures.containsKey(failure)) {
             forget(record);
         } else {
+            // One failure, one finding: when thenCompose relayed the failure of the future its function returned
+            // (marked COMPOSED) to the composed stage, both fail with the same exception and neither is a dependent
+            // of the other; the stage is the leaf. Either may be judged first, on different threads.
             String failedOn = failureThreads.remove(future);
-            boolean newlyFailed;
-            synchronized (record) {
-                newlyFailed = record.mark(TrackedFuture.FAILED);
-                record.failedWith(failure, failedOn != null ? failedOn : Thread.currentThread().getName());
+            TrackedFuture passedOn = null;
+            boolean newlyFailed = false;
+            synchronized (failedWith) {
+                TrackedFuture other = failedWith.get(failure);
+                if (other != null && other != record && other.is(TrackedFuture.FAILED)) {
+                    if (record.is(TrackedFuture.COMPOSED) && !other.is(TrackedFuture.COMPOSED)) {
+                        passedOn = record; // judged late: the stage that took its failure over failed already
+                    } else if (other.is(TrackedFuture.COMPOSED)) {
+                        passedOn = other; // this stage took over the failure of the future it composed
+                    }
+                }
+                if (passedOn != record) {
+                    synchronized (record) {
+                        newlyFailed = record.mark(TrackedFuture.FAILED);
+                        record.failedWith(failure, failedOn != null ? failedOn : Thread.currentThread().getName());
+                    }
+                    failedWith.put(failure, record);
+                }
             }
             if (newlyFailed) {
                 adjustUnobserved(1);
             }
+            if (passedOn != null) {
+                forget(passedOn);
+            }
+        }
+    }
+
+    /**
+     * An untracked future was read or handled: if it failed, its failure is observed, and so is every tracked future
+     * that failed with the same exception (the future a {@code thenCompose} function returned, whose failure reached
+     * the composed stage by a relay that leaves no dependent behind).
+     */
+    private void observeIfFailed(CompletableFuture<?> future) {
+        Throwable failure = internals.failure(future);
+        if (failure != null) {
+            observedFailures.put(failure, Boolean.TRUE);
+        }
+    }
+
+    /** An untracked future completed: a failure that a dependent handles is observed (see {@link #observeIfFailed}). */
+    private void observeIfHandled(CompletableFuture<?> future) {
+        Throwable failure = internals.failure(future);
+        if (failure != null && internals.dependents(future) == FutureInternals.Dependents.HANDLING) {
+            observedFailures.put(failure, Boolean.TRUE);
         }
     }
 
@@ -425,9 +497,28 @@ public final class FutureTracker implements TaskBridge.Handler {
         if (removed) {
             if (record.is(TrackedFuture.FAILED)) {
                 adjustUnobserved(-1);
+                releaseFailure(record);
+            }
+            if (record.is(TrackedFuture.COMPOSED)) {
+                composedPending.decrementAndGet();
             }
         }
         return removed;
+    }
+
+    /** Whether an untracked future's failure may be one a tracked future shares (see {@link #composedPending}). */
+    private boolean mayConcernTracked() {
+        return TaskBridge.unobservedFailures != 0 || composedPending.get() > 0;
+    }
+
+    /** Lets the failure of a record that is judged go: the map's value would otherwise keep its key alive. */
+    private void releaseFailure(TrackedFuture record) {
+        Throwable failure = record.failure();
+        if (failure != null) {
+            synchronized (failedWith) {
+                failedWith.remove(failure, record);
+            }
+        }
     }
 
     private void adjustUnobserved(int delta) {
@@ -460,8 +551,12 @@ public final class FutureTracker implements TaskBridge.Handler {
         if (!tableOf(record).remove(record)) {
             return;
         }
+        if (record.is(TrackedFuture.COMPOSED)) {
+            composedPending.decrementAndGet();
+        }
         if (record.is(TrackedFuture.FAILED)) {
             adjustUnobserved(-1);
+            releaseFailure(record);
             if (!observedFailures.containsKey(record.failure())) {
                 reportUnhandled(record);
             }

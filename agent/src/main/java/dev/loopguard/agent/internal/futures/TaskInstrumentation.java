@@ -148,12 +148,18 @@ public final class TaskInstrumentation {
                         Hook.on(named("handle", "handleAsync", "whenComplete", "whenCompleteAsync", "exceptionally",
                                         "exceptionallyAsync", "exceptionallyCompose", "exceptionallyComposeAsync")
                                         .instanceOnly())
-                                .enter(BridgeCall.to(TaskBridge.class, "onHandle", self())),
+                                .enter(BridgeCall.to(TaskBridge.class, "onHandle", self()))
+                                // A future that failed while the callback was being attached: seen on the way out.
+                                .onReturn(BridgeCall.to(TaskBridge.class, "onHandled", self())),
                         Hook.on(named("thenApply", "thenApplyAsync", "thenAccept", "thenAcceptAsync", "thenRun",
                                         "thenRunAsync", "thenCombine", "thenCombineAsync", "thenAcceptBoth",
                                         "thenAcceptBothAsync", "runAfterBoth", "runAfterBothAsync", "thenCompose",
                                         "thenComposeAsync").instanceOnly())
                                 .enter(BridgeCall.to(TaskBridge.class, "onChain", self())),
+                        // thenCompose takes over the future its function returned through this call, then relays
+                        // its outcome by reading its result: the only trace the hand-over leaves.
+                        Hook.on(named("toCompletableFuture").instanceOnly())
+                                .enter(BridgeCall.to(TaskBridge.class, "onCompose", self())),
                         Hook.on(named("applyToEither", "applyToEitherAsync", "acceptEither", "acceptEitherAsync",
                                         "runAfterEither", "runAfterEitherAsync").instanceOnly())
                                 .enter(BridgeCall.to(TaskBridge.class, "onEither", self())),

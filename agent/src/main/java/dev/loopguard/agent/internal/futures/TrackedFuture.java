@@ -20,6 +20,11 @@ final class TrackedFuture extends WeakReference<Object> {
     static final byte WAITED_ON = 2;
     static final byte OBSERVED = 4;
     static final byte TASK = 8;
+    /**
+     * Its {@code toCompletableFuture()} was called, which is how {@code thenCompose} takes over the future its function
+     * returned: a failure it shares with a later failed future went on to that one.
+     */
+    static final byte COMPOSED = 16;
 
     private static final VarHandle FLAGS;
 
