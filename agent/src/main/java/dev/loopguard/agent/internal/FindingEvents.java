@@ -15,7 +15,7 @@ import java.util.List;
  * own stack trace is the recording thread's; the finding's stack (for a stall, the stalled thread's sampled stack) is
  * in the {@code stack} field, innermost first, one frame per line.
  */
-final class FindingEvents {
+public final class FindingEvents {
     private final AgentRuntime runtime;
 
     FindingEvents(AgentRuntime runtime) {
@@ -34,7 +34,25 @@ final class FindingEvents {
         }
     }
 
-    void emit(Finding f) {
+    /** @param joinedStack the finding's stack joined by newlines, when the caller has it already; else null */
+    /** Names of every JFR event type of the agent. */
+    static final List<String> EVENT_NAMES = List.of("loopguard.BlockingCall", "loopguard.LoopStall",
+            "loopguard.LostTask", "loopguard.UnhandledFailure", "loopguard.IgnoredFuture", "loopguard.PinnedThread",
+            "loopguard.ControllerLoop");
+
+    /**
+     * Keeps the agent's own in-process JFR streams from recording the agent's events. A stream started without
+     * settings records every event type whose default is enabled, the agent's included: each finding would then be
+     * written to the stream's buffers, read back and parsed by its consumer thread, about 8 us per occurrence of a
+     * repeated finding. A user's own recording still gets them.
+     */
+    public static void excludeFrom(jdk.jfr.consumer.RecordingStream stream) {
+        for (String name : EVENT_NAMES) {
+            stream.disable(name);
+        }
+    }
+
+    void emit(Finding f, String joinedStack) {
         if (!runtime.detectorEnabled("jfr")) {
             return;
         }
@@ -50,7 +68,7 @@ final class FindingEvents {
             event.durationMillis = f.durationMillis().orElse(-1);
             event.loop = f.loop().orElse(null);
             event.controller = f.controller().orElse(null);
-            event.stack = String.join("\n", f.stack());
+            event.stack = joinedStack != null ? joinedStack : String.join("\n", f.stack());
             event.commit();
         } catch (Throwable e) {
             runtime.detectorFailed("jfr", e);
