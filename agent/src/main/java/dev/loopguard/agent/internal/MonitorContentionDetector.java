@@ -25,6 +25,11 @@ final class MonitorContentionDetector {
     private final AgentRuntime runtime;
     private final BlockingCallDetector allowCheck;
     private volatile RecordingStream stream;
+    /** Guards {@link #stopping} and {@link #starting}: JFR must never be starting while the JVM dies (below). */
+    private final Object lifecycle = new Object();
+    private boolean stopping;
+    private boolean starting;
+    static final long START_WAIT_LIMIT_MILLIS = 5_000;
 
     MonitorContentionDetector(AgentRuntime runtime) {
         this.runtime = runtime;
@@ -37,10 +42,22 @@ final class MonitorContentionDetector {
      */
     void start() {
         Thread consumer = new Thread(() -> {
+            // JFR initialises itself through JVMTI, which refuses once the JVM has begun to die: JFR then prints
+            // "[error][jfr,system] An attempt was made to start JFR too early in the VM initialization sequence"
+            // on the user's console. So the stream never starts once the report hook began, and the hook waits
+            // for a start in progress (stopAndDrain), which keeps the JVM alive until JFR is up.
+            synchronized (lifecycle) {
+                if (stopping) {
+                    return;
+                }
+                starting = true;
+            }
             try (RecordingStream rs = new RecordingStream()) {
+                FindingEvents.excludeFrom(rs);
                 rs.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
                 rs.onEvent("jdk.JavaMonitorEnter", this::onEvent);
                 stream = rs;
+                started();
                 rs.start();
             } catch (Throwable e) {
                 // A short program can begin to exit while the stream is still starting (the first loop appeared
@@ -49,6 +66,8 @@ final class MonitorContentionDetector {
                 if (!JvmShutdown.inProgress()) {
                     runtime.detectorFailed(NAME, e);
                 }
+            } finally {
+                started();
             }
         }, "loopguard-monitor-events");
         consumer.setDaemon(true);
@@ -61,6 +80,18 @@ final class MonitorContentionDetector {
      * gets at most {@link #DRAIN_LIMIT_MILLIS} on a daemon thread, and then the stream is closed regardless.
      */
     void stopAndDrain() {
+        synchronized (lifecycle) {
+            stopping = true;
+            long deadline = System.nanoTime() + START_WAIT_LIMIT_MILLIS * 1_000_000L;
+            try {
+                for (long left = START_WAIT_LIMIT_MILLIS; starting && left > 0;
+                        left = (deadline - System.nanoTime()) / 1_000_000L) {
+                    lifecycle.wait(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         RecordingStream rs = stream;
         if (rs == null) {
             return;
@@ -80,6 +111,13 @@ final class MonitorContentionDetector {
             Thread.currentThread().interrupt();
         }
         rs.close();
+    }
+
+    private void started() {
+        synchronized (lifecycle) {
+            starting = false;
+            lifecycle.notifyAll();
+        }
     }
 
     private void onEvent(RecordedEvent event) {
