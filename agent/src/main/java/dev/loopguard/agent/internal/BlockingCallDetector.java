@@ -50,7 +50,7 @@ final class BlockingCallDetector {
             if (known.finding == null) {
                 return null;
             }
-            runtime.recorder().repeat(known.finding, known.key, known.joinedStack());
+            runtime.recorder().repeat(known.finding, known.key);
             return throwMode && flags != Bridge.PARK ? new BlockingCallException(known.finding) : null;
         }
         if (StackFrames.isClassLoading(stack) || isAllowed(stack)) {
@@ -114,21 +114,10 @@ final class BlockingCallDetector {
     private static final class KnownStack {
         final Finding finding;
         final String key;
-        private volatile String joinedStack;
 
         KnownStack(Finding finding) {
             this.finding = finding;
             this.key = finding == null ? null : FindingRecorder.key(finding);
-        }
-
-        /** The stack as the JFR event's field, joined on first use (only when a recording is on). */
-        String joinedStack() {
-            String s = joinedStack;
-            if (s == null) {
-                s = String.join("\n", finding.stack());
-                joinedStack = s;
-            }
-            return s;
         }
     }
 

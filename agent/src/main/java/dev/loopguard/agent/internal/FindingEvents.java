@@ -15,7 +15,7 @@ import java.util.List;
  * own stack trace is the recording thread's; the finding's stack (for a stall, the stalled thread's sampled stack) is
  * in the {@code stack} field, innermost first, one frame per line.
  */
-public final class FindingEvents {
+final class FindingEvents {
     private final AgentRuntime runtime;
 
     FindingEvents(AgentRuntime runtime) {
@@ -34,25 +34,20 @@ public final class FindingEvents {
         }
     }
 
-    /** @param joinedStack the finding's stack joined by newlines, when the caller has it already; else null */
-    /** Names of every JFR event type of the agent. */
-    static final List<String> EVENT_NAMES = List.of("loopguard.BlockingCall", "loopguard.LoopStall",
-            "loopguard.LostTask", "loopguard.UnhandledFailure", "loopguard.IgnoredFuture", "loopguard.PinnedThread",
-            "loopguard.ControllerLoop");
-
-    /**
-     * Keeps the agent's own in-process JFR streams from recording the agent's events. A stream started without
-     * settings records every event type whose default is enabled, the agent's included: each finding would then be
-     * written to the stream's buffers, read back and parsed by its consumer thread, about 8 us per occurrence of a
-     * repeated finding. A user's own recording still gets them.
-     */
-    public static void excludeFrom(jdk.jfr.consumer.RecordingStream stream) {
-        for (String name : EVENT_NAMES) {
-            stream.disable(name);
-        }
+    void emit(Finding f) {
+        emit(f, false);
     }
 
-    void emit(Finding f, String joinedStack) {
+    /**
+     * A repeat at a stack the detector has seen: the same event type, thread, site and operation, without the
+     * {@code message} and {@code stack} strings, which the site's first event carries. Writing them again (about a
+     * kilobyte) was most of what a repeat cost while any recording ran, the agent's own monitor stream included.
+     */
+    void emitRepeat(Finding f) {
+        emit(f, true);
+    }
+
+    private void emit(Finding f, boolean repeat) {
         if (!runtime.detectorEnabled("jfr")) {
             return;
         }
@@ -62,13 +57,13 @@ public final class FindingEvents {
                 return;
             }
             event.thread = f.thread();
-            event.message = f.message();
+            event.message = repeat ? null : f.message();
             event.site = f.site().orElse(null);
             event.operation = f.operation().orElse(null);
             event.durationMillis = f.durationMillis().orElse(-1);
             event.loop = f.loop().orElse(null);
             event.controller = f.controller().orElse(null);
-            event.stack = joinedStack != null ? joinedStack : String.join("\n", f.stack());
+            event.stack = repeat ? null : String.join("\n", f.stack());
             event.commit();
         } catch (Throwable e) {
             runtime.detectorFailed("jfr", e);

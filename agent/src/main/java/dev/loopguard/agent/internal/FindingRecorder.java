@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Collects findings, merged by kind and site: a repeat adds to {@code count}, moves {@code lastSeen} and keeps the
@@ -28,6 +29,7 @@ public final class FindingRecorder {
     public static final int MAX_SITES_PER_KIND = 500;
 
     private final Map<String, Site> sites = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
     private final AtomicIntegerArray kept = new AtomicIntegerArray(FindingKind.values().length);
     private final OmittedSites[] omitted = new OmittedSites[FindingKind.values().length];
     private final List<FindingListener> listeners = new CopyOnWriteArrayList<>();
@@ -83,7 +85,7 @@ public final class FindingRecorder {
             } else {
                 site.add(finding);
             }
-            events.emit(finding, null);
+            events.emit(finding);
             notifyListeners(site);
             return true;
         } catch (Throwable e) {
@@ -94,10 +96,10 @@ public final class FindingRecorder {
 
     /**
      * Records one more occurrence of {@code finding}, which {@link #record} kept before, without rebuilding anything:
-     * the count and {@code lastSeen} of its site move, its JFR event is emitted with the stack already joined. The
-     * detectors' fast path for a stack they have seen. Never throws.
+     * the count and {@code lastSeen} of its site move, and its JFR event is the light one of a repeat. The detectors'
+     * fast path for a stack they have seen. Never throws.
      */
-    public void repeat(Finding finding, String key, String joinedStack) {
+    public void repeat(Finding finding, String key) {
         try {
             Site site = sites.get(key);
             if (site == null) {
@@ -107,7 +109,7 @@ public final class FindingRecorder {
                 return;
             }
             site.repeat(Instant.now());
-            events.emit(finding, joinedStack);
+            events.emitRepeat(finding);
             notifyListeners(site);
         } catch (Throwable e) {
             runtime.detectorFailed("recorder", e);
@@ -130,7 +132,7 @@ public final class FindingRecorder {
             omitted[kind].add(key, finding.count());
             return null;
         }
-        Site created = new Site(finding);
+        Site created = new Site(finding, sequence.incrementAndGet());
         Site raced = sites.putIfAbsent(key, created);
         if (raced != null) {
             raced.add(finding);
@@ -155,13 +157,15 @@ public final class FindingRecorder {
         }
     }
 
-    /** The findings so far, oldest first. */
+    /** The findings so far, oldest first; findings first seen at the same instant in the order they were kept. */
     public List<Finding> snapshot() {
-        List<Finding> out = new ArrayList<>(sites.size());
-        for (Site site : sites.values()) {
+        List<Site> kept = new ArrayList<>(sites.values());
+        List<Finding> out = new ArrayList<>(kept.size());
+        kept.sort(Comparator.comparingLong(s -> s.sequence));
+        for (Site site : kept) {
             out.add(site.snapshot());
         }
-        out.sort(Comparator.comparing(Finding::firstSeen).thenComparing(f -> f.kind().name()));
+        out.sort(Comparator.comparing(Finding::firstSeen)); // stable: equal instants keep the order above
         return out;
     }
 
@@ -204,11 +208,13 @@ public final class FindingRecorder {
 
     /** One kept site: its finding as first seen (or its longest occurrence), the count and the last time. */
     private static final class Site {
+        final long sequence;
         private Finding base;
         private long count;
         private Instant lastSeen;
 
-        Site(Finding first) {
+        Site(Finding first, long sequence) {
+            this.sequence = sequence;
             this.base = first;
             this.count = first.count();
             this.lastSeen = first.lastSeen();

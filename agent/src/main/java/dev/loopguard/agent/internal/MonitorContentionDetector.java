@@ -53,7 +53,6 @@ final class MonitorContentionDetector {
                 starting = true;
             }
             try (RecordingStream rs = new RecordingStream()) {
-                FindingEvents.excludeFrom(rs);
                 rs.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
                 rs.onEvent("jdk.JavaMonitorEnter", this::onEvent);
                 stream = rs;

@@ -106,7 +106,6 @@ public final class PinnedThreadMonitor {
     void start(CountDownLatch running) {
         try {
             RecordingStream rs = new RecordingStream();
-            dev.loopguard.agent.internal.FindingEvents.excludeFrom(rs);
             rs.enable(EVENT).withStackTrace().withThreshold(Duration.ofMillis(THRESHOLD_MILLIS));
             rs.onEvent(EVENT, this::onPinned);
             rs.onFlush(() -> nextFlush.countDown());
