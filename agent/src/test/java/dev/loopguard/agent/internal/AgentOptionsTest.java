@@ -73,6 +73,15 @@ class AgentOptionsTest {
     }
 
     @Test
+    void theLongestAcceptedStallThresholdStartsTheWatchdogWithoutOverflow() {
+        AgentRuntime runtime = new AgentRuntime(parse("stallThreshold=106751d"),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+        StallWatchdog watchdog = new StallWatchdog(runtime);
+        watchdog.tick(System.nanoTime());
+        assertThat(runtime.options().stallThreshold().toDays()).isEqualTo(106751);
+    }
+
+    @Test
     void anEmptyOptionSaysSoInsteadOfNamingAnEmptyKey() {
         assertThatThrownBy(() -> parse("report=a.json,")).hasMessage("the agent argument 'report=a.json,' has an empty"
                 + " option (a leading, trailing or doubled ','): expected key=value pairs separated by ',' (for example"
