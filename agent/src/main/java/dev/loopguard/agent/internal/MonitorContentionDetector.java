@@ -44,8 +44,10 @@ final class MonitorContentionDetector {
         Thread consumer = new Thread(() -> {
             // JFR initialises itself through JVMTI, which refuses once the JVM has begun to die: JFR then prints
             // "[error][jfr,system] An attempt was made to start JFR too early in the VM initialization sequence"
-            // on the user's console. So the stream never starts once the report hook began, and the hook waits
-            // for a start in progress (stopAndDrain), which keeps the JVM alive until JFR is up.
+            // on the user's console. So JFR is never created once the report hook began, and the hook waits for a
+            // creation in progress (stopAndDrain), which keeps the JVM alive until it is done. The recording itself
+            // is never started once the JVM is exiting: started then, JDK 25's beginRecording did not return, and
+            // closing the stream at exit waited for it forever.
             synchronized (lifecycle) {
                 if (stopping) {
                     return;
@@ -55,8 +57,14 @@ final class MonitorContentionDetector {
             try (RecordingStream rs = new RecordingStream()) {
                 rs.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
                 rs.onEvent("jdk.JavaMonitorEnter", this::onEvent);
-                stream = rs;
-                started();
+                synchronized (lifecycle) {
+                    starting = false;
+                    lifecycle.notifyAll();
+                    if (stopping || JvmShutdown.inProgress()) {
+                        return; // closes the stream, which never started
+                    }
+                    stream = rs;
+                }
                 rs.start();
             } catch (Throwable e) {
                 // A short program can begin to exit while the stream is still starting (the first loop appeared
