@@ -1,6 +1,7 @@
 package dev.loopguard.agent.internal;
 
 import dev.loopguard.agent.internal.futures.RecordSlot;
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -29,6 +30,7 @@ public final class AgentEntry {
         AgentOptions options;
         try {
             options = AgentOptions.parse(arguments, System.getProperties());
+            checkReport(options);
         } catch (IllegalArgumentException e) {
             if (!commandLine) {
                 throw e;
@@ -50,5 +52,20 @@ public final class AgentEntry {
             throw new IllegalStateException("Loopguard agent could not start: " + e.getMessage(), e);
         }
         AgentInstaller.install(options, inst);
+    }
+
+    /**
+     * Fails at start-up, rather than after the whole run, when no report can be written to the {@code report} path
+     * (see {@link ReportFile}).
+     *
+     * @throws IllegalArgumentException naming the path and why
+     */
+    static void checkReport(AgentOptions options) {
+        try {
+            ReportFile.check(options.report());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("report " + options.report().toAbsolutePath() + " cannot be written: "
+                    + ReportFile.describe(e) + "; give report= the path of a regular file in a writable directory", e);
+        }
     }
 }

@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -60,8 +59,14 @@ public final class AgentOptions {
     public static final String PROPERTY_PREFIX = "loopguard.";
     static final List<String> KEYS = List.of("report", "eventLoopThreads", "allow", "packages", "stallThreshold",
             "failOn", "mode", "tasks", "ignoredFutures", "controllers", "fireAndForget");
+    /**
+     * {@code loopguard.*} system properties that are not agent options but settings of the toolkit's own tools (the
+     * benchmark runners' agent jar). Properties in a nested namespace ({@code loopguard.bench.forks},
+     * {@code loopguard.it.workDir}) belong to those tools too; any other {@code loopguard.<name>} must be an option,
+     * so a typo such as {@code loopguard.stalThreshold} is an error rather than silently ignored.
+     */
+    static final List<String> TOOL_PROPERTIES = List.of("agentJar");
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
     private static final Pattern CLASS_NAME =
             Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*(\\$[\\p{javaJavaIdentifierPart}]+)*");
     private static final Pattern METHOD_NAME = Pattern.compile("\\*|[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*");
@@ -110,10 +115,18 @@ public final class AgentOptions {
      */
     public static AgentOptions parse(String agentArgument, Properties systemProperties) {
         Map<String, String> values = new LinkedHashMap<>();
-        for (String key : KEYS) {
-            String property = systemProperties.getProperty(PROPERTY_PREFIX + key);
-            if (property != null) {
-                values.put(key, property.trim());
+        for (String name : systemProperties.stringPropertyNames()) {
+            if (!name.startsWith(PROPERTY_PREFIX)) {
+                continue;
+            }
+            String key = name.substring(PROPERTY_PREFIX.length());
+            if (KEYS.contains(key)) {
+                values.put(key, systemProperties.getProperty(name).trim());
+            } else if (key.indexOf('.') < 0 && !TOOL_PROPERTIES.contains(key)) {
+                throw new IllegalArgumentException("unknown system property " + name + " (value '"
+                        + systemProperties.getProperty(name) + "')" + suggestion(PROPERTY_PREFIX, key)
+                        + ": agent options as system properties are " + PROPERTY_PREFIX + "<option>, with <option> one of "
+                        + String.join(", ", KEYS));
             }
         }
         values.putAll(parseArgument(agentArgument));
@@ -126,19 +139,24 @@ public final class AgentOptions {
             return values;
         }
         for (String pair : argument.split(",", -1)) {
+            if (pair.isBlank()) {
+                throw new IllegalArgumentException("the agent argument '" + argument + "' has an empty option (a"
+                        + " leading, trailing or doubled ','): expected key=value pairs separated by ',' (for example"
+                        + " report=out.json,mode=throw)");
+            }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("loopguard agent option '" + pair
+                throw new IllegalArgumentException("agent option '" + pair
                         + "' is malformed: expected key=value pairs separated by ',' (for example report=out.json,mode=throw)");
             }
             String key = pair.substring(0, eq).trim();
             String value = pair.substring(eq + 1).trim();
             if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("unknown loopguard agent option '" + key + "' (value '" + value
-                        + "'): expected one of " + String.join(", ", KEYS));
+                throw new IllegalArgumentException("unknown agent option '" + key + "' (value '" + value + "')"
+                        + suggestion("", key) + ": expected one of " + String.join(", ", KEYS));
             }
             if (values.containsKey(key)) {
-                throw new IllegalArgumentException("loopguard agent option " + key + " is given twice ('"
+                throw new IllegalArgumentException("agent option " + key + " is given twice ('"
                         + values.get(key) + "' and '" + value + "'): give it once, with list items separated by ';'");
             }
             values.put(key, value);
@@ -146,14 +164,48 @@ public final class AgentOptions {
         return values;
     }
 
+    /** {@code ", did you mean stallThreshold?"} when a known option is a small typo away, else "". */
+    static String suggestion(String prefix, String key) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String known : KEYS) {
+            int d = editDistance(key.toLowerCase(Locale.ROOT), known.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, key.length() / 4) ? ", did you mean " + prefix + best + "?" : "";
+    }
+
+    /** Levenshtein distance; options are short, so the quadratic table is nothing. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                row[j] = Math.min(substitute, Math.min(previous[j], row[j - 1]) + 1);
+            }
+            int[] t = previous;
+            previous = row;
+            row = t;
+        }
+        return previous[b.length()];
+    }
+
     private static Path path(String key, String value) {
         if (value.isEmpty()) {
-            throw new IllegalArgumentException("loopguard " + key + " must be a file path such as build/loopguard.json, was ''");
+            throw new IllegalArgumentException(key + " must be a file path such as build/loopguard.json, was ''");
         }
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("loopguard " + key + " must be a file path such as build/loopguard.json, was '"
+            throw new IllegalArgumentException(key + " must be a file path such as build/loopguard.json, was '"
                     + value + "' (" + e.getReason() + ")", e);
         }
     }
@@ -163,7 +215,7 @@ public final class AgentOptions {
         for (String item : value.split(";", -1)) {
             String trimmed = item.trim();
             if (trimmed.isEmpty()) {
-                throw new IllegalArgumentException("loopguard " + key + " has an empty item in '" + value
+                throw new IllegalArgumentException(key + " has an empty item in '" + value
                         + "': expected items separated by ';', each " + form);
             }
             items.add(trimmed);
@@ -180,7 +232,7 @@ public final class AgentOptions {
         if (pattern != null) {
             for (String item : items) {
                 if (!pattern.matcher(item).matches()) {
-                    throw new IllegalArgumentException("loopguard " + key + " item '" + item + "' is malformed: expected "
+                    throw new IllegalArgumentException(key + " item '" + item + "' is malformed: expected "
                             + form + " (items separated by ';')");
                 }
             }
@@ -200,7 +252,7 @@ public final class AgentOptions {
             String cls = hash < 0 ? item : item.substring(0, hash);
             String method = hash < 0 ? "" : item.substring(hash + 1);
             if (hash < 0 || !CLASS_NAME.matcher(cls).matches() || !METHOD_NAME.matcher(method).matches()) {
-                throw new IllegalArgumentException("loopguard " + key + " item '" + item + "' is malformed: expected "
+                throw new IllegalArgumentException(key + " item '" + item + "' is malformed: expected "
                         + form + ", items separated by ';'");
             }
             refs.add(new MethodRef(cls, method));
@@ -209,16 +261,9 @@ public final class AgentOptions {
     }
 
     static Duration duration(String value) {
-        Matcher m = DURATION.matcher(value);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("loopguard stallThreshold must be a duration such as 100ms, 2s or 1m, was '"
-                    + value + "'");
-        }
-        long amount = Long.parseLong(m.group(1));
-        Duration d = "ms".equals(m.group(2)) ? Duration.ofMillis(amount)
-                : "s".equals(m.group(2)) ? Duration.ofSeconds(amount) : Duration.ofMinutes(amount);
+        Duration d = DurationSyntax.parse("stallThreshold", value);
         if (d.isZero()) {
-            throw new IllegalArgumentException("loopguard stallThreshold must be > 0, was '" + value + "'");
+            throw new IllegalArgumentException("stallThreshold must be greater than 0, was '" + value + "'");
         }
         return d;
     }
@@ -236,7 +281,7 @@ public final class AgentOptions {
             try {
                 kinds.add(FindingKind.valueOf(item));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("loopguard failOn item '" + item + "' is not a finding kind: expected "
+                throw new IllegalArgumentException("failOn item '" + item + "' is not a finding kind: expected "
                         + accepted + " separated by ';'", e);
             }
         }
@@ -249,7 +294,7 @@ public final class AgentOptions {
                 return e;
             }
         }
-        throw new IllegalArgumentException("loopguard " + key + " must be " + form + ", was '" + value + "'");
+        throw new IllegalArgumentException(key + " must be " + form + ", was '" + value + "'");
     }
 
     public Path report() { return report; }

@@ -23,6 +23,8 @@ import java.util.function.Supplier;
 public final class AgentRuntime {
     /** Exit status when {@code failOn} kinds were found (documented in docs/agent.md). */
     public static final int FAIL_ON_EXIT_STATUS = 3;
+    /** Exit status when the report could not be written at exit (documented in docs/agent.md). */
+    public static final int REPORT_NOT_WRITTEN_EXIT_STATUS = 4;
 
     private static volatile AgentRuntime current;
 
@@ -120,7 +122,13 @@ public final class AgentRuntime {
         return pendingTaskCheck.get();
     }
 
-    /** Runs the before-report tasks and writes the report atomically to {@code target}. */
+    /**
+     * Runs the before-report tasks and writes the report atomically to the regular file {@code target} resolves to
+     * (see {@link ReportFile}).
+     *
+     * @return the file written
+     * @throws IOException whose message says why no report was written
+     */
     public synchronized Path writeReport(Path target) throws IOException {
         for (Runnable task : beforeReport) {
             try {
@@ -129,28 +137,49 @@ public final class AgentRuntime {
                 agentError("before-report task " + task.getClass().getName(), e);
             }
         }
-        new ReportWriter(this).write(target);
-        return target;
+        return new ReportWriter(this).write(target);
     }
 
-    /** At JVM exit: report, console summary, and the {@code failOn} exit status. */
+    /**
+     * At JVM exit: report, console summary, and the exit status: {@link #REPORT_NOT_WRITTEN_EXIT_STATUS} when the
+     * report could not be written (an earlier report at that path is deleted so that nobody reads it as this run's),
+     * else {@link #FAIL_ON_EXIT_STATUS} when {@code failOn} kinds were found.
+     */
     void onExit() {
         ThreadState state = threads.current();
         state.inAgent = true;
         Path target = options.report().toAbsolutePath();
+        Path written = null;
+        String failure = null;
         try {
-            writeReport(target);
+            written = writeReport(target);
         } catch (Throwable e) {
-            console.println("loopguard: could not write the report to " + target + ": " + e);
+            failure = ReportFile.describe(e);
+            String stale = ReportFile.removeStale(target);
+            if (stale != null) {
+                failure = failure + "; an earlier report is still there and could not be deleted (" + stale
+                        + "): it is not this run's";
+            }
         }
-        ConsoleSummary.print(console, recorder.snapshot(), target);
+        List<Finding> findings = recorder.snapshot();
+        ConsoleSummary.print(console, findings, recorder.omitted(), target, written, failure);
         List<String> failing = new ArrayList<>();
+        Map<FindingKind, FindingRecorder.Omitted> omitted = recorder.omitted();
         for (FindingKind kind : options.failOn()) {
-            if (recorder.snapshot().stream().anyMatch(f -> f.kind() == kind)) {
+            boolean found = omitted.containsKey(kind);
+            for (int i = 0; i < findings.size() && !found; i++) {
+                found = findings.get(i).kind() == kind;
+            }
+            if (found) {
                 failing.add(kind.name());
             }
         }
-        if (!failing.isEmpty()) {
+        if (failure != null) {
+            console.println("loopguard: " + (failing.isEmpty() ? "" : "failOn " + String.join(";", failing)
+                    + " found and ") + "no report was written; exiting with status " + REPORT_NOT_WRITTEN_EXIT_STATUS);
+            console.flush();
+            Runtime.getRuntime().halt(REPORT_NOT_WRITTEN_EXIT_STATUS);
+        } else if (!failing.isEmpty()) {
             console.println("loopguard: failOn " + String.join(";", failing) + " found; exiting with status "
                     + FAIL_ON_EXIT_STATUS);
             console.flush();

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides whether a potentially blocking call on an event-loop thread is a finding, and records it. Runs only on the
@@ -23,6 +25,9 @@ final class BlockingCallDetector {
     private final AgentRuntime runtime;
     private final List<AgentOptions.MethodRef> allow;
     private final boolean throwMode;
+    /** Stacks seen before, by {@link #fingerprint}; bounded, after which new stacks take the full path every time. */
+    private final Map<Long, KnownStack> knownStacks = new ConcurrentHashMap<>();
+    static final int MAX_KNOWN_STACKS = 4096;
 
     BlockingCallDetector(AgentRuntime runtime) {
         this.runtime = runtime;
@@ -36,13 +41,27 @@ final class BlockingCallDetector {
             return null;
         }
         StackTraceElement[] stack = new Throwable().getStackTrace();
+        String thread = state.thread.getName();
+        long fingerprint = fingerprint(stack, thread, flags);
+        KnownStack known = knownStacks.get(fingerprint);
+        if (known != null) {
+            // The same thread at the same stack again: the verdict and the finding are the same as last time, so
+            // only the count moves. Everything below (rendering the stack, the message, the merge) is skipped.
+            if (known.finding == null) {
+                return null;
+            }
+            runtime.recorder().repeat(known.finding, known.key);
+            return throwMode && flags != Bridge.PARK ? new BlockingCallException(known.finding) : null;
+        }
         if (StackFrames.isClassLoading(stack) || StackFrames.isJdkClassInitialization(stack) || isAllowed(stack)) {
+            remember(fingerprint, null);
             return null;
         }
         StackTraceElement[] frames = Arrays.copyOfRange(stack, StackFrames.firstNonAgentFrame(stack), stack.length);
         if (flags == Bridge.PARK && StackFrames.isQueueLockForInsert(frames)) {
             // Handing work off (execute, runAsync) queues it under a lock another producer may hold for an insert:
             // the advice this agent gives, not a blocking call. Waiting for room in a full queue stays one.
+            remember(fingerprint, null);
             return null;
         }
         String operation = StackFrames.publicOperation(frames, fallbackOperation);
@@ -50,9 +69,9 @@ final class BlockingCallDetector {
         if (site == null) {
             // Only JDK and framework frames: the framework's own bookkeeping (a pool worker exiting), no line the
             // user could change.
+            remember(fingerprint, null);
             return null;
         }
-        String thread = state.thread.getName();
         boolean waits = flags == Bridge.PARK || operation.endsWith(".wait") || operation.endsWith(".join");
         Finding finding = Finding.builder(FindingKind.BLOCKING_CALL)
                 .thread(thread)
@@ -63,9 +82,49 @@ final class BlockingCallDetector {
                 .advice(Messages.adviceFor(operation, waits))
                 .loop(state.loopName)
                 .build();
-        runtime.recorder().record(finding);
+        if (runtime.recorder().record(finding)) {
+            remember(fingerprint, finding);
+        }
         // Never throw from inside LockSupport.park: it runs in the middle of AQS queue bookkeeping.
         return throwMode && flags != Bridge.PARK ? new BlockingCallException(finding) : null;
+    }
+
+    /**
+     * A 64-bit digest of the thread's name and every frame (class, method, line) of the stack: two occurrences with
+     * the same digest get the same verdict and the same finding. A collision would count an occurrence at the wrong
+     * site, with a probability of about n^2 / 2^65 for n distinct stacks.
+     */
+    static long fingerprint(StackTraceElement[] stack, String thread, int flags) {
+        long h = 0x9E3779B97F4A7C15L ^ flags;
+        h = mix(h, thread.hashCode());
+        for (StackTraceElement e : stack) {
+            h = mix(h, e.getClassName().hashCode());
+            h = mix(h, e.getMethodName().hashCode());
+            h = mix(h, e.getLineNumber());
+        }
+        return h;
+    }
+
+    private static long mix(long h, int v) {
+        h = (h ^ v) * 0xBF58476D1CE4E5B9L;
+        return h ^ (h >>> 31);
+    }
+
+    private void remember(long fingerprint, Finding finding) {
+        if (knownStacks.size() < MAX_KNOWN_STACKS) {
+            knownStacks.putIfAbsent(fingerprint, new KnownStack(finding));
+        }
+    }
+
+    /** A stack seen before: its finding (null when it was not one: allowed, class loading, no line of the user's). */
+    private static final class KnownStack {
+        final Finding finding;
+        final String key;
+
+        KnownStack(Finding finding) {
+            this.finding = finding;
+            this.key = finding == null ? null : FindingRecorder.key(finding);
+        }
     }
 
     boolean isAllowed(StackTraceElement[] stack) {

@@ -35,6 +35,19 @@ final class FindingEvents {
     }
 
     void emit(Finding f) {
+        emit(f, false);
+    }
+
+    /**
+     * A repeat at a stack the detector has seen: the same event type, thread, site and operation, without the
+     * {@code message} and {@code stack} strings, which the site's first event carries. Writing them again (about a
+     * kilobyte) was most of what a repeat cost while any recording ran, the agent's own monitor stream included.
+     */
+    void emitRepeat(Finding f) {
+        emit(f, true);
+    }
+
+    private void emit(Finding f, boolean repeat) {
         if (!runtime.detectorEnabled("jfr")) {
             return;
         }
@@ -44,13 +57,13 @@ final class FindingEvents {
                 return;
             }
             event.thread = f.thread();
-            event.message = f.message();
+            event.message = repeat ? null : f.message();
             event.site = f.site().orElse(null);
             event.operation = f.operation().orElse(null);
             event.durationMillis = f.durationMillis().orElse(-1);
             event.loop = f.loop().orElse(null);
             event.controller = f.controller().orElse(null);
-            event.stack = String.join("\n", f.stack());
+            event.stack = repeat ? null : String.join("\n", f.stack());
             event.commit();
         } catch (Throwable e) {
             runtime.detectorFailed("jfr", e);

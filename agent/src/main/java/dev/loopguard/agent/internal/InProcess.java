@@ -13,7 +13,11 @@ public final class InProcess {
     public static void selfAttach() {
         // Validate here so a malformed loopguard.* property is the caller's IllegalArgumentException, not an attach
         // failure reported from inside the attach machinery.
-        AgentOptions.parse(null, System.getProperties());
+        try {
+            AgentEntry.checkReport(AgentOptions.parse(null, System.getProperties()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("loopguard: " + e.getMessage(), e);
+        }
         Path jar = BootstrapInjector.agentJar();
         try {
             ByteBuddyAgent.attach(jar.toFile(), ByteBuddyAgent.ProcessProvider.ForCurrentVm.INSTANCE);

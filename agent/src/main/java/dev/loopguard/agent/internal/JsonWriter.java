@@ -15,6 +15,7 @@ public final class JsonWriter {
     private final Deque<Scope> scopes = new ArrayDeque<>();
     private final Deque<Boolean> firstInScope = new ArrayDeque<>();
     private boolean nameWritten;
+    private boolean started;
 
     public JsonWriter beginObject() {
         beforeValue();
@@ -115,6 +116,15 @@ public final class JsonWriter {
                 + " is not supported: expected String, Number, Boolean, Iterable or Map");
     }
 
+    /**
+     * Moves what has been written so far to {@code sink} and forgets it, so that a large document is written in
+     * pieces of bounded size instead of being held whole; {@link #toJson()} then returns only the rest.
+     */
+    public void drainTo(Appendable sink) throws java.io.IOException {
+        sink.append(out);
+        out.setLength(0);
+    }
+
     /** The document; every object and array must be closed. */
     public String toJson() {
         if (!scopes.isEmpty()) {
@@ -150,9 +160,10 @@ public final class JsonWriter {
             nameWritten = false;
         } else if (scope == Scope.ARRAY) {
             separator();
-        } else if (out.length() > 0) {
+        } else if (started) {
             throw new IllegalStateException("JSON document has a single top-level value");
         }
+        started = true;
     }
 
     private void separator() {

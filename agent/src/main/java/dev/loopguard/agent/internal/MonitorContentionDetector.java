@@ -36,6 +36,11 @@ final class MonitorContentionDetector {
     private final BlockingCallDetector allowCheck;
     private volatile RecordingStream stream;
     private final EarlyMonitorSampler early;
+    /** Guards {@link #stopping} and {@link #starting}: JFR must never be starting while the JVM dies (below). */
+    private final Object lifecycle = new Object();
+    private boolean stopping;
+    private boolean starting;
+    static final long START_WAIT_LIMIT_MILLIS = 5_000;
 
     MonitorContentionDetector(AgentRuntime runtime) {
         this.runtime = runtime;
@@ -67,6 +72,20 @@ final class MonitorContentionDetector {
         };
         startup.started();
         Thread consumer = new Thread(() -> {
+            // JFR initialises itself through JVMTI, which refuses once the JVM has begun to die: JFR then prints
+            // "[error][jfr,system] An attempt was made to start JFR too early in the VM initialization sequence"
+            // on the user's console. So JFR is never created once the report hook began, and the hook waits for a
+            // creation in progress (stopAndDrain), which keeps the JVM alive until it is done. The recording itself
+            // is never started once the JVM is exiting: started then, JDK 25's beginRecording did not return, and
+            // closing the stream at exit waited for it forever.
+            synchronized (lifecycle) {
+                if (stopping) {
+                    early.stop();
+                    started.run();
+                    return;
+                }
+                starting = true;
+            }
             try (RecordingStream rs = new RecordingStream()) {
                 rs.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
                 rs.onEvent("jdk.JavaMonitorEnter", this::onEvent);
@@ -77,7 +96,14 @@ final class MonitorContentionDetector {
                     started.run();
                 });
                 FlightRecorder.addListener(running);
-                stream = rs;
+                synchronized (lifecycle) {
+                    starting = false;
+                    lifecycle.notifyAll();
+                    if (stopping || JvmShutdown.inProgress()) {
+                        return; // closes the stream, which never started
+                    }
+                    stream = rs;
+                }
                 rs.start();
             } catch (Throwable e) {
                 // A short program can begin to exit while the stream is still starting (the first loop appeared
@@ -94,6 +120,7 @@ final class MonitorContentionDetector {
                 } catch (Throwable ignored) {
                     // JFR is unusable here: there is nothing left to remove
                 }
+                creationOver();
             }
         }, "loopguard-monitor-events");
         consumer.setDaemon(true);
@@ -106,6 +133,18 @@ final class MonitorContentionDetector {
      * gets at most {@link #DRAIN_LIMIT_MILLIS} on a daemon thread, and then the stream is closed regardless.
      */
     void stopAndDrain() {
+        synchronized (lifecycle) {
+            stopping = true;
+            long deadline = System.nanoTime() + START_WAIT_LIMIT_MILLIS * 1_000_000L;
+            try {
+                for (long left = START_WAIT_LIMIT_MILLIS; starting && left > 0;
+                        left = (deadline - System.nanoTime()) / 1_000_000L) {
+                    lifecycle.wait(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         RecordingStream rs = stream;
         if (rs == null) {
             return;
@@ -125,6 +164,13 @@ final class MonitorContentionDetector {
             Thread.currentThread().interrupt();
         }
         rs.close();
+    }
+
+    private void creationOver() {
+        synchronized (lifecycle) {
+            starting = false;
+            lifecycle.notifyAll();
+        }
     }
 
     private void onEvent(RecordedEvent event) {

@@ -2,8 +2,13 @@ package dev.loopguard.agent.internal;
 
 import dev.loopguard.agent.Finding;
 
+import dev.loopguard.agent.FindingKind;
+
+import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -23,32 +28,46 @@ final class ReportWriter {
         this.runtime = runtime;
     }
 
-    void write(Path target) throws IOException {
-        byte[] json = render(runtime.recorder().snapshot(), Instant.now()).getBytes(StandardCharsets.UTF_8);
-        Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        // Named by clock and thread rather than Files.createTempFile, whose SecureRandom costs ~100 ms at exit, or
-        // the process id, whose ProcessHandle starts a thread pool. Written through FileOutputStream, which the JVM
-        // has loaded (and the agent instrumented) long before: Files.write would load and instrument FileChannelImpl
-        // at exit.
-        Path temp = dir.resolve("." + absolute.getFileName() + "." + Long.toHexString(System.nanoTime()) + "-"
-                + Thread.currentThread().getId() + ".tmp");
+    /**
+     * Writes the report to the regular file {@code target} resolves to ({@link ReportFile}), through a temporary file
+     * beside it and a rename, streaming it so that memory stays bounded whatever the number of findings.
+     *
+     * @return the file written
+     * @throws IOException whose message says why no report was written
+     */
+    Path write(Path target) throws IOException {
+        Path file = ReportFile.resolve(target);
+        Path temp = ReportFile.temporaryFile(file);
         try {
-            try (FileOutputStream out = new FileOutputStream(temp.toFile())) {
-                out.write(json);
+            // FileOutputStream, which the JVM has loaded (and the agent instrumented) long before: Files.write would
+            // load and instrument FileChannelImpl at exit.
+            try (Writer out = new OutputStreamWriter(new BufferedOutputStream(new FileOutputStream(temp.toFile()),
+                    1 << 16), StandardCharsets.UTF_8)) {
+                render(out, runtime.recorder().snapshot(), Instant.now());
             }
             try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
             Files.deleteIfExists(temp);
         }
+        return file;
     }
 
     String render(List<Finding> findings, Instant finishedAt) {
+        StringBuilder b = new StringBuilder();
+        try {
+            render(b, findings, finishedAt);
+        } catch (IOException e) {
+            throw new IllegalStateException("a StringBuilder does not throw", e);
+        }
+        return b.toString();
+    }
+
+    /** Writes the report to {@code sink}, one finding at a time. */
+    void render(Appendable sink, List<Finding> findings, Instant finishedAt) throws IOException {
         JsonWriter out = new JsonWriter().beginObject();
         out.name("tool").value("loopguard");
         out.name("version").value(VERSION);
@@ -62,8 +81,20 @@ final class ReportWriter {
         out.name("findings").beginArray();
         for (Finding f : findings) {
             writeFinding(out, f);
+            out.drainTo(sink);
         }
         out.endArray();
+        Map<FindingKind, FindingRecorder.Omitted> omitted = runtime.recorder().omitted();
+        if (!omitted.isEmpty()) {
+            out.name("omitted").beginObject();
+            for (Map.Entry<FindingKind, FindingRecorder.Omitted> e : omitted.entrySet()) {
+                out.name(e.getKey().name()).beginObject()
+                        .name("sites").value(e.getValue().sites())
+                        .name("occurrences").value(e.getValue().occurrences())
+                        .endObject();
+            }
+            out.endObject();
+        }
         out.name("profile").beginObject();
         for (Map.Entry<String, ProfileSection> e : runtime.profileSections().entrySet()) {
             out.name(e.getKey());
@@ -75,7 +106,7 @@ final class ReportWriter {
             out.beginObject().name("detector").value(e.getKey()).name("error").value(e.getValue()).endObject();
         }
         out.endArray();
-        return out.endObject().toJson() + "\n";
+        sink.append(out.endObject().toJson()).append('\n');
     }
 
     static void writeFinding(JsonWriter out, Finding f) {

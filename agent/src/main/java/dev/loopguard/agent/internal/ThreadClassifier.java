@@ -182,39 +182,55 @@ public final class ThreadClassifier {
         return null;
     }
 
-    /** Thread-name patterns where {@code *} matches any run of characters. */
+    /**
+     * Thread-name patterns where {@code *} matches any run of characters. With {@code *} the only wildcard, the
+     * literal pieces between stars can be matched greedily, each at its leftmost place after the previous one: if any
+     * placement works, the leftmost one does. That keeps a match to one pass over the name per piece (a recursive
+     * matcher that tries every split backtracks exponentially on patterns like {@code *a*a*a*b}).
+     */
     static final class Glob {
         private Glob() {
         }
 
         static boolean matches(String pattern, String text) {
-            return matches(pattern, 0, text, 0);
+            int first = pattern.indexOf('*');
+            if (first < 0) {
+                return pattern.equals(text);
+            }
+            int last = pattern.lastIndexOf('*');
+            int headLength = first;
+            int tailLength = pattern.length() - last - 1;
+            if (text.length() < headLength + tailLength
+                    || !text.regionMatches(0, pattern, 0, headLength)
+                    || !text.regionMatches(text.length() - tailLength, pattern, last + 1, tailLength)) {
+                return false;
+            }
+            int position = headLength;
+            int end = text.length() - tailLength;
+            int piece = first + 1;
+            while (piece <= last) {
+                int nextStar = pattern.indexOf('*', piece);
+                int length = nextStar - piece;
+                if (length > 0) {
+                    int found = indexOf(text, position, end, pattern, piece, length);
+                    if (found < 0) {
+                        return false;
+                    }
+                    position = found + length;
+                }
+                piece = nextStar + 1;
+            }
+            return true;
         }
 
-        private static boolean matches(String p, int pi, String t, int ti) {
-            while (pi < p.length()) {
-                char c = p.charAt(pi);
-                if (c == '*') {
-                    while (pi < p.length() && p.charAt(pi) == '*') {
-                        pi++;
-                    }
-                    if (pi == p.length()) {
-                        return true;
-                    }
-                    for (int k = ti; k <= t.length(); k++) {
-                        if (matches(p, pi, t, k)) {
-                            return true;
-                        }
-                    }
-                    return false;
+        /** The first index in {@code [from, end - length]} where the piece of the pattern occurs, or -1. */
+        private static int indexOf(String text, int from, int end, String pattern, int offset, int length) {
+            for (int i = from; i + length <= end; i++) {
+                if (text.regionMatches(i, pattern, offset, length)) {
+                    return i;
                 }
-                if (ti >= t.length() || t.charAt(ti) != c) {
-                    return false;
-                }
-                pi++;
-                ti++;
             }
-            return ti == t.length();
+            return -1;
         }
     }
 }

@@ -53,12 +53,76 @@ class AgentOptionsTest {
     }
 
     @Test
-    void durationsAcceptMillisecondsSecondsAndMinutes() {
+    void durationsFollowTheToolkitsGrammar() {
         assertThat(AgentOptions.duration("250ms")).isEqualTo(Duration.ofMillis(250));
         assertThat(AgentOptions.duration("3s")).isEqualTo(Duration.ofSeconds(3));
         assertThat(AgentOptions.duration("1m")).isEqualTo(Duration.ofMinutes(1));
-        assertThatThrownBy(() -> AgentOptions.duration("1.5s")).hasMessageContaining("was '1.5s'");
-        assertThatThrownBy(() -> AgentOptions.duration("-1ms")).hasMessageContaining("was '-1ms'");
+        assertThat(AgentOptions.duration("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(AgentOptions.duration("PT0.25S")).isEqualTo(Duration.ofMillis(250));
+        assertThatThrownBy(() -> AgentOptions.duration("-1ms")).hasMessage(
+                "stallThreshold must be a duration like 750ms, 30s, 10m, 1.5h, 1d or PT10M, was '-1ms'");
+    }
+
+    @Test
+    void aDurationTooLongToCountInNanosecondsIsAnOptionErrorNotAnOverflowLater() {
+        assertThatThrownBy(() -> parse("stallThreshold=999999999m")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("stallThreshold must be a duration like 750ms, 30s, 10m, 1.5h, 1d or PT10M,"
+                        + " was '999999999m': longer than 106751d");
+        assertThatThrownBy(() -> parse("stallThreshold=200000000m")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(parse("stallThreshold=106751d").stallThreshold().toNanos()).isPositive();
+    }
+
+    @Test
+    void theLongestAcceptedStallThresholdStartsTheWatchdogWithoutOverflow() {
+        AgentRuntime runtime = new AgentRuntime(parse("stallThreshold=106751d"),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+        StallWatchdog watchdog = new StallWatchdog(runtime, new AgentStartupWork());
+        watchdog.tick(System.nanoTime());
+        assertThat(runtime.options().stallThreshold().toDays()).isEqualTo(106751);
+    }
+
+    @Test
+    void anEmptyOptionSaysSoInsteadOfNamingAnEmptyKey() {
+        assertThatThrownBy(() -> parse("report=a.json,")).hasMessage("the agent argument 'report=a.json,' has an empty"
+                + " option (a leading, trailing or doubled ','): expected key=value pairs separated by ',' (for example"
+                + " report=out.json,mode=throw)");
+        assertThatThrownBy(() -> parse("mode=throw,,tasks=off")).hasMessageContaining("has an empty option");
+    }
+
+    @Test
+    void anUnknownOptionSuggestsTheNearestKnownOne() {
+        assertThatThrownBy(() -> parse("stalThreshold=2s")).hasMessage("unknown agent option 'stalThreshold' (value"
+                + " '2s'), did you mean stallThreshold?: expected one of " + String.join(", ", AgentOptions.KEYS));
+        assertThatThrownBy(() -> parse("colour=red")).hasMessageStartingWith("unknown agent option 'colour' (value"
+                + " 'red'): expected one of report,");
+    }
+
+    @Test
+    void anUnknownLoopguardSystemPropertyIsAnErrorLikeAnUnknownOption() {
+        Properties p = new Properties();
+        p.setProperty("loopguard.stalThreshold", "2s");
+        assertThatThrownBy(() -> AgentOptions.parse(null, p)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("unknown system property loopguard.stalThreshold (value '2s'), did you mean"
+                        + " loopguard.stallThreshold?: agent options as system properties are loopguard.<option>");
+        Properties unrelated = new Properties();
+        unrelated.setProperty("loopguard.colour", "red");
+        assertThatThrownBy(() -> AgentOptions.parse(null, unrelated))
+                .hasMessageStartingWith("unknown system property loopguard.colour (value 'red'): agent options");
+    }
+
+    @Test
+    void theToolkitsOwnLoopguardPropertiesAreNotOptionsAndAreAccepted() {
+        Properties p = new Properties();
+        // The benchmark runners, the integration tests and the start-up cost runner pass these to JVMs that run the
+        // agent; none of them is an agent option.
+        p.setProperty("loopguard.agentJar", "agent/target/loopguard-agent.jar");
+        p.setProperty("loopguard.bench.forks", "1");
+        p.setProperty("loopguard.it.workDir", "target/it-runs");
+        p.setProperty("loopguard.startup.runs", "11");
+        p.setProperty("loopguard.series.rounds", "20");
+        p.setProperty("loopguard.footprint.verbose", "true");
+        p.setProperty("loopguard.test.durationCases", "cases.tsv");
+        assertThat(AgentOptions.parse(null, p).mode()).isEqualTo(AgentOptions.Mode.REPORT);
     }
 
     @Test
@@ -66,7 +130,7 @@ class AgentOptionsTest {
         Properties p = new Properties();
         p.setProperty("loopguard.mode", "throw");
         p.setProperty("loopguard.report", "from-property.json");
-        p.setProperty("loopguard.unrelated", "ignored by the agent");
+        p.setProperty("unrelated.property", "ignored by the agent");
         AgentOptions o = AgentOptions.parse("report=from-argument.json", p);
         assertThat(o.mode()).isEqualTo(AgentOptions.Mode.THROW);
         assertThat(o.report()).isEqualTo(Path.of("from-argument.json"));
@@ -76,18 +140,18 @@ class AgentOptionsTest {
     void rejectsMalformedOptionsNamingOptionValueAndForm() {
         assertThatThrownBy(() -> parse("mode=THROW"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("loopguard mode must be report|throw, was 'THROW'");
+                .hasMessage("mode must be report|throw, was 'THROW'");
         assertThatThrownBy(() -> parse("failOn=STALL"))
-                .hasMessageStartingWith("loopguard failOn item 'STALL' is not a finding kind: expected BLOCKING_CALL,");
+                .hasMessageStartingWith("failOn item 'STALL' is not a finding kind: expected BLOCKING_CALL,");
         assertThatThrownBy(() -> parse("allow=Cache#load()"))
-                .hasMessageContaining("loopguard allow item 'Cache#load()' is malformed");
+                .hasMessageContaining("allow item 'Cache#load()' is malformed");
         assertThatThrownBy(() -> parse("packages=com.acme;"))
-                .hasMessageContaining("loopguard packages has an empty item in 'com.acme;'");
+                .hasMessageContaining("packages has an empty item in 'com.acme;'");
         assertThatThrownBy(() -> parse("=x")).hasMessageContaining("'=x' is malformed");
-        assertThatThrownBy(() -> parse("stallThreshold=0s")).hasMessage("loopguard stallThreshold must be > 0, was '0s'");
+        assertThatThrownBy(() -> parse("stallThreshold=0s")).hasMessage("stallThreshold must be greater than 0, was '0s'");
         Properties p = new Properties();
         p.setProperty("loopguard.tasks", "some");
-        assertThatThrownBy(() -> AgentOptions.parse(null, p)).hasMessage("loopguard tasks must be off|sampled|full, was 'some'");
+        assertThatThrownBy(() -> AgentOptions.parse(null, p)).hasMessage("tasks must be off|sampled|full, was 'some'");
     }
 
     @Test

@@ -80,4 +80,69 @@ class FindingRecorderTest {
                 "\"loop\": \"main-loop\"", "\"count\": 1");
         assertThat(json).doesNotContain("durationMillis", "createdAt", "exception");
     }
+
+    private static Finding blocking(String site) {
+        return Finding.builder(FindingKind.BLOCKING_CALL).thread("loop-1").message("m " + site).site(site)
+                .operation("java.lang.Thread.sleep").stack(List.of(site)).build();
+    }
+
+    @Test
+    void keepsAtMostTheBoundOfSitesPerKindAndCountsTheRest() {
+        FindingRecorder recorder = new FindingRecorder(runtime, 3);
+        for (int i = 0; i < 10; i++) {
+            assertThat(recorder.record(blocking("com.acme.A.run(A.java:" + i + ")"))).isEqualTo(i < 3);
+        }
+        recorder.record(blocking("com.acme.A.run(A.java:7)"));
+        recorder.record(blocking("com.acme.A.run(A.java:1)"));
+        recorder.record(stall("com.acme.B.run(B.java:1)", 150, Instant.now()));
+        assertThat(recorder.snapshot()).hasSize(4);
+        assertThat(recorder.omitted()).containsOnlyKeys(FindingKind.BLOCKING_CALL);
+        FindingRecorder.Omitted omitted = recorder.omitted().get(FindingKind.BLOCKING_CALL);
+        assertThat(omitted.sites()).isEqualTo(7);
+        assertThat(omitted.occurrences()).isEqualTo(8);
+        recorder.reset();
+        assertThat(recorder.omitted()).isEmpty();
+        assertThat(recorder.record(blocking("com.acme.A.run(A.java:9)"))).isTrue();
+    }
+
+    @Test
+    void aRepeatMovesTheCountOfItsSiteAndAfterAResetIsAFirstOccurrenceAgain() {
+        FindingRecorder recorder = runtime.recorder();
+        Finding first = blocking("com.acme.A.run(A.java:1)");
+        recorder.record(first);
+        String key = FindingRecorder.key(first);
+        for (int i = 0; i < 5; i++) {
+            recorder.repeat(first, key);
+        }
+        assertThat(recorder.snapshot()).singleElement().satisfies(f -> {
+            assertThat(f.count()).isEqualTo(6);
+            assertThat(f.lastSeen()).isAfterOrEqualTo(first.lastSeen());
+        });
+        recorder.reset();
+        recorder.repeat(first, key);
+        assertThat(recorder.snapshot()).singleElement().satisfies(f -> assertThat(f.count()).isEqualTo(1));
+    }
+
+    @Test
+    void theConsoleSummaryIsBoundedSaysWhatItLeftOutAndKeepsEachFindingOnOneLine() {
+        FindingRecorder recorder = new FindingRecorder(runtime, 150);
+        recorder.record(Finding.builder(FindingKind.BLOCKING_CALL).thread("evil\nloopguard: no findings").message("m")
+                .operation("java.lang.Thread.sleep").firstSeen(Instant.parse("2020-01-01T00:00:00Z")).build());
+        for (int i = 0; i < 200; i++) {
+            recorder.record(blocking("com.acme.A.run(A.java:" + i + ")"));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        ConsoleSummary.print(out, recorder.snapshot(), recorder.omitted(), java.nio.file.Path.of("r.json"), null,
+                "File too large");
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        String[] lines = text.split("\n");
+        assertThat(lines.length).isLessThanOrEqualTo(1 + 2 * ConsoleSummary.MAX_FINDINGS_LISTED + 1 + 1);
+        assertThat(lines[0]).isEqualTo("loopguard: 150 findings kept of 201 (no report was written to r.json: File too"
+                + " large)");
+        assertThat(text).contains("  ... and 50 more findings\n")
+                .contains("  BLOCKING_CALL: and 51 more sites (51 occurrences), counted but not kept")
+                .contains(" on 'evil\\u000aloopguard: no findings' at ");
+        assertThat(lines).noneMatch(l -> l.startsWith("loopguard: no findings"));
+    }
 }

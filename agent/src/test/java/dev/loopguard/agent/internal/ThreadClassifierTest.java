@@ -2,9 +2,13 @@ package dev.loopguard.agent.internal;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class ThreadClassifierTest {
 
@@ -22,6 +26,41 @@ class ThreadClassifierTest {
         assertThat(ThreadClassifier.Glob.matches("io-*", "xio-1")).isFalse();
         assertThat(ThreadClassifier.Glob.matches("loop", "loop-1")).isFalse();
         assertThat(ThreadClassifier.Glob.matches("*", "")).isTrue();
+        assertThat(ThreadClassifier.Glob.matches("a*a", "a")).isFalse();
+        assertThat(ThreadClassifier.Glob.matches("*ab*ab", "xabyab")).isTrue();
+        assertThat(ThreadClassifier.Glob.matches("*ab*ab", "xabyabz")).isFalse();
+        assertThat(ThreadClassifier.Glob.matches("io-**-x", "io--x")).isTrue();
+    }
+
+    @Test
+    void aPatternWithManyStarsIsMatchedWithoutBacktracking() {
+        String forty = "a".repeat(40);
+        // A backtracking matcher tries every split of the name between the stars: 2^40 steps here, which never
+        // ends. The bound only turns such a hang into a failure; the matcher takes microseconds.
+        boolean matched = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> ThreadClassifier.Glob.matches("*a*a*a*a*a*a*a*a*a*a*a*a*b", forty));
+        assertThat(matched).isFalse();
+        assertThat(ThreadClassifier.Glob.matches("*a*a*a*a*a*a*a*a*a*a*a*a*", forty)).isTrue();
+    }
+
+    @Test
+    void globsAgreeWithARegularExpressionOnEveryShortPatternAndName() {
+        Random random = new Random(23);
+        for (int i = 0; i < 20_000; i++) {
+            String pattern = randomString(random, "ab*", 6);
+            String name = randomString(random, "ab", 7);
+            boolean expected = Pattern.matches(pattern.replace("*", ".*"), name);
+            assertThat(ThreadClassifier.Glob.matches(pattern, name)).as("'%s' against '%s'", pattern, name)
+                    .isEqualTo(expected);
+        }
+    }
+
+    private static String randomString(Random random, String alphabet, int maxLength) {
+        StringBuilder b = new StringBuilder();
+        for (int n = random.nextInt(maxLength + 1); n > 0; n--) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 
     @Test

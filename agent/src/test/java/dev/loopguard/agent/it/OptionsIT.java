@@ -158,22 +158,27 @@ class OptionsIT {
 
     @ParameterizedTest(name = "{0} stops the JVM: {1}")
     @CsvSource(delimiter = '|', value = {
-        "stallThreshold=fast | loopguard stallThreshold must be a duration such as 100ms, 2s or 1m, was 'fast'",
-        "stallThreshold=0ms | loopguard stallThreshold must be > 0, was '0ms'",
-        "mode=loud | loopguard mode must be report|throw, was 'loud'",
-        "failOn=BLOCKING | loopguard failOn item 'BLOCKING' is not a finding kind: expected BLOCKING_CALL, LOOP_STALL",
-        "allow=com.acme.Cache | loopguard allow item 'com.acme.Cache' is malformed: expected CLASS#METHOD",
-        "fireAndForget=#save | loopguard fireAndForget item '#save' is malformed: expected CLASS#METHOD",
-        "colour=red | unknown loopguard agent option 'colour' (value 'red'): expected one of report, eventLoopThreads",
-        "report= | loopguard report must be a file path such as build/loopguard.json, was ''",
-        "eventLoopThreads=a;;b | loopguard eventLoopThreads has an empty item in 'a;;b'",
-        "packages=com..acme | loopguard packages item 'com..acme' is malformed",
-        "controllers=1Bad | loopguard controllers item '1Bad' is malformed",
-        "tasks=most | loopguard tasks must be off|sampled|full, was 'most'",
-        "ignoredFutures=lax | loopguard ignoredFutures must be default|strict, was 'lax'",
-        "mode | loopguard agent option 'mode' is malformed: expected key=value pairs separated by ','",
-        "mode=throw,mode=report | loopguard agent option mode is given twice ('throw' and 'report')",
-        "-Dloopguard.stallThreshold=soon | loopguard stallThreshold must be a duration such as 100ms, 2s or 1m, was 'soon'",
+        "stallThreshold=fast | stallThreshold must be a duration like 750ms, 30s, 10m, 1.5h, 1d or PT10M, was 'fast'",
+        "stallThreshold=0ms | stallThreshold must be greater than 0, was '0ms'",
+        "stallThreshold=999999999m | stallThreshold must be a duration like 750ms, 30s, 10m, 1.5h, 1d or PT10M, was '999999999m': longer than 106751d",
+        "stallThreshold=200000000m | stallThreshold must be a duration like 750ms, 30s, 10m, 1.5h, 1d or PT10M, was '200000000m': longer than 106751d",
+        "mode=loud | mode must be report|throw, was 'loud'",
+        "failOn=BLOCKING | failOn item 'BLOCKING' is not a finding kind: expected BLOCKING_CALL, LOOP_STALL",
+        "allow=com.acme.Cache | allow item 'com.acme.Cache' is malformed: expected CLASS#METHOD",
+        "fireAndForget=#save | fireAndForget item '#save' is malformed: expected CLASS#METHOD",
+        "colour=red | unknown agent option 'colour' (value 'red'): expected one of report, eventLoopThreads",
+        "stalThreshold=2s | unknown agent option 'stalThreshold' (value '2s'), did you mean stallThreshold?",
+        "report= | report must be a file path such as build/loopguard.json, was ''",
+        "eventLoopThreads=a;;b | eventLoopThreads has an empty item in 'a;;b'",
+        "packages=com..acme | packages item 'com..acme' is malformed",
+        "controllers=1Bad | controllers item '1Bad' is malformed",
+        "tasks=most | tasks must be off|sampled|full, was 'most'",
+        "ignoredFutures=lax | ignoredFutures must be default|strict, was 'lax'",
+        "mode | agent option 'mode' is malformed: expected key=value pairs separated by ','",
+        "'mode=throw,' | the agent argument 'mode=throw,' has an empty option (a leading, trailing or doubled ',')",
+        "mode=throw,mode=report | agent option mode is given twice ('throw' and 'report')",
+        "-Dloopguard.stallThreshold=soon | stallThreshold must be a duration like 750ms, 30s, 10m, 1.5h, 1d or PT10M, was 'soon'",
+        "-Dloopguard.stalThreshold=2s | unknown system property loopguard.stalThreshold (value '2s'), did you mean loopguard.stallThreshold?",
     })
     void aMalformedOptionStopsTheJvmAtStartupNamingOptionValueAndForm(String option, String message) throws Exception {
         ForkedJvm fork = ForkedJvm.main(NamedLoops.class, "sys-loop-1:sleep");
@@ -181,7 +186,9 @@ class OptionsIT {
         ForkedJvm.Result run = fork.run("malformed-" + Integer.toHexString(option.hashCode()));
         assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
         assertThat(run.stderr).contains("loopguard: " + message)
-                .contains("the JVM stops because the agent options are invalid (exit status 2)");
+                .contains("the JVM stops because the agent options are invalid (exit status 2)")
+                .doesNotContain("loopguard: loopguard")
+                .doesNotContain("Exception");
         assertThat(run.stdout).doesNotContain("scenario done");
     }
 
@@ -231,7 +238,7 @@ class OptionsIT {
                     .jvmFlags("-Dloopguard.mode=loud").run("install-malformed");
             assertThat(run.exitCode).as(run.toString()).isZero();
             assertThat(run.stdout).as(run.toString()).contains(
-                    "install failed: IllegalArgumentException: loopguard mode must be report|throw, was 'loud'");
+                    "install failed: IllegalArgumentException: loopguard: mode must be report|throw, was 'loud'");
         }
     }
 }
