@@ -39,6 +39,7 @@ public final class ReportData {
     private final List<InputProblem> problems;
     private final List<String> inputs;
     private final Map<String, Map<String, Object>> extensions;
+    private final Map<String, OmittedSites> omitted;
     private final List<BenchmarkResult> benchmarks;
     private final Baseline baseline;
     private final Set<String> failOn;
@@ -57,6 +58,10 @@ public final class ReportData {
         this.problems = List.copyOf(b.problems);
         this.inputs = List.copyOf(b.inputs);
         this.extensions = Collections.unmodifiableMap(new LinkedHashMap<>(b.extensions));
+        Map<String, OmittedSites> omittedByKind = new TreeMap<>(Comparator.comparingInt(ReportData::kindOrder)
+                .thenComparing(Comparator.naturalOrder()));
+        b.omitted.forEach((kind, c) -> omittedByKind.put(kind, new OmittedSites(c[0], c[1])));
+        this.omitted = Collections.unmodifiableMap(new LinkedHashMap<>(omittedByKind));
         this.benchmarks = List.copyOf(b.benchmarks);
         this.baseline = b.baseline;
         this.failOn = Collections.unmodifiableSet(new LinkedHashSet<>(b.failOn));
@@ -171,6 +176,15 @@ public final class ReportData {
         return extensions;
     }
 
+    /**
+     * Per kind (in {@link #KINDS} order), the sites an agent counted but did not list because the kind had more
+     * distinct sites than it keeps (the report's optional {@code omitted} field), summed over the inputs. These sites
+     * have no fingerprint, so a baseline cannot name them.
+     */
+    public Map<String, OmittedSites> omitted() {
+        return omitted;
+    }
+
     public List<BenchmarkResult> benchmarks() {
         return benchmarks;
     }
@@ -199,6 +213,10 @@ public final class ReportData {
     public record KindCounts(long sites, long newSites, long occurrences) {
     }
 
+    /** Sites of one kind that an agent counted but did not list, and their occurrences. */
+    public record OmittedSites(long sites, long occurrences) {
+    }
+
     /** Collects inputs; merging happens as they are added, so a builder never holds more than one input's tree. */
     public static final class Builder {
         private final Map<String, FindingAccumulator> merged = new LinkedHashMap<>();
@@ -207,6 +225,7 @@ public final class ReportData {
         private final List<InputProblem> problems = new ArrayList<>();
         private final List<String> inputs = new ArrayList<>();
         private final Map<String, Map<String, Object>> extensions = new LinkedHashMap<>();
+        private final Map<String, long[]> omitted = new LinkedHashMap<>();
         private final List<BenchmarkResult> benchmarks = new ArrayList<>();
         private final Set<String> failOn = new LinkedHashSet<>();
         private Baseline baseline;
@@ -269,8 +288,18 @@ public final class ReportData {
                 });
             }
             report.agentErrors().forEach(e -> agentErrors.add(input + ": " + e));
-            if (!report.extensions().isEmpty()) {
-                extensions.put(input, report.extensions());
+            Map<String, Object> others = new LinkedHashMap<>(report.extensions());
+            if (others.remove("omitted") instanceof Map<?, ?> byKind) {
+                byKind.forEach((kind, counts) -> {
+                    if (counts instanceof Map<?, ?> c) {
+                        long[] sum = omitted.computeIfAbsent(String.valueOf(kind), k -> new long[2]);
+                        sum[0] = saturatedAdd(sum[0], c.get("sites"));
+                        sum[1] = saturatedAdd(sum[1], c.get("occurrences"));
+                    }
+                });
+            }
+            if (!others.isEmpty()) {
+                extensions.put(input, others);
             }
             inputs.add(input);
             return this;
@@ -313,6 +342,12 @@ public final class ReportData {
 
         public ReportData build() {
             return new ReportData(this);
+        }
+
+        private static long saturatedAdd(long sum, Object value) {
+            long add = value instanceof Number n ? n.longValue() : 0;
+            long result = sum + add;
+            return ((sum ^ result) & (add ^ result)) < 0 ? Long.MAX_VALUE : result;
         }
 
         private static ControllerProfile profile(String name, Map<?, ?> s) {

@@ -2,6 +2,13 @@ package dev.loopguard.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopguard.reports.format.FormatOptions;
+import dev.loopguard.reports.format.ReportFormatFactory;
+import dev.loopguard.reports.format.ReportFormatType;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -10,8 +17,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ShardMergingTest {
+
+    @TempDir
+    Path tmp;
 
     private static final Path A = Path.of("src/test/resources/fixtures/shard-a.json");
     private static final Path B = Path.of("src/test/resources/fixtures/shard-b.json");
@@ -128,5 +139,31 @@ class ShardMergingTest {
     static FindingsReport report(ReportFinding... findings) {
         return new FindingsReport("test", "17", "Debian", Instant.parse("2026-11-21T11:00:00Z"),
                 Instant.parse("2026-11-21T11:00:02Z"), Map.of(), List.of(findings), Map.of(), List.of(), Map.of());
+    }
+
+    @Test
+    @DisplayName("sites an agent counted but did not list are summed per kind over the shards and shown in HTML and Markdown")
+    void omittedSitesAreSummedAndShown() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Path[] shards = new Path[2];
+        for (int i = 0; i < 2; i++) {
+            ObjectNode root = (ObjectNode) json.readTree(A.toFile());
+            root.putObject("omitted").putObject("BLOCKING_CALL").put("sites", 1500 + i).put("occurrences", 4000L);
+            shards[i] = tmp.resolve("bounded-" + i + ".json");
+            json.writeValue(shards[i].toFile(), root);
+        }
+        ReportData data = ReportData.builder().addFindings(shards[0]).addFindings(shards[1]).build();
+
+        assertThat(data.problems()).isEmpty();
+        assertThat(data.omitted()).containsOnlyKeys("BLOCKING_CALL");
+        assertThat(data.omitted().get("BLOCKING_CALL")).isEqualTo(new ReportData.OmittedSites(3001, 8000));
+        assertThat(data.extensions()).isEmpty();
+        ByteArrayOutputStream html = new ByteArrayOutputStream();
+        ReportFormatFactory.create(ReportFormatType.HTML, FormatOptions.defaults()).write(data, html);
+        assertThat(html.toString(StandardCharsets.UTF_8))
+                .contains("Sites counted but not listed").contains("<code>BLOCKING_CALL</code>: 3,001 more sites");
+        ByteArrayOutputStream md = new ByteArrayOutputStream();
+        ReportFormatFactory.create(ReportFormatType.MARKDOWN, FormatOptions.defaults()).write(data, md);
+        assertThat(md.toString(StandardCharsets.UTF_8)).contains("3,001 more sites (8,000 occurrences)");
     }
 }

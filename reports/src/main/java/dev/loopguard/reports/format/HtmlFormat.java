@@ -110,6 +110,16 @@ final class HtmlFormat implements ReportFormat {
             }
             w.write("</tbody>\n</table>\n");
         }
+        if (!data.omitted().isEmpty()) {
+            w.write("<h3>Sites counted but not listed</h3>\n<p>An agent keeps the first 500 sites of each kind; it "
+                    + "counted these beyond that without their stacks. They have no fingerprint, so a baseline cannot "
+                    + "name them; fix the listed sites and run again to see them.</p>\n<ul class=\"notes\">\n");
+            for (Map.Entry<String, ReportData.OmittedSites> e : data.omitted().entrySet()) {
+                w.write("<li><code>" + Text.html(e.getKey()) + "</code>: " + Text.count(e.getValue().sites())
+                        + " more sites, " + Text.count(e.getValue().occurrences()) + " occurrences</li>\n");
+            }
+            w.write("</ul>\n");
+        }
         if (!data.agentErrors().isEmpty()) {
             w.write("<h3>Agent errors</h3>\n<p>Each turned one detector off; findings of that detector may be "
                     + "missing.</p>\n<ul class=\"errors\">\n");

@@ -7,6 +7,7 @@ import dev.loopguard.reports.ReportData;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,6 +68,13 @@ final class MarkdownFormat implements ReportFormat {
                 break;
             }
             problemsShown++;
+        }
+        if (!data.omitted().isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            data.omitted().forEach((kind, o) -> parts.add(inline(kind) + ": " + Text.count(o.sites()) + " more sites ("
+                    + Text.count(o.occurrences()) + " occurrences)"));
+            md.tryAdd("**Counted but not listed** (an agent keeps the first 500 sites of each kind): "
+                    + String.join("; ", parts) + "\n\n");
         }
         if (!data.agentErrors().isEmpty()) {
             md.tryAdd("**Agent errors** (each turned a detector off): " + inline(Text.clip(String.join("; ",
