@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Collects findings, merged by kind and site: a repeat adds to {@code count}, moves {@code lastSeen} and keeps the
+ * Collects findings, merged by kind, site and test scope: a repeat adds to {@code count}, moves {@code lastSeen} and keeps the
  * longest {@code durationMillis}. Thread-safe; {@link #record(Finding)} never throws.
  */
 public final class FindingRecorder {
@@ -28,7 +28,7 @@ public final class FindingRecorder {
     /** Merges the finding, emits its JFR event and notifies listeners. Never throws. */
     public void record(Finding reported) {
         try {
-            Finding finding = dev.loopguard.agent.internal.controllers.ControllerScope.attach(reported);
+            Finding finding = chargeToTest(dev.loopguard.agent.internal.controllers.ControllerScope.attach(reported));
             Finding merged = findings.merge(key(finding), finding, FindingRecorder::merge);
             events.emit(finding);
             for (FindingListener listener : listeners) {
@@ -37,6 +37,15 @@ public final class FindingRecorder {
         } catch (Throwable e) {
             runtime.detectorFailed("recorder", e);
         }
+    }
+
+    /** The finding, naming the test scope it is charged to when it does not name one yet. */
+    private static Finding chargeToTest(Finding finding) {
+        if (finding.test().isPresent()) {
+            return finding;
+        }
+        String test = TestScopes.chargedName();
+        return test == null ? finding : finding.toBuilder().test(test).build();
     }
 
     private void notify(FindingListener listener, Finding merged) {
@@ -67,9 +76,11 @@ public final class FindingRecorder {
         listeners.remove(listener);
     }
 
+    /** Kind and site (or thread and operation), and the test: findings of two tests are never one. */
     private static String key(Finding f) {
-        return f.site().map(site -> f.kind() + "|" + site)
+        String place = f.site().map(site -> f.kind() + "|" + site)
                 .orElseGet(() -> f.kind() + "|thread=" + f.thread() + "|op=" + f.operation().orElse(""));
+        return f.test().isPresent() ? place + "|test=" + f.test().get() : place;
     }
 
     private static Finding merge(Finding old, Finding next) {

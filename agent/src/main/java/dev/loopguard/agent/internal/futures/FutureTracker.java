@@ -3,6 +3,7 @@ package dev.loopguard.agent.internal.futures;
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 import dev.loopguard.agent.bootstrap.TaskBridge;
+import dev.loopguard.agent.internal.TestScopes;
 import dev.loopguard.agent.internal.tasks.DetectorContext;
 import dev.loopguard.agent.internal.tasks.LostTasks;
 import java.lang.ref.Reference;
@@ -393,6 +394,9 @@ public final class FutureTracker implements TaskBridge.Handler {
     /** Drops the record; false when somebody else already did. */
     private boolean forget(TrackedFuture record) {
         boolean removed = tableOf(record).remove(record);
+        if (removed) {
+            record.untracked();
+        }
         // Not Reference.clear(): on JDK 17 it is a native call, paid per completed future at tasks=full. A forgotten
         // record is garbage as soon as the table lets go of it; if the collector still queues it, the reaper finds
         // it missing from the table and skips it.
@@ -434,6 +438,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         if (!tableOf(record).remove(record)) {
             return;
         }
+        record.untracked();
         if (record.is(TrackedFuture.FAILED)) {
             adjustUnobserved(-1);
             if (!observedFailures.containsKey(record.failure())) {
@@ -517,7 +522,17 @@ public final class FutureTracker implements TaskBridge.Handler {
                 .build());
     }
 
+    /** Charges the finding to the scope the future was created in, wherever and whenever it is judged. */
     private void reportUnhandled(TrackedFuture record) {
+        TestScopes.Scope previous = TestScopes.charge(record.scope);
+        try {
+            recordUnhandled(record);
+        } finally {
+            TestScopes.endCharge(previous);
+        }
+    }
+
+    private void recordUnhandled(TrackedFuture record) {
         CallSite created = sites.get(record.site);
         CallSite dropped = record.discardSite() >= 0 ? sites.get(record.discardSite()) : null;
         Throwable failure = record.failure();
@@ -558,6 +573,15 @@ public final class FutureTracker implements TaskBridge.Handler {
     }
 
     private void reportLost(TrackedFuture record) {
+        TestScopes.Scope previous = TestScopes.charge(record.scope);
+        try {
+            recordLost(record);
+        } finally {
+            TestScopes.endCharge(previous);
+        }
+    }
+
+    private void recordLost(TrackedFuture record) {
         CallSite created = sites.get(record.site);
         String createdAt = created == null ? null : created.frame();
         context.record(Finding.builder(FindingKind.LOST_TASK)

@@ -2,6 +2,7 @@ package dev.loopguard.agent.internal.futures;
 
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.bootstrap.LoopTaskBridge;
+import dev.loopguard.agent.internal.TestScopes;
 import dev.loopguard.agent.internal.tasks.DetectorContext;
 import dev.loopguard.agent.internal.tasks.LostTasks;
 import java.lang.reflect.Field;
@@ -105,6 +106,8 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         int times = 1;
         /** When it was first followed, among all followed tasks: reports list tasks in submission order. */
         long order;
+        /** The test scope it was queued in (null outside every scope): the loop runs it for that scope. */
+        final TestScopes.Scope scope;
 
         Pending(Object loop, Object queued, Object task, Object submittedAt, String thread) {
             this.loop = loop;
@@ -112,6 +115,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             this.task = task;
             this.submittedAt = submittedAt;
             this.thread = thread;
+            this.scope = TestScopes.current();
         }
     }
 
@@ -170,13 +174,13 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             }
         }
 
-        /** One queued occurrence of {@code queued} started or was refused; false when it was not followed. */
-        boolean remove(Object queued) {
+        /** One queued occurrence of {@code queued} started or was refused; null when it was not followed. */
+        Pending remove(Object queued) {
             Pending oldest = inOrder.peekFirst();
             if (oldest != null && oldest.queued == queued) {
                 inOrder.pollFirst();
                 size--;
-                return true;
+                return oldest;
             }
             if (!timed.isEmpty()) {
                 Pending p = timed.get(queued);
@@ -185,19 +189,20 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
                         timed.remove(queued);
                     }
                     size--;
-                    return true;
+                    return p;
                 }
             }
             // Overtaken by a task queued at the same time from another thread; or, when sampling, not followed.
             Iterator<Pending> it = inOrder.iterator();
             while (it.hasNext()) {
-                if (it.next().queued == queued) {
+                Pending p = it.next();
+                if (p.queued == queued) {
                     it.remove();
                     size--;
-                    return true;
+                    return p;
                 }
             }
-            return false;
+            return null;
         }
 
         /** Drops the futures already done (cancelled); returns how many submissions are left. */
@@ -355,20 +360,29 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     @Override
     public void started(Object loop, Object queuedTask) {
         try {
-            forget(loop, unwrap(queuedTask));
+            Pending started = forget(loop, unwrap(queuedTask));
+            if (TestScopes.anyOpen()) {
+                // The loop thread works for the test that queued the task, until its next task.
+                TestScopes.runningTaskOf(started == null ? null : started.scope);
+            }
         } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
             fail(e);
         }
     }
 
-    /** One queued occurrence of {@code queued} is no longer waiting: it started, or the loop refused it. */
-    private void forget(Object loop, Object queued) {
+    /**
+     * One queued occurrence of {@code queued} is no longer waiting: it started, or the loop refused it. Returns its
+     * record, null when it was not followed.
+     */
+    private Pending forget(Object loop, Object queued) {
         synchronized (lock) {
             LoopRecords records = recordsOf(loop, false);
-            if (records != null && records.remove(queued)) {
+            Pending removed = records == null ? null : records.remove(queued);
+            if (removed != null) {
                 size--;
                 counted();
             }
+            return removed;
         }
     }
 
@@ -396,6 +410,9 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
      * and have not started. Each is recorded, then no longer followed, so that neither a later check nor the exit
      * reports it again. Returns this check's findings, one per submission site with {@code count} the number of
      * its tasks, in the order of each site's first submission.
+     *
+     * <p>On a thread inside an open test scope, only the tasks queued inside that scope are checked (and stop being
+     * followed): a test running in parallel may legitimately have work queued at that moment.
      */
     List<Finding> checkNow() {
         return reportPending(false);
@@ -405,6 +422,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         if (failed) {
             return List.of();
         }
+        TestScopes.Scope only = atExit ? null : TestScopes.ownScope();
         List<Pending> unstarted = new ArrayList<>();
         synchronized (lock) {
             for (LoopRecords records : loops.values()) {
@@ -414,26 +432,44 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
                     continue; // left to its close policy
                 }
                 for (Pending p : records.inOrder) {
-                    if (!isDone(p.queued)) {
+                    if (!isDone(p.queued) && (only == null || p.scope == only)) {
                         unstarted.add(p);
                     }
                 }
                 for (Pending p : records.timed.values()) {
-                    for (int i = 0; i < p.times && !isDone(p.queued); i++) {
+                    for (int i = 0; i < p.times && !isDone(p.queued) && (only == null || p.scope == only); i++) {
                         unstarted.add(p);
                     }
                 }
             }
-            // Reported now, or never to be: cancelled, or left to its terminated loop's close policy.
-            loops.clear();
-            lastLoop = null;
-            size = 0;
+            if (only == null) {
+                // Reported now, or never to be: cancelled, or left to its terminated loop's close policy.
+                loops.clear();
+                lastLoop = null;
+                size = 0;
+            } else {
+                // Only this scope's tasks stop being followed; other tests' tasks stay followed.
+                for (LoopRecords records : loops.values()) {
+                    records.inOrder.removeIf(p -> p.scope == only);
+                    records.timed.values().removeIf(p -> p.scope == only);
+                }
+                sweep();
+            }
             counted();
         }
         unstarted.sort(Comparator.comparingLong(p -> p.order));
         Map<String, Finding> bySite = new LinkedHashMap<>();
         for (Pending p : unstarted) {
-            Finding f = lostTasks.pendingInLoop(p.loop, p.task, stackOf(p.submittedAt), p.thread, atExit);
+            Finding f;
+            TestScopes.Scope previous = TestScopes.charge(p.scope);
+            try {
+                f = lostTasks.pendingInLoop(p.loop, p.task, stackOf(p.submittedAt), p.thread, atExit);
+            } finally {
+                TestScopes.endCharge(previous);
+            }
+            if (f != null && p.scope != null && !f.test().isPresent()) {
+                f = f.toBuilder().test(p.scope.name()).build(); // as recorded: the caller sees whose task it was
+            }
             if (f != null) {
                 bySite.merge(f.site().orElse(f.thread() + "|" + f.message()), f, PendingLoopTasks::sameSite);
             }

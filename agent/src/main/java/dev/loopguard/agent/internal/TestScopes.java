@@ -1,0 +1,172 @@
+package dev.loopguard.agent.internal;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The scopes behind {@code LoopguardAgent.openScope}: which test the current thread works for, so that a finding is
+ * charged to the test that created the work, whenever and wherever it is found.
+ *
+ * <p>A thread is in a scope when it opened it (the test thread), or while it runs a task that was queued from inside
+ * it (a core {@code EventLoop} task, set by the loop-task hook). Tracked futures and followed loop tasks remember the
+ * scope they were created in, and the detectors that judge them later (the reaper, the pending-task check) charge
+ * their findings to that scope with {@link #charge}, even after it closed. A finding raised on a thread that is in no
+ * scope (a pool thread, the stall watchdog) is charged to the one open scope when exactly one is open, and to none
+ * while several are.
+ *
+ * <p>Cost: while no scope is open, {@link #current()} is one read of a volatile field, and nothing else in the agent
+ * changes. Scopes are for tests; the hot paths pay the thread-local lookup only while one is open.
+ */
+public final class TestScopes {
+    /** How many scopes are open; read first by every question, so that nothing else is read while it is zero. */
+    private static volatile int open;
+    /** The one open scope while exactly one is, for threads in no scope of their own; guarded by the class. */
+    private static volatile Scope only;
+    private static final java.util.Set<Scope> OPEN = java.util.Collections.newSetFromMap(
+            new java.util.IdentityHashMap<Scope, Boolean>());
+    private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
+    /** The scope a detector judging a remembered record charges its finding to; {@link #NONE} for no scope. */
+    private static final ThreadLocal<Scope> CHARGED = new ThreadLocal<>();
+    /** Marks work created outside every scope while it is judged, so that it is charged to nobody. */
+    private static final Scope NONE = new Scope("(none)", null);
+
+    private TestScopes() {
+    }
+
+    /** One scope: its name (the test), and how many tracked futures created in it are still waiting to be judged. */
+    public static final class Scope {
+        private final String name;
+        private final Scope enclosing;
+        private final AtomicInteger pending = new AtomicInteger();
+        private volatile boolean closed;
+
+        Scope(String name, Scope enclosing) {
+            this.name = name;
+            this.enclosing = enclosing;
+        }
+
+        public String name() { return name; }
+
+        public boolean closed() { return closed; }
+
+        /** Tracked futures created in this scope that are still tracked (neither completed nor judged). */
+        public int pending() { return pending.get(); }
+
+        /** A record of a future created in this scope started or stopped being tracked. */
+        public void tracked(int delta) {
+            pending.addAndGet(delta);
+        }
+    }
+
+    /** Opens a scope on the current thread, inside the one it is in (restored when this one closes). */
+    public static Scope open(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("scope name must not be empty");
+        }
+        Scope scope = new Scope(name, CURRENT.get());
+        synchronized (TestScopes.class) {
+            OPEN.add(scope);
+            publish();
+        }
+        CURRENT.set(scope);
+        return scope;
+    }
+
+    /** Closes {@code scope}; work it created keeps it, so that late findings still name it. Idempotent. */
+    public static void close(Scope scope) {
+        synchronized (TestScopes.class) {
+            if (scope.closed) {
+                return;
+            }
+            scope.closed = true;
+            OPEN.remove(scope);
+            publish();
+        }
+        if (CURRENT.get() == scope) {
+            Scope enclosing = scope.enclosing;
+            while (enclosing != null && enclosing.closed) {
+                enclosing = enclosing.enclosing;
+            }
+            if (enclosing == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(enclosing);
+            }
+        }
+    }
+
+    private static void publish() {
+        only = OPEN.size() == 1 ? OPEN.iterator().next() : null;
+        open = OPEN.size();
+    }
+
+    /** Whether any scope is open: one volatile read, for hooks that pay for scopes only while one is. */
+    public static boolean anyOpen() {
+        return open != 0;
+    }
+
+    /**
+     * The open scope new work on this thread belongs to: the thread's own, else the only open scope; null while none
+     * is open, or while several are and this thread is in none.
+     */
+    public static Scope current() {
+        if (open == 0) {
+            return null;
+        }
+        Scope scope = CURRENT.get();
+        if (scope != null && !scope.closed) {
+            return scope;
+        }
+        return only;
+    }
+
+    /** The open scope this thread itself is in (opened here, or the scope of the loop task it runs), or null. */
+    public static Scope ownScope() {
+        if (open == 0) {
+            return null;
+        }
+        Scope scope = CURRENT.get();
+        return scope != null && !scope.closed ? scope : null;
+    }
+
+    /**
+     * A core event-loop thread is about to run a task queued in {@code scope} (null: queued outside every scope):
+     * the thread works for that scope until its next task.
+     */
+    public static void runningTaskOf(Scope scope) {
+        if (scope == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(scope);
+        }
+    }
+
+    /**
+     * Charges what the current thread records from now on to {@code scope} (null: to no scope), open or closed, until
+     * {@link #endCharge}; for detectors judging a record that remembers where it was created.
+     */
+    public static Scope charge(Scope scope) {
+        Scope previous = CHARGED.get();
+        CHARGED.set(scope == null ? NONE : scope);
+        return previous;
+    }
+
+    public static void endCharge(Scope previous) {
+        if (previous == null) {
+            CHARGED.remove();
+        } else {
+            CHARGED.set(previous);
+        }
+    }
+
+    /** The name of the scope a finding recorded now on this thread is charged to, or null. */
+    static String chargedName() {
+        Scope charged = CHARGED.get();
+        if (charged != null) {
+            return charged == NONE ? null : charged.name;
+        }
+        Scope scope = current();
+        return scope == null ? null : scope.name;
+    }
+}
