@@ -1,0 +1,150 @@
+package dev.loopguard.harness;
+
+import dev.loopguard.agent.FindingKind;
+import java.lang.reflect.AnnotatedElement;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * The settings of one test: each {@link Loopguard} attribute resolved on its own, method over class over enclosing
+ * class over configuration parameter over default, and parsed, so that a malformed value fails before the test runs.
+ */
+final class LoopguardConfiguration {
+
+    /** Configuration parameter for {@link Loopguard#failOn()}. */
+    static final String FAIL_ON_KEY = "loopguard.junit.failOn";
+    /** Configuration parameter for {@link Loopguard#mode()}. */
+    static final String MODE_KEY = "loopguard.junit.mode";
+    /** Configuration parameter for {@link Loopguard#settleTimeout()}. */
+    static final String SETTLE_TIMEOUT_KEY = "loopguard.junit.settleTimeout";
+
+    static final String KINDS_FORM = "ALL, or finding kinds separated by commas such as \"BLOCKING_CALL, LOST_TASK\" ("
+            + Arrays.stream(FindingKind.values()).map(Enum::name).collect(Collectors.joining(", ")) + ")";
+    static final String MODE_FORM = "FAIL, WARN or RECORD";
+    static final String DURATION_FORM = "a positive duration such as 500ms, 2s or PT0.5S";
+
+    /** What a test with failing findings gets. */
+    enum Mode { FAIL, WARN, RECORD }
+
+    final Set<FindingKind> failOn;
+    final Mode mode;
+    final Duration settleTimeout;
+
+    private LoopguardConfiguration(Set<FindingKind> failOn, Mode mode, Duration settleTimeout) {
+        this.failOn = failOn;
+        this.mode = mode;
+        this.settleTimeout = settleTimeout;
+    }
+
+    static LoopguardConfiguration of(ExtensionContext context) {
+        List<Loopguard> annotations = annotations(context);
+        Set<FindingKind> failOn = resolve(context, annotations, Loopguard::failOn, "failOn", FAIL_ON_KEY, "ALL",
+                LoopguardConfiguration::parseKinds, KINDS_FORM);
+        Mode mode = resolve(context, annotations, Loopguard::mode, "mode", MODE_KEY, "FAIL",
+                LoopguardConfiguration::parseMode, MODE_FORM);
+        Duration settle = resolve(context, annotations, Loopguard::settleTimeout, "settleTimeout",
+                SETTLE_TIMEOUT_KEY, "500ms", LoopguardConfiguration::parseDuration, DURATION_FORM);
+        return new LoopguardConfiguration(failOn, mode, settle);
+    }
+
+    /** The annotations in precedence order: the method's, the class's, then each enclosing class's. */
+    private static List<Loopguard> annotations(ExtensionContext context) {
+        List<AnnotatedElement> elements = new ArrayList<>();
+        context.getTestMethod().ifPresent(elements::add);
+        for (Class<?> type = context.getTestClass().orElse(null); type != null; type = type.getEnclosingClass()) {
+            elements.add(type);
+        }
+        List<Loopguard> found = new ArrayList<>();
+        for (AnnotatedElement element : elements) {
+            AnnotationSupport.findAnnotation(element, Loopguard.class).ifPresent(found::add);
+        }
+        return found;
+    }
+
+    private static <T> T resolve(ExtensionContext context, List<Loopguard> annotations,
+                                 Function<Loopguard, String> attribute, String name, String key, String fallback,
+                                 Function<String, T> parser, String form) {
+        for (Loopguard annotation : annotations) {
+            String value = attribute.apply(annotation);
+            if (!value.isEmpty()) {
+                return parse(parser, value, "@Loopguard(" + name + " = \"" + value + "\")", form);
+            }
+        }
+        Optional<String> parameter = context.getConfigurationParameter(key);
+        if (parameter.isPresent()) {
+            return parse(parser, parameter.get(), "configuration parameter " + key + "=" + parameter.get(), form);
+        }
+        return parser.apply(fallback);
+    }
+
+    private static <T> T parse(Function<String, T> parser, String value, String what, String form) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new ExtensionConfigurationException(what + " is malformed (" + e.getMessage() + "); expected "
+                    + form + ".", e);
+        }
+    }
+
+    static Set<FindingKind> parseKinds(String value) {
+        String trimmed = value.trim();
+        if (trimmed.equalsIgnoreCase("ALL")) {
+            return EnumSet.allOf(FindingKind.class);
+        }
+        Set<FindingKind> kinds = EnumSet.noneOf(FindingKind.class);
+        for (String item : trimmed.split(",", -1)) {
+            String kind = item.trim();
+            try {
+                kinds.add(FindingKind.valueOf(kind.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + kind + "' is not a finding kind", e);
+            }
+        }
+        return kinds;
+    }
+
+    static Mode parseMode(String value) {
+        try {
+            return Mode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + value.trim() + "' is not a mode", e);
+        }
+    }
+
+    static Duration parseDuration(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        Duration d;
+        if (v.startsWith("pt")) {
+            d = Duration.parse(v.toUpperCase(Locale.ROOT));
+        } else if (v.endsWith("ms")) {
+            d = Duration.ofNanos(Math.round(number(v.substring(0, v.length() - 2)) * 1_000_000));
+        } else if (v.endsWith("s")) {
+            d = Duration.ofNanos(Math.round(number(v.substring(0, v.length() - 1)) * 1_000_000_000));
+        } else {
+            throw new IllegalArgumentException("'" + value.trim() + "' has no unit");
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("'" + value.trim() + "' is not positive");
+        }
+        return d;
+    }
+
+    private static double number(String text) {
+        if (!text.matches("[0-9]+(\\.[0-9]+)?")) {
+            throw new IllegalArgumentException("'" + text + "' is not a number");
+        }
+        return Double.parseDouble(text);
+    }
+}
