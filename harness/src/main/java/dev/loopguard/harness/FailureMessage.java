@@ -38,6 +38,40 @@ final class FailureMessage {
         return out.toString();
     }
 
+    /** One unmet expectation: what was expected, how many occurrences were found, and of what the test caused. */
+    static String unmet(ExpectFinding expect, long found, List<Finding> findings) {
+        StringBuilder out = new StringBuilder("expected ");
+        if (expect.atMost() == Integer.MAX_VALUE) {
+            out.append("at least ").append(expect.atLeast());
+        } else if (expect.atLeast() == expect.atMost()) {
+            out.append("exactly ").append(expect.atLeast());
+        } else {
+            out.append("between ").append(expect.atLeast()).append(" and ").append(expect.atMost());
+        }
+        out.append(' ').append(expect.value().name());
+        if (!expect.site().isEmpty()) {
+            out.append(" at a site containing '").append(expect.site()).append('\'');
+        }
+        out.append(", found ").append(found);
+        List<String> others = new ArrayList<>();
+        for (Finding f : findings) {
+            if (f.kind() != expect.value() || found > 0) {
+                continue;
+            }
+            others.add(f.site().orElse(f.thread()));
+        }
+        if (found == 0 && !others.isEmpty()) {
+            out.append(" (").append(expect.value().name()).append(" elsewhere: ").append(String.join(", ", others))
+                    .append(')');
+        }
+        return out.toString();
+    }
+
+    static String unmetHeader(String where, List<String> unmet) {
+        return "Loopguard expectation" + (unmet.size() == 1 ? "" : "s") + " not met in " + where + ": "
+                + String.join("; ", unmet) + ".";
+    }
+
     private static String count(List<Finding> findings) {
         return findings.size() + (findings.size() == 1 ? " Loopguard finding" : " Loopguard findings");
     }

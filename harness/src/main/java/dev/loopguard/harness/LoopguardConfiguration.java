@@ -41,31 +41,72 @@ final class LoopguardConfiguration {
     final Set<FindingKind> failOn;
     final Mode mode;
     final Duration settleTimeout;
+    final List<AllowBlocking> allowances;
+    final List<ExpectFinding> expectations;
 
-    private LoopguardConfiguration(Set<FindingKind> failOn, Mode mode, Duration settleTimeout) {
+    private LoopguardConfiguration(Set<FindingKind> failOn, Mode mode, Duration settleTimeout,
+                                   List<AllowBlocking> allowances, List<ExpectFinding> expectations) {
         this.failOn = failOn;
         this.mode = mode;
         this.settleTimeout = settleTimeout;
+        this.allowances = allowances;
+        this.expectations = expectations;
     }
 
     static LoopguardConfiguration of(ExtensionContext context) {
-        List<Loopguard> annotations = annotations(context);
+        List<AnnotatedElement> elements = elements(context);
+        List<AllowBlocking> allowances = new ArrayList<>();
+        List<ExpectFinding> expectations = new ArrayList<>();
+        for (AnnotatedElement element : elements) {
+            allowances.addAll(AnnotationSupport.findRepeatableAnnotations(element, AllowBlocking.class));
+            expectations.addAll(AnnotationSupport.findRepeatableAnnotations(element, ExpectFinding.class));
+        }
+        allowances.forEach(LoopguardConfiguration::validate);
+        expectations.forEach(LoopguardConfiguration::validate);
+        List<Loopguard> annotations = annotations(elements);
         Set<FindingKind> failOn = resolve(context, annotations, Loopguard::failOn, "failOn", FAIL_ON_KEY, "ALL",
                 LoopguardConfiguration::parseKinds, KINDS_FORM);
         Mode mode = resolve(context, annotations, Loopguard::mode, "mode", MODE_KEY, "FAIL",
                 LoopguardConfiguration::parseMode, MODE_FORM);
         Duration settle = resolve(context, annotations, Loopguard::settleTimeout, "settleTimeout",
                 SETTLE_TIMEOUT_KEY, "500ms", LoopguardConfiguration::parseDuration, DURATION_FORM);
-        return new LoopguardConfiguration(failOn, mode, settle);
+        return new LoopguardConfiguration(failOn, mode, settle, List.copyOf(allowances), List.copyOf(expectations));
     }
 
-    /** The annotations in precedence order: the method's, the class's, then each enclosing class's. */
-    private static List<Loopguard> annotations(ExtensionContext context) {
+    /** In precedence order: the test method, its class, then each enclosing class. */
+    private static List<AnnotatedElement> elements(ExtensionContext context) {
         List<AnnotatedElement> elements = new ArrayList<>();
         context.getTestMethod().ifPresent(elements::add);
         for (Class<?> type = context.getTestClass().orElse(null); type != null; type = type.getEnclosingClass()) {
             elements.add(type);
         }
+        return elements;
+    }
+
+    private static void validate(AllowBlocking allow) {
+        String what = "@AllowBlocking(type = " + allow.type().getName() + ".class, method = \"" + allow.method()
+                + "\", reason = \"" + allow.reason() + "\")";
+        if (allow.reason().isBlank()) {
+            throw new ExtensionConfigurationException(what + " has no reason; expected a sentence saying why "
+                    + "blocking there is acceptable.");
+        }
+        if (!allow.method().equals("*")
+                && Arrays.stream(allow.type().getDeclaredMethods()).noneMatch(m -> m.getName().equals(allow.method()))) {
+            throw new ExtensionConfigurationException(what + ": " + allow.type().getName() + " declares no method '"
+                    + allow.method() + "'; expected the name of a method it declares (a lambda counts as the method "
+                    + "that wrote it), or \"*\" for all of them.");
+        }
+    }
+
+    private static void validate(ExpectFinding expect) {
+        if (expect.atLeast() < 0 || expect.atMost() < expect.atLeast()) {
+            throw new ExtensionConfigurationException("@ExpectFinding(" + expect.value() + ", atLeast = "
+                    + expect.atLeast() + ", atMost = " + expect.atMost() + ") is malformed; expected 0 <= atLeast <= "
+                    + "atMost.");
+        }
+    }
+
+    private static List<Loopguard> annotations(List<AnnotatedElement> elements) {
         List<Loopguard> found = new ArrayList<>();
         for (AnnotatedElement element : elements) {
             AnnotationSupport.findAnnotation(element, Loopguard.class).ifPresent(found::add);
