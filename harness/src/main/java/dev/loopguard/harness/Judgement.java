@@ -14,11 +14,13 @@ final class Judgement {
     private Judgement() {
     }
 
-    static void judge(ExtensionContext context, String test, List<Finding> all, LoopguardConfiguration configuration) {
+    /** @param claimed what the test asserted it caused through its {@link Findings} parameter; may be null */
+    static void judge(ExtensionContext context, List<Finding> all, LoopguardConfiguration configuration,
+                      Findings claimed) {
         String where = context.getRequiredTestMethod().getName() + "()";
         List<Finding> findings = new ArrayList<>();
         for (Finding f : all) {
-            if (!isAllowed(f, configuration.allowances)) {
+            if (!isAllowed(f, configuration.allowances) && (claimed == null || !claimed.isClaimed(f))) {
                 findings.add(f);
             }
         }

@@ -16,9 +16,16 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+import dev.loopguard.core.ClosePolicy;
+import dev.loopguard.core.EventLoop;
 
 /** The extension behind {@link Loopguard}; see there for what it does. */
-final class LoopguardExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+final class LoopguardExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback,
+        ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(LoopguardExtension.class);
@@ -63,8 +70,14 @@ final class LoopguardExtension implements BeforeAllCallback, BeforeEachCallback,
         }
         List<Finding> findings;
         LateFindings late = store.get(LateFindings.class, LateFindings.class);
+        EventLoop loop = store.remove(EventLoop.class, EventLoop.class);
         try {
             Settling.settle(scope, configuration.settleTimeout);
+            if (loop != null) {
+                // After the check: what it left queued is already this test's LOST_TASK, so the close hands the
+                // tasks back to no one rather than reporting them a second time.
+                loop.close();
+            }
             if (late != null) {
                 late.judged(scope.name(), configuration); // from now on, a new occurrence is late
             }
@@ -75,7 +88,46 @@ final class LoopguardExtension implements BeforeAllCallback, BeforeEachCallback,
         } finally {
             scope.close();
         }
-        Judgement.judge(context, scope.name(), findings, configuration);
+        Judgement.judge(context, findings, configuration, store.remove(Findings.class, Findings.class));
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        if (type == Findings.class) {
+            return true;
+        }
+        // With @VirtualTime, its extension gives the loop (on the virtual clock); two resolvers would be an error.
+        return type == EventLoop.class && !virtualTime(context);
+    }
+
+    private static boolean virtualTime(ExtensionContext context) {
+        if (context.getTestMethod().map(m -> AnnotationSupport.isAnnotated(m, VirtualTime.class)).orElse(false)) {
+            return true;
+        }
+        for (Class<?> type = context.getTestClass().orElse(null); type != null; type = type.getEnclosingClass()) {
+            if (AnnotationSupport.isAnnotated(type, VirtualTime.class)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        ExtensionContext.Store store = context.getStore(NAMESPACE);
+        FindingScope scope = store.get(FindingScope.class, FindingScope.class);
+        if (scope == null) {
+            throw new ParameterResolutionException("@Loopguard gives " + parameter.getParameter().getType()
+                    .getSimpleName() + " parameters to test methods and @BeforeEach/@AfterEach methods only, not to "
+                    + parameter.getDeclaringExecutable() + "; declare it on the test method instead.");
+        }
+        if (parameter.getParameter().getType() == Findings.class) {
+            return store.getOrComputeIfAbsent(Findings.class, key -> new Findings(scope), Findings.class);
+        }
+        String name = context.getTestMethod().map(m -> m.getName() + "-loop").orElse("test-loop");
+        return store.getOrComputeIfAbsent(EventLoop.class, key -> EventLoop.builder().name(name)
+                .closePolicy(ClosePolicy.CANCEL_QUEUED).onUnrunTasks(reported -> { }).build(), EventLoop.class);
     }
 
     @Override
