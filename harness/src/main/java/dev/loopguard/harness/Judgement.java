@@ -66,6 +66,33 @@ final class Judgement {
         }
     }
 
+    /**
+     * The findings that would fail the test if it ended now: of the failing kinds, neither allowed, nor matched by an
+     * expectation, nor asserted through {@link Findings}; empty unless the mode is {@code FAIL}.
+     */
+    static List<Finding> failingNow(List<Finding> all, LoopguardConfiguration configuration, Findings claimed) {
+        List<Finding> failing = new ArrayList<>();
+        if (configuration.mode != LoopguardConfiguration.Mode.FAIL) {
+            return failing;
+        }
+        for (Finding f : all) {
+            if (configuration.failOn.contains(f.kind()) && !isAllowed(f, configuration.allowances)
+                    && (claimed == null || !claimed.isClaimed(f)) && !isExpected(f, configuration.expectations)) {
+                failing.add(f);
+            }
+        }
+        return failing;
+    }
+
+    private static boolean isExpected(Finding f, List<ExpectFinding> expectations) {
+        for (ExpectFinding expect : expectations) {
+            if (matches(expect, f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void throwIfUnmet(String where, List<String> unmet, List<Finding> failing) {
         if (unmet.isEmpty()) {
             return;

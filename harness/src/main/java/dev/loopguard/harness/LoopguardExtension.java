@@ -57,11 +57,15 @@ final class LoopguardExtension implements BeforeAllCallback, BeforeEachCallback,
         ExtensionContext.Store store = context.getStore(NAMESPACE);
         store.put(LoopguardConfiguration.class, configuration);
         store.put(FindingScope.class, scope);
+        Findings findings = new Findings(scope);
+        store.put(Findings.class, findings);
+        ActiveTest.enter(new ActiveTest(scope, configuration, findings));
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
         ExtensionContext.Store store = context.getStore(NAMESPACE);
+        ActiveTest.exit();
         FindingScope scope = store.remove(FindingScope.class, FindingScope.class);
         LoopguardConfiguration configuration = store.remove(LoopguardConfiguration.class,
                 LoopguardConfiguration.class);
@@ -123,7 +127,7 @@ final class LoopguardExtension implements BeforeAllCallback, BeforeEachCallback,
                     + parameter.getDeclaringExecutable() + "; declare it on the test method instead.");
         }
         if (parameter.getParameter().getType() == Findings.class) {
-            return store.getOrComputeIfAbsent(Findings.class, key -> new Findings(scope), Findings.class);
+            return store.get(Findings.class, Findings.class);
         }
         String name = context.getTestMethod().map(m -> m.getName() + "-loop").orElse("test-loop");
         return store.getOrComputeIfAbsent(EventLoop.class, key -> EventLoop.builder().name(name)
