@@ -67,6 +67,16 @@ public final class ScopeScenario {
             System.out.println(check);
         }
         blocksOnTheLoop(loop);
+
+        // The watchdog records a stall a tick after it ended: by then the next "test" runs on the same loop.
+        try (FindingScope stalling = LoopguardAgent.openScope("ScopeScenario.stalls()")) {
+            stallsTheLoop(loop);
+        }
+        try (FindingScope next = LoopguardAgent.openScope("ScopeScenario.runsAfterTheStall()")) {
+            loop.submit(() -> "after").join();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> LoopguardAgent.findings().stream()
+                    .anyMatch(f -> f.kind() == FindingKind.LOOP_STALL));
+        }
         System.out.println("scenario done");
     }
 
@@ -80,6 +90,16 @@ public final class ScopeScenario {
         loop.submit(() -> {
             Thread.sleep(5);
             return "slept";
+        }).join();
+    }
+
+    static void stallsTheLoop(EventLoop loop) {
+        loop.submit(() -> {
+            long end = System.nanoTime() + 400_000_000L;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait(); // busy, not blocking: a stall and nothing else
+            }
+            return "stalled";
         }).join();
     }
 

@@ -47,6 +47,8 @@ final class StallWatchdog implements Runnable {
         boolean flushed;
         /** The controller the thread was inside when last sampled during this stall, if any. */
         String controller;
+        /** The test scope the thread worked for when last sampled during this stall, if any: charged with it. */
+        TestScopes.Scope scope;
 
         Watch(long period, long firstSeen) {
             this.period = period;
@@ -124,6 +126,10 @@ final class StallWatchdog implements Runnable {
                 if (controller != null) {
                     w.controller = controller;
                 }
+                TestScopes.Scope scope = TestScopes.of(s.thread);
+                if (scope != null) {
+                    w.scope = scope;
+                }
                 w.samples++;
                 if (!StackFrames.isWarmUp(sample) && StackFrames.firstApplicationFrame(sample) >= 0) {
                     w.applicationSamples++;
@@ -155,6 +161,18 @@ final class StallWatchdog implements Runnable {
         String site = StackFrames.applicationSite(w.sample);
         String thread = s.thread.getName();
         Duration threshold = runtime.options().stallThreshold();
+        // Recorded a tick after the stall ended, when the loop may already work for another test, or none.
+        TestScopes.Scope previous = w.scope == null ? null : TestScopes.charge(w.scope);
+        try {
+            recordStall(s, w, millis, site, thread, threshold);
+        } finally {
+            if (w.scope != null) {
+                TestScopes.endCharge(previous);
+            }
+        }
+    }
+
+    private void recordStall(ThreadState s, Watch w, long millis, String site, String thread, Duration threshold) {
         runtime.recorder().record(Finding.builder(FindingKind.LOOP_STALL)
                 .thread(thread)
                 .durationMillis(millis)

@@ -25,6 +25,11 @@ public final class TestScopes {
     private static final java.util.Set<Scope> OPEN = java.util.Collections.newSetFromMap(
             new java.util.IdentityHashMap<Scope, Boolean>());
     private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
+    /**
+     * {@link #CURRENT} as other threads see it, for the stall watchdog, which samples a loop thread from its own: an
+     * entry per thread in a scope while one is open, dropped when the scope closes.
+     */
+    private static final java.util.Map<Thread, Scope> BY_THREAD = new java.util.concurrent.ConcurrentHashMap<>();
     /** The scope a detector judging a remembered record charges its finding to; {@link #NONE} for no scope. */
     private static final ThreadLocal<Scope> CHARGED = new ThreadLocal<>();
     /** Marks work created outside every scope while it is judged, so that it is charged to nobody. */
@@ -70,6 +75,7 @@ public final class TestScopes {
             publish();
         }
         CURRENT.set(scope);
+        BY_THREAD.put(Thread.currentThread(), scope);
         return scope;
     }
 
@@ -83,6 +89,7 @@ public final class TestScopes {
             OPEN.remove(scope);
             publish();
         }
+        BY_THREAD.values().remove(scope);
         if (CURRENT.get() == scope) {
             Scope enclosing = scope.enclosing;
             while (enclosing != null && enclosing.closed) {
@@ -90,8 +97,10 @@ public final class TestScopes {
             }
             if (enclosing == null) {
                 CURRENT.remove();
+                BY_THREAD.remove(Thread.currentThread());
             } else {
                 CURRENT.set(enclosing);
+                BY_THREAD.put(Thread.currentThread(), enclosing);
             }
         }
     }
@@ -137,9 +146,20 @@ public final class TestScopes {
     public static void runningTaskOf(Scope scope) {
         if (scope == null) {
             CURRENT.remove();
+            BY_THREAD.remove(Thread.currentThread());
         } else {
             CURRENT.set(scope);
+            BY_THREAD.put(Thread.currentThread(), scope);
         }
+    }
+
+    /** The open scope {@code thread} works for right now, or null; safe from any thread (the stall watchdog). */
+    public static Scope of(Thread thread) {
+        if (open == 0 || thread == null) {
+            return null;
+        }
+        Scope scope = BY_THREAD.get(thread);
+        return scope != null && !scope.closed ? scope : null;
     }
 
     /**

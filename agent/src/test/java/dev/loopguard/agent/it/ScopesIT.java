@@ -52,6 +52,12 @@ class ScopesIT {
     }
 
     @Test
+    void aStallRecordedAfterItsScopeClosedIsChargedToTheScopeTheLoopWorkedForDuringTheStall() {
+        assertThat(findings("LOOP_STALL", ".lambda$stallsTheLoop$")).as(report.toPrettyString()).singleElement()
+                .satisfies(f -> assertThat(f.get("test").asText()).isEqualTo("ScopeScenario.stalls()"));
+    }
+
+    @Test
     void aPendingTaskCheckInsideAScopeReportsOnlyThatScopesTasks() {
         assertThat(run.stdout).as(run.toString())
                 .contains("ScopeScenario.parallelA() checked 1 pending task(s) of [ScopeScenario.parallelA()]",
