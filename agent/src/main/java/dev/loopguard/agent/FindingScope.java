@@ -4,6 +4,7 @@ import dev.loopguard.agent.internal.TestScopes;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A scope opened by {@link LoopguardAgent#openScope(String)}, usually one per test: the findings caused by work
@@ -43,6 +44,20 @@ public final class FindingScope implements AutoCloseable {
      */
     public int pendingRecords() {
         return scope.pending();
+    }
+
+    /**
+     * Gives the futures created in this scope the chance to be judged now: when some are still tracked, triggers a
+     * collection ({@code System.gc()}) and waits, at most {@code timeout}, while the ones it found unreachable are
+     * being judged by the agent (their findings, such as a failure nobody observed, are then recorded). Returns at
+     * once when none is tracked; does not wait for futures that are still reachable, which cannot be judged yet.
+     * A JVM run with {@code -XX:+DisableExplicitGC} collects nothing here.
+     *
+     * @return how many futures of the scope are still tracked afterwards
+     */
+    public int settle(java.time.Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return TestScopes.settle(scope, Math.max(0L, timeout.toNanos()));
     }
 
     /** The findings charged to this scope so far, oldest first (a subset of {@link LoopguardAgent#findings()}). */

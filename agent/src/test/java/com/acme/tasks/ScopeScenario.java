@@ -38,6 +38,16 @@ public final class ScopeScenario {
             System.out.println("second() saw " + second.findings().size() + " finding(s)");
         }
 
+        try (FindingScope settled = LoopguardAgent.openScope("ScopeScenario.settles()")) {
+            CompletableFuture<String> kept = new CompletableFuture<>();
+            kept.thenApply(String::length); // pending, waited on, reachable: nothing can be judged yet
+            failsUnobservedOnTheLoop(loop);
+            loop.submit(() -> "drained").join();
+            int left = settled.settle(Duration.ofSeconds(60));
+            System.out.println("settles() saw " + settled.findings().size() + " finding(s), " + left
+                    + " record(s) left, kept future done: " + kept.isDone());
+        }
+
         CyclicBarrier together = new CyclicBarrier(2);
         CountDownLatch done = new CountDownLatch(2);
         String[] checks = new String[2];

@@ -1,7 +1,9 @@
 package dev.loopguard.agent.internal;
 
+import java.lang.ref.Reference;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The scopes behind {@code LoopguardAgent.openScope}: which test the current thread works for, so that a finding is
@@ -38,11 +40,16 @@ public final class TestScopes {
     private TestScopes() {
     }
 
-    /** One scope: its name (the test), and how many tracked futures created in it are still waiting to be judged. */
+    /** One scope: its name (the test), and the records of tracked futures created in it not judged yet. */
     public static final class Scope {
         private final String name;
         private final Scope enclosing;
-        private final AtomicInteger pending = new AtomicInteger();
+        /**
+         * The records themselves (weak references to their futures), so that settling can tell a future that is
+         * still reachable (nothing will surface now) from one the collector let go of (its verdict is on the way).
+         * Kept only for work created in a scope, that is, in tests.
+         */
+        private final Set<Reference<?>> pending = ConcurrentHashMap.newKeySet();
         private volatile boolean closed;
 
         Scope(String name, Scope enclosing) {
@@ -55,12 +62,45 @@ public final class TestScopes {
         public boolean closed() { return closed; }
 
         /** Tracked futures created in this scope that are still tracked (neither completed nor judged). */
-        public int pending() { return pending.get(); }
+        public int pending() { return pending.size(); }
 
-        /** A record of a future created in this scope started or stopped being tracked. */
-        public void tracked(int delta) {
-            pending.addAndGet(delta);
+        /** A record of a future created in this scope started being tracked. */
+        public void tracked(Reference<?> record) {
+            pending.add(record);
         }
+
+        /** That record was forgotten or judged. */
+        public void untracked(Reference<?> record) {
+            pending.remove(record);
+        }
+
+        /** Records whose future the collector found unreachable and that the reaper has not judged yet. */
+        public int collectedNotJudged() {
+            int n = 0;
+            for (Reference<?> record : pending) {
+                if (record.refersTo(null)) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Settling, for {@code FindingScope.settle}: while futures of {@code scope} are still tracked, one collection,
+     * then a wait, at most {@code timeoutNanos}, while records the collection let go of are still to be judged.
+     * Returns the records left, all of futures still reachable (unless the time ran out).
+     */
+    public static int settle(Scope scope, long timeoutNanos) {
+        if (scope.pending() == 0) {
+            return 0;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        System.gc(); // clears the weak references of unreachable futures before it returns
+        while (scope.collectedNotJudged() > 0 && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000L); // the reaper judges them in turn
+        }
+        return scope.pending();
     }
 
     /** Opens a scope on the current thread, inside the one it is in (restored when this one closes). */

@@ -438,14 +438,18 @@ public final class FutureTracker implements TaskBridge.Handler {
         if (!tableOf(record).remove(record)) {
             return;
         }
-        record.untracked();
-        if (record.is(TrackedFuture.FAILED)) {
-            adjustUnobserved(-1);
-            if (!observedFailures.containsKey(record.failure())) {
-                reportUnhandled(record);
+        try {
+            if (record.is(TrackedFuture.FAILED)) {
+                adjustUnobserved(-1);
+                if (!observedFailures.containsKey(record.failure())) {
+                    reportUnhandled(record);
+                }
+            } else if (record.is(TrackedFuture.WAITED_ON) && !record.is(TrackedFuture.TASK)) {
+                reportLost(record);
             }
-        } else if (record.is(TrackedFuture.WAITED_ON) && !record.is(TrackedFuture.TASK)) {
-            reportLost(record);
+        } finally {
+            // After the verdict is recorded: a test settling on its scope's records waits until then.
+            record.untracked();
         }
     }
 

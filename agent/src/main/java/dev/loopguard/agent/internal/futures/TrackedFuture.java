@@ -51,7 +51,7 @@ final class TrackedFuture extends WeakReference<Object> {
         this.extra = thread;
         TestScopes.Scope current = TestScopes.current();
         if (current != null) {
-            current.tracked(1);
+            current.tracked(this);
         }
         this.scope = current;
     }
@@ -59,7 +59,7 @@ final class TrackedFuture extends WeakReference<Object> {
     /** The record is no longer tracked (forgotten or judged): its scope has one record less to wait for. */
     void untracked() {
         if (scope != null) {
-            scope.tracked(-1);
+            scope.untracked(this);
         }
     }
 
