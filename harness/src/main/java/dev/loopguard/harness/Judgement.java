@@ -46,7 +46,7 @@ final class Judgement {
         List<Finding> failing = new ArrayList<>();
         List<Finding> other = new ArrayList<>();
         for (Finding f : findings) {
-            (configuration.failOn.contains(f.kind()) ? failing : other).add(f);
+            (configuration.fails(f) ? failing : other).add(f);
         }
         if (configuration.mode == LoopguardConfiguration.Mode.FAIL) {
             if (!other.isEmpty()) {
@@ -76,7 +76,7 @@ final class Judgement {
             return failing;
         }
         for (Finding f : all) {
-            if (configuration.failOn.contains(f.kind()) && !isAllowed(f, configuration.allowances)
+            if (configuration.fails(f) && !isAllowed(f, configuration.allowances)
                     && (claimed == null || !claimed.isClaimed(f)) && !isExpected(f, configuration.expectations)) {
                 failing.add(f);
             }

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <ul>
  *   <li>{@value LoopguardConfiguration#FAIL_ON_KEY}: as {@link #failOn()};</li>
  *   <li>{@value LoopguardConfiguration#MODE_KEY}: as {@link #mode()};</li>
+ *   <li>{@value LoopguardConfiguration#STALL_THRESHOLD_KEY}: as {@link #stallThreshold()};</li>
  *   <li>{@value LoopguardConfiguration#SETTLE_TIMEOUT_KEY}: as {@link #settleTimeout()}.</li>
  * </ul>
  * The keys live under {@code loopguard.junit.} rather than {@code loopguard.}: JUnit falls back to system properties
@@ -74,10 +75,19 @@ public @interface Loopguard {
     String mode() default "";
 
     /**
+     * The shortest {@code LOOP_STALL} that fails the test, in the same duration form as {@link #settleTimeout()}
+     * ({@code 100ms} when nothing sets it, the agent's own default): shorter stalls are reported with the test like
+     * findings of other kinds. The agent reports no stall shorter than its own {@code stallThreshold} option
+     * ({@code loopguard.stallThreshold}, JVM-wide), so a lower value here has no effect.
+     */
+    String stallThreshold() default "";
+
+    /**
      * How long, in real time, settling may wait for the agent to judge futures the test created that are still
-     * tracked: a positive number followed at once by {@code ms} or {@code s} ({@code 500ms}, the default when nothing
-     * sets it; {@code 2s}), or ISO-8601 ({@code PT0.5S}). The wait happens only while such futures exist, and stops
-     * as soon as a collection judges none of them.
+     * tracked: a positive number followed at once by {@code ms}, {@code s}, {@code m} or {@code h} ({@code 500ms}, the
+     * default when nothing sets it; {@code 2s}; {@code 1.5m}), or ISO-8601 ({@code PT0.5S}). Only when such futures
+     * exist, the extension triggers one collection and waits while the agent judges those the collection found
+     * unreachable; futures still reachable are not waited for.
      */
     String settleTimeout() default "";
 }

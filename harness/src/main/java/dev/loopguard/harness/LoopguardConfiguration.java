@@ -1,5 +1,6 @@
 package dev.loopguard.harness;
 
+import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 import java.lang.reflect.AnnotatedElement;
 import java.time.Duration;
@@ -27,13 +28,15 @@ final class LoopguardConfiguration {
     static final String FAIL_ON_KEY = "loopguard.junit.failOn";
     /** Configuration parameter for {@link Loopguard#mode()}. */
     static final String MODE_KEY = "loopguard.junit.mode";
+    /** Configuration parameter for {@link Loopguard#stallThreshold()}. */
+    static final String STALL_THRESHOLD_KEY = "loopguard.junit.stallThreshold";
     /** Configuration parameter for {@link Loopguard#settleTimeout()}. */
     static final String SETTLE_TIMEOUT_KEY = "loopguard.junit.settleTimeout";
 
     static final String KINDS_FORM = "ALL, or finding kinds separated by commas such as \"BLOCKING_CALL, LOST_TASK\" ("
             + Arrays.stream(FindingKind.values()).map(Enum::name).collect(Collectors.joining(", ")) + ")";
     static final String MODE_FORM = "FAIL, WARN or RECORD";
-    static final String DURATION_FORM = "a positive duration such as 500ms, 2s or PT0.5S";
+    static final String DURATION_FORM = "a positive duration such as 500ms, 2s, 1.5m, 1h or PT0.5S";
 
     /** What a test with failing findings gets. */
     enum Mode { FAIL, WARN, RECORD }
@@ -41,14 +44,16 @@ final class LoopguardConfiguration {
     final Set<FindingKind> failOn;
     final Mode mode;
     final Duration settleTimeout;
+    final Duration stallThreshold;
     final List<AllowBlocking> allowances;
     final List<ExpectFinding> expectations;
 
-    private LoopguardConfiguration(Set<FindingKind> failOn, Mode mode, Duration settleTimeout,
+    private LoopguardConfiguration(Set<FindingKind> failOn, Mode mode, Duration settleTimeout, Duration stallThreshold,
                                    List<AllowBlocking> allowances, List<ExpectFinding> expectations) {
         this.failOn = failOn;
         this.mode = mode;
         this.settleTimeout = settleTimeout;
+        this.stallThreshold = stallThreshold;
         this.allowances = allowances;
         this.expectations = expectations;
     }
@@ -70,7 +75,10 @@ final class LoopguardConfiguration {
                 LoopguardConfiguration::parseMode, MODE_FORM);
         Duration settle = resolve(context, annotations, Loopguard::settleTimeout, "settleTimeout",
                 SETTLE_TIMEOUT_KEY, "500ms", LoopguardConfiguration::parseDuration, DURATION_FORM);
-        return new LoopguardConfiguration(failOn, mode, settle, List.copyOf(allowances), List.copyOf(expectations));
+        Duration stall = resolve(context, annotations, Loopguard::stallThreshold, "stallThreshold",
+                STALL_THRESHOLD_KEY, "100ms", LoopguardConfiguration::parseDuration, DURATION_FORM);
+        return new LoopguardConfiguration(failOn, mode, settle, stall, List.copyOf(allowances),
+                List.copyOf(expectations));
     }
 
     /** In precedence order: the test method, its class, then each enclosing class. */
@@ -81,6 +89,15 @@ final class LoopguardConfiguration {
             elements.add(type);
         }
         return elements;
+    }
+
+    /** Whether {@code f} is of a failing kind; a loop stall only from {@link #stallThreshold} on. */
+    boolean fails(Finding f) {
+        if (!failOn.contains(f.kind())) {
+            return false;
+        }
+        return f.kind() != FindingKind.LOOP_STALL || !f.durationMillis().isPresent()
+                || f.durationMillis().getAsLong() >= stallThreshold.toMillis();
     }
 
     private static void validate(AllowBlocking allow) {
@@ -172,7 +189,11 @@ final class LoopguardConfiguration {
         } else if (v.endsWith("ms")) {
             d = Duration.ofNanos(Math.round(number(v.substring(0, v.length() - 2)) * 1_000_000));
         } else if (v.endsWith("s")) {
-            d = Duration.ofNanos(Math.round(number(v.substring(0, v.length() - 1)) * 1_000_000_000));
+            d = Duration.ofNanos(Math.round(number(v.substring(0, v.length() - 1)) * 1e9));
+        } else if (v.endsWith("m")) {
+            d = Duration.ofNanos(Math.round(number(v.substring(0, v.length() - 1)) * 60e9));
+        } else if (v.endsWith("h")) {
+            d = Duration.ofNanos(Math.round(number(v.substring(0, v.length() - 1)) * 3600e9));
         } else {
             throw new IllegalArgumentException("'" + value.trim() + "' has no unit");
         }

@@ -219,7 +219,7 @@ final class LoopguardExtension implements BeforeAllCallback, BeforeEachCallback,
                     continue; // recorded while its test was being judged: part of that test's outcome
                 }
                 LoopguardConfiguration c = judged.get(f.test().orElse(""));
-                if (c != null && c.failOn.contains(f.kind()) && c.mode == LoopguardConfiguration.Mode.FAIL) {
+                if (c != null && c.fails(f) && c.mode == LoopguardConfiguration.Mode.FAIL) {
                     failing.add(f);
                 } else if (c != null && c.mode != LoopguardConfiguration.Mode.RECORD) {
                     other.add(f);

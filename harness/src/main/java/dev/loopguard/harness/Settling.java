@@ -12,55 +12,29 @@ import java.util.concurrent.locks.LockSupport;
  * given the chance to surface, at a cost only when something of the test is still pending.
  */
 final class Settling {
-    /** How long one collection is given to reach the agent's reaper before the next one is asked for. */
+    /** How long the end-of-class collection is given to bring the verdicts of closed scopes. */
     private static final long ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
 
     private Settling() {
     }
 
     /**
-     * On the test thread, inside the test's scope: its core event-loop tasks still pending become findings now, and
-     * while futures it created are still tracked, collections are triggered until none is left, a round judges none
-     * of them (they are still reachable: nothing more will surface now), or {@code timeout} passes.
+     * On the test thread, inside the test's scope: its core event-loop tasks still pending become findings now, and,
+     * only while futures it created are still tracked, one collection and a wait, at most {@code timeout}, while the
+     * agent judges those the collection found unreachable ({@link FindingScope#settle}).
      */
     static void settle(FindingScope scope, Duration timeout) {
         LoopguardAgent.checkPendingTasks(); // inside the scope: this test's tasks only
-        awaitJudged(scope::pendingRecords, timeout);
+        scope.settle(timeout);
     }
 
-    /** At the end of a class: the same wait for the futures of all its judged tests together. */
+    /** At the end of a class: one more collection for the futures of its judged tests, a short wait for verdicts. */
     static void settleLate(Set<String> scopes, Duration timeout) {
         if (scopes.isEmpty()) {
             return;
         }
-        // The scopes are closed: only a collection can still bring their findings, and it costs one round at most
-        // when nothing is left (the reaper's queue is then empty).
+        // The scopes are closed: only a collection can still bring their findings. Best effort, bounded.
         System.gc();
-        LockSupport.parkNanos(ROUND_NANOS);
-    }
-
-    private interface Pending {
-        int count();
-    }
-
-    private static void awaitJudged(Pending pending, Duration timeout) {
-        int left = pending.count();
-        if (left == 0) {
-            return;
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (left > 0 && System.nanoTime() - deadline < 0) {
-            System.gc();
-            long roundEnd = Math.min(System.nanoTime() + ROUND_NANOS, deadline);
-            int now = pending.count();
-            while (now >= left && System.nanoTime() - roundEnd < 0) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                now = pending.count();
-            }
-            if (now >= left) {
-                return; // a collection judged none of them: they are reachable, nothing more surfaces now
-            }
-            left = now;
-        }
+        LockSupport.parkNanos(Math.min(ROUND_NANOS, timeout.toNanos()));
     }
 }

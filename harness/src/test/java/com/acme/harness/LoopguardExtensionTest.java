@@ -13,6 +13,7 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 import dev.loopguard.agent.FindingKind;
 import dev.loopguard.agent.LoopguardAgent;
 import dev.loopguard.core.EventLoop;
+import dev.loopguard.harness.Findings;
 import dev.loopguard.harness.Loopguard;
 import java.time.Duration;
 import java.util.Map;
@@ -244,6 +245,45 @@ class LoopguardExtensionTest {
     }
 
     @Test
+    @DisplayName("a loop stall fails its test from stallThreshold on, and not below it")
+    void stallThreshold() {
+        Events events = run(StallFixture.class);
+
+        events.assertThatEvents()
+                .haveExactly(1, event(test("stallsPastTheDefaultThreshold"), finishedWithFailure(message(m ->
+                        m.startsWith("1 Loopguard finding in stallsPastTheDefaultThreshold(): LOOP_STALL at "
+                                + "LoopguardExtensionTest.java:")))))
+                .haveExactly(1, event(test("stallsBelowItsThreshold"), finishedSuccessfully()));
+    }
+
+    @Loopguard(failOn = "LOOP_STALL")
+    static class StallFixture {
+        @Test
+        void stallsPastTheDefaultThreshold(EventLoop loop, Findings findings) {
+            stall(loop, findings);
+        }
+
+        @Test
+        @Loopguard(stallThreshold = "1m")
+        void stallsBelowItsThreshold(EventLoop loop, Findings findings) {
+            stall(loop, findings);
+        }
+
+        /** Busy for 400 ms on the loop, then waits for the watchdog, which records a stall once it ended. */
+        private static void stall(EventLoop loop, Findings findings) {
+            loop.submit(() -> {
+                long end = System.nanoTime() + 400_000_000L;
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+                return "stalled";
+            }).join();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !findings.ofKind(FindingKind.LOOP_STALL)
+                    .isEmpty());
+        }
+    }
+
+    @Test
     @DisplayName("settings: method over class over configuration parameter over default; modes WARN and RECORD pass")
     void precedence() {
         Events byAnnotations = run(PrecedenceFixture.class);
@@ -311,7 +351,7 @@ class LoopguardExtensionTest {
         parameter.assertThatEvents().haveExactly(2, event(test(), finishedWithFailure(
                 instanceOf(ExtensionConfigurationException.class),
                 message("configuration parameter loopguard.junit.settleTimeout=soon is malformed ('soon' has no "
-                        + "unit); expected a positive duration such as 500ms, 2s or PT0.5S."))));
+                        + "unit); expected a positive duration such as 500ms, 2s, 1.5m, 1h or PT0.5S."))));
     }
 
     @Loopguard
