@@ -284,7 +284,7 @@ class LoopguardExtensionTest {
     }
 
     @Test
-    @DisplayName("settings: method over class over configuration parameter over default; modes WARN and RECORD pass")
+    @DisplayName("settings: method over class over enclosing class over configuration parameter over default; WARN and RECORD pass")
     void precedence() {
         Events byAnnotations = run(PrecedenceFixture.class);
         byAnnotations.assertThatEvents()
@@ -298,6 +298,36 @@ class LoopguardExtensionTest {
         Events annotationOverParameter = run(ModeFixture.class, Map.of("loopguard.junit.mode", "RECORD"));
         annotationOverParameter.assertThatEvents().haveExactly(1, event(test("failsDespiteTheParameter"),
                 finishedWithFailure()));
+
+        Events nested = run(EnclosingFixture.class, Map.of("loopguard.junit.failOn", "ALL"));
+        nested.assertThatEvents()
+                .haveExactly(1, event(test("enclosingClassWinsOverTheParameter"), finishedSuccessfully()))
+                .haveExactly(1, event(test("nestedClassWinsOverTheEnclosingOne"), finishedWithFailure(message(m ->
+                        m.startsWith("1 Loopguard finding in nestedClassWinsOverTheEnclosingOne(): BLOCKING_CALL")))));
+    }
+
+    @Loopguard(failOn = "LOST_TASK")
+    static class EnclosingFixture {
+        @org.junit.jupiter.api.Nested
+        class Inner {
+            @Test
+            void enclosingClassWinsOverTheParameter() {
+                try (EventLoop loop = EventLoop.builder().name("n1").build()) {
+                    blockOn(loop);
+                }
+            }
+        }
+
+        @org.junit.jupiter.api.Nested
+        @Loopguard(failOn = "BLOCKING_CALL")
+        class Annotated {
+            @Test
+            void nestedClassWinsOverTheEnclosingOne() {
+                try (EventLoop loop = EventLoop.builder().name("n2").build()) {
+                    blockOn(loop);
+                }
+            }
+        }
     }
 
     @Loopguard(failOn = "LOST_TASK")
