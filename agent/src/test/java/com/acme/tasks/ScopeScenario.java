@@ -87,6 +87,16 @@ public final class ScopeScenario {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> LoopguardAgent.findings().stream()
                     .anyMatch(f -> f.kind() == FindingKind.LOOP_STALL));
         }
+
+        // Work a "test" queued runs, and blocks, after that test ended, while the next one runs.
+        try (FindingScope late = LoopguardAgent.openScope("ScopeScenario.queuesWorkThatRunsLate()")) {
+            runsLate(loop);
+        }
+        try (FindingScope next = LoopguardAgent.openScope("ScopeScenario.runsWhileLateWorkBlocks()")) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> LoopguardAgent.findings().stream()
+                    .anyMatch(f -> f.kind() == FindingKind.BLOCKING_CALL
+                            && f.site().orElse("").contains(".lambda$runsLate$")));
+        }
         System.out.println("scenario done");
     }
 
@@ -111,6 +121,13 @@ public final class ScopeScenario {
             }
             return "stalled";
         }).join();
+    }
+
+    static void runsLate(EventLoop loop) {
+        loop.schedule(() -> {
+            Thread.sleep(5);
+            return "late";
+        }, Duration.ofMillis(200));
     }
 
     static void leavesATaskPending(EventLoop loop) {

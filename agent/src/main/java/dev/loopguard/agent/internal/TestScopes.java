@@ -129,7 +129,7 @@ public final class TestScopes {
             OPEN.remove(scope);
             publish();
         }
-        BY_THREAD.values().remove(scope);
+        BY_THREAD.values().removeIf(s -> s == scope);
         if (CURRENT.get() == scope) {
             Scope enclosing = scope.enclosing;
             while (enclosing != null && enclosing.closed) {
@@ -156,18 +156,19 @@ public final class TestScopes {
     }
 
     /**
-     * The open scope new work on this thread belongs to: the thread's own, else the only open scope; null while none
-     * is open, or while several are and this thread is in none.
+     * The scope new work on this thread belongs to: the thread's own (on a loop thread, the scope of the task it runs,
+     * even when that scope closed since: the task is that test's late work), else the only open scope; null while
+     * none is open, or while several are and this thread is in none.
      */
     public static Scope current() {
         if (open == 0) {
             return null;
         }
         Scope scope = CURRENT.get();
-        if (scope != null && !scope.closed) {
-            return scope;
+        if (scope == NONE) {
+            return null; // a loop task of no scope: its work is nobody's, never the running test's
         }
-        return only;
+        return scope != null ? scope : only;
     }
 
     /** The open scope this thread itself is in (opened here, or the scope of the loop task it runs), or null. */
@@ -176,12 +177,13 @@ public final class TestScopes {
             return null;
         }
         Scope scope = CURRENT.get();
-        return scope != null && !scope.closed ? scope : null;
+        return scope != null && scope != NONE && !scope.closed ? scope : null;
     }
 
     /**
-     * A core event-loop thread is about to run a task queued in {@code scope} (null: queued outside every scope):
-     * the thread works for that scope until its next task.
+     * A core event-loop thread is about to run a task queued in {@code scope}: the thread works for that scope until
+     * its next task. Null: the task's scope is not known (it was not followed, as most tasks at {@code tasks=sampled});
+     * the thread then counts as in no scope. {@link #runningTaskOfNoScope()}: it is known to belong to none.
      */
     public static void runningTaskOf(Scope scope) {
         if (scope == null) {
@@ -193,13 +195,24 @@ public final class TestScopes {
         }
     }
 
-    /** The open scope {@code thread} works for right now, or null; safe from any thread (the stall watchdog). */
+    /**
+     * The loop thread runs a task queued outside every scope, or one already reported and no longer followed: what
+     * it causes is charged to no test, not to the only one running.
+     */
+    public static void runningTaskOfNoScope() {
+        CURRENT.set(NONE);
+        BY_THREAD.remove(Thread.currentThread());
+    }
+
+    /**
+     * The scope {@code thread} works for right now (as {@link #current()} on that thread, without the fallback), or
+     * null; safe from any thread (the stall watchdog).
+     */
     public static Scope of(Thread thread) {
         if (open == 0 || thread == null) {
             return null;
         }
-        Scope scope = BY_THREAD.get(thread);
-        return scope != null && !scope.closed ? scope : null;
+        return BY_THREAD.get(thread);
     }
 
     /**
@@ -225,6 +238,9 @@ public final class TestScopes {
         Scope charged = CHARGED.get();
         if (charged != null) {
             return charged == NONE ? null : charged.name;
+        }
+        if (CURRENT.get() == NONE) {
+            return null;
         }
         Scope scope = current();
         return scope == null ? null : scope.name;

@@ -69,6 +69,12 @@ class ScopesIT {
     }
 
     @Test
+    void aLoopTaskThatRunsAfterItsScopeClosedIsChargedToThatScopeNotToTheOneRunning() {
+        assertThat(findings("BLOCKING_CALL", ".lambda$runsLate$")).as(report.toPrettyString()).singleElement()
+                .satisfies(f -> assertThat(f.get("test").asText()).isEqualTo("ScopeScenario.queuesWorkThatRunsLate()"));
+    }
+
+    @Test
     void aPendingTaskCheckInsideAScopeReportsOnlyThatScopesTasks() {
         assertThat(run.stdout).as(run.toString())
                 .contains("ScopeScenario.parallelA() checked 1 pending task(s) of [ScopeScenario.parallelA()]",

@@ -362,8 +362,15 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         try {
             Pending started = forget(loop, unwrap(queuedTask));
             if (TestScopes.anyOpen()) {
-                // The loop thread works for the test that queued the task, until its next task.
-                TestScopes.runningTaskOf(started == null ? null : started.scope);
+                // The loop thread works for the test that queued the task, until its next task. At tasks=full every
+                // task is followed, so one that is not was queued before any scope or was already reported.
+                if (started != null && started.scope != null) {
+                    TestScopes.runningTaskOf(started.scope);
+                } else if (!sampled) {
+                    TestScopes.runningTaskOfNoScope();
+                } else {
+                    TestScopes.runningTaskOf(null);
+                }
             }
         } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
             fail(e);
