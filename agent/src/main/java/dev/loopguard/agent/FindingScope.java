@@ -13,12 +13,13 @@ import java.util.Objects;
  *
  * <p>Work created inside the scope: the futures the agent tracks that code on the opening thread creates, the tasks
  * it queues on core {@code EventLoop}s, and, on a loop, the futures and tasks those tasks create in turn (a loop thread
- * works for the scope of the task it runs). A finding on a thread in no scope (a pool thread, a framework loop, the
- * stall watchdog) is charged to the one open scope when exactly one is open, and to none while several are.
+ * works for the scope of the task it runs). A loop stall is charged to the scope the loop worked for while it
+ * stalled. A finding on a thread in no scope (a pool thread, a framework loop) is charged to the one open scope when
+ * exactly one is open, and to none while several are.
  *
  * <p>Closing the scope ends it on the opening thread; it is not forgotten: a future created inside it that fails
- * unobserved, or is lost, after the close is still charged to it. Not thread-safe to close from two threads at once
- * in the sense that the second close does nothing.
+ * unobserved, or is lost, after the close is still charged to it, and so is a loop task queued inside it that runs
+ * later. Closing twice, from any thread, closes it once.
  */
 public final class FindingScope implements AutoCloseable {
     private final TestScopes.Scope scope;
