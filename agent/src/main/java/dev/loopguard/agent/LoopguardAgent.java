@@ -115,6 +115,30 @@ public final class LoopguardAgent {
         return new FindingScope(TestScopes.open(Objects.requireNonNull(name, "name")));
     }
 
+    /**
+     * Adds thread-name patterns to the agent's {@code eventLoopThreads} option ({@code *} matches any run of
+     * characters, as {@code worker-*}): threads whose name matches are event loops, where blocking is a finding. For
+     * the JVM's lifetime, like the option; a thread the agent has already seen keeps what it was classified as, so add
+     * the patterns before the threads they name start working (a test harness adds them before each test).
+     *
+     * @throws IllegalArgumentException if a pattern is empty or holds a comma, naming it
+     * @throws IllegalStateException if the agent is not running
+     */
+    public static void addEventLoopThreads(String... patterns) {
+        AgentRuntime runtime = runtime();
+        List<String> checked = new java.util.ArrayList<>();
+        for (String pattern : Objects.requireNonNull(patterns, "patterns")) {
+            String p = Objects.requireNonNull(pattern, "pattern").trim();
+            if (p.isEmpty() || p.indexOf(',') >= 0) {
+                throw new IllegalArgumentException("loopguard eventLoopThreads pattern '" + pattern + "' is malformed:"
+                        + " expected one thread-name pattern such as 'worker-*' (no commas: pass several patterns as"
+                        + " several arguments)");
+            }
+            checked.add(p);
+        }
+        runtime.threads().addNamePatterns(checked);
+    }
+
     /** Writes the report now to the {@code report} option's path and returns that path. */
     public static Path writeReport() throws IOException {
         AgentRuntime runtime = runtime();

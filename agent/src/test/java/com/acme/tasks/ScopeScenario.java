@@ -97,6 +97,19 @@ public final class ScopeScenario {
                     .anyMatch(f -> f.kind() == FindingKind.BLOCKING_CALL
                             && f.site().orElse("").contains(".lambda$runsLate$")));
         }
+
+        // Patterns added at run time: a thread named after them, started afterwards, is an event loop.
+        try (FindingScope named = LoopguardAgent.openScope("ScopeScenario.namesItsLoopThreads()")) {
+            LoopguardAgent.addEventLoopThreads("legacy-io-*");
+            Thread legacy = new Thread(ScopeScenario::sleepsOnANamedLoop, "legacy-io-1");
+            legacy.start();
+            legacy.join();
+        }
+        try {
+            LoopguardAgent.addEventLoopThreads("a,b");
+        } catch (IllegalArgumentException e) {
+            System.out.println("refused: " + e.getMessage());
+        }
         System.out.println("scenario done");
     }
 
@@ -128,6 +141,14 @@ public final class ScopeScenario {
             Thread.sleep(5);
             return "late";
         }, Duration.ofMillis(200));
+    }
+
+    static void sleepsOnANamedLoop() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static void leavesATaskPending(EventLoop loop) {

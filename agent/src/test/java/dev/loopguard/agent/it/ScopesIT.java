@@ -75,6 +75,17 @@ class ScopesIT {
     }
 
     @Test
+    void eventLoopThreadPatternsAddedAtRunTimeMakeLaterThreadsLoops() {
+        assertThat(findings("BLOCKING_CALL", ".sleepsOnANamedLoop(")).as(report.toPrettyString()).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.get("thread").asText()).isEqualTo("legacy-io-1");
+                    assertThat(f.get("test").asText()).isEqualTo("ScopeScenario.namesItsLoopThreads()");
+                });
+        assertThat(run.stdout).contains("refused: loopguard eventLoopThreads pattern 'a,b' is malformed: expected one "
+                + "thread-name pattern such as 'worker-*' (no commas: pass several patterns as several arguments)");
+    }
+
+    @Test
     void aPendingTaskCheckInsideAScopeReportsOnlyThatScopesTasks() {
         assertThat(run.stdout).as(run.toString())
                 .contains("ScopeScenario.parallelA() checked 1 pending task(s) of [ScopeScenario.parallelA()]",
