@@ -40,6 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>{@value LoopguardConfiguration#FAIL_ON_KEY}: as {@link #failOn()};</li>
  *   <li>{@value LoopguardConfiguration#MODE_KEY}: as {@link #mode()};</li>
  *   <li>{@value LoopguardConfiguration#STALL_THRESHOLD_KEY}: as {@link #stallThreshold()};</li>
+ *   <li>{@value LoopguardConfiguration#EVENT_LOOP_THREADS_KEY}: as {@link #eventLoopThreads()};</li>
  *   <li>{@value LoopguardConfiguration#SETTLE_TIMEOUT_KEY}: as {@link #settleTimeout()}.</li>
  * </ul>
  * The keys live under {@code loopguard.junit.} rather than {@code loopguard.}: JUnit falls back to system properties
@@ -81,6 +82,15 @@ public @interface Loopguard {
      * ({@code loopguard.stallThreshold}, JVM-wide), so a lower value here has no effect.
      */
     String stallThreshold() default "";
+
+    /**
+     * Extra event-loop thread-name patterns, separated by commas ({@code "legacy-io-*, poller-*"}; {@code *} matches
+     * any run of characters): threads so named are event loops, where blocking is a finding. Added to the agent's
+     * JVM-wide {@code eventLoopThreads} before the test's {@code @BeforeEach} methods, and kept for the rest of the
+     * JVM; a thread the agent has already seen keeps what it was classified as, so they apply to threads the test
+     * starts. Resolved like the other attributes: the nearest setting wins, it does not add up with farther ones.
+     */
+    String eventLoopThreads() default "";
 
     /**
      * How long, in real time, settling may wait for the agent to judge futures the test created that are still

@@ -30,12 +30,15 @@ final class LoopguardConfiguration {
     static final String MODE_KEY = "loopguard.junit.mode";
     /** Configuration parameter for {@link Loopguard#stallThreshold()}. */
     static final String STALL_THRESHOLD_KEY = "loopguard.junit.stallThreshold";
+    /** Configuration parameter for {@link Loopguard#eventLoopThreads()}. */
+    static final String EVENT_LOOP_THREADS_KEY = "loopguard.junit.eventLoopThreads";
     /** Configuration parameter for {@link Loopguard#settleTimeout()}. */
     static final String SETTLE_TIMEOUT_KEY = "loopguard.junit.settleTimeout";
 
     static final String KINDS_FORM = "ALL, or finding kinds separated by commas such as \"BLOCKING_CALL, LOST_TASK\" ("
             + Arrays.stream(FindingKind.values()).map(Enum::name).collect(Collectors.joining(", ")) + ")";
     static final String MODE_FORM = "FAIL, WARN or RECORD";
+    static final String PATTERNS_FORM = "thread-name patterns separated by commas, such as \"legacy-io-*, poller-*\"";
     static final String DURATION_FORM = "a positive duration such as 500ms, 2s, 1.5m, 1h or PT0.5S";
 
     /** What a test with failing findings gets. */
@@ -45,11 +48,14 @@ final class LoopguardConfiguration {
     final Mode mode;
     final Duration settleTimeout;
     final Duration stallThreshold;
+    final List<String> eventLoopThreads;
     final List<AllowBlocking> allowances;
     final List<ExpectFinding> expectations;
 
     private LoopguardConfiguration(Set<FindingKind> failOn, Mode mode, Duration settleTimeout, Duration stallThreshold,
-                                   List<AllowBlocking> allowances, List<ExpectFinding> expectations) {
+                                   List<String> eventLoopThreads, List<AllowBlocking> allowances,
+                                   List<ExpectFinding> expectations) {
+        this.eventLoopThreads = eventLoopThreads;
         this.failOn = failOn;
         this.mode = mode;
         this.settleTimeout = settleTimeout;
@@ -77,7 +83,9 @@ final class LoopguardConfiguration {
                 SETTLE_TIMEOUT_KEY, "500ms", LoopguardConfiguration::parseDuration, DURATION_FORM);
         Duration stall = resolve(context, annotations, Loopguard::stallThreshold, "stallThreshold",
                 STALL_THRESHOLD_KEY, "100ms", LoopguardConfiguration::parseDuration, DURATION_FORM);
-        return new LoopguardConfiguration(failOn, mode, settle, stall, List.copyOf(allowances),
+        List<String> patterns = resolve(context, annotations, Loopguard::eventLoopThreads, "eventLoopThreads",
+                EVENT_LOOP_THREADS_KEY, "", LoopguardConfiguration::parsePatterns, PATTERNS_FORM);
+        return new LoopguardConfiguration(failOn, mode, settle, stall, patterns, List.copyOf(allowances),
                 List.copyOf(expectations));
     }
 
@@ -171,6 +179,21 @@ final class LoopguardConfiguration {
             }
         }
         return kinds;
+    }
+
+    static List<String> parsePatterns(String value) {
+        List<String> patterns = new ArrayList<>();
+        if (value.isBlank()) {
+            return patterns;
+        }
+        for (String item : value.split(",", -1)) {
+            String pattern = item.trim();
+            if (pattern.isEmpty()) {
+                throw new IllegalArgumentException("an empty pattern");
+            }
+            patterns.add(pattern);
+        }
+        return List.copyOf(patterns);
     }
 
     static Mode parseMode(String value) {

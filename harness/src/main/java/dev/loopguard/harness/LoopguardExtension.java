@@ -53,6 +53,9 @@ final class LoopguardExtension implements BeforeAllCallback, BeforeEachCallback,
     public void beforeEach(ExtensionContext context) {
         LoopguardConfiguration configuration = LoopguardConfiguration.of(context);
         AgentStarter.ensureRunning(); // a method-level @Loopguard has no beforeAll of its own
+        if (!configuration.eventLoopThreads.isEmpty()) {
+            LoopguardAgent.addEventLoopThreads(configuration.eventLoopThreads.toArray(new String[0]));
+        }
         FindingScope scope = LoopguardAgent.openScope(uniqueName(context));
         ExtensionContext.Store store = context.getStore(NAMESPACE);
         store.put(LoopguardConfiguration.class, configuration);

@@ -245,6 +245,49 @@ class LoopguardExtensionTest {
     }
 
     @Test
+    @DisplayName("eventLoopThreads patterns make the test's own threads event loops, where blocking fails the test")
+    void eventLoopThreads() {
+        Events events = run(NamedLoopFixture.class);
+
+        events.assertThatEvents()
+                .haveExactly(1, event(test("blocksOnANamedLoopThread"), finishedWithFailure(message(m ->
+                        m.startsWith("1 Loopguard finding in blocksOnANamedLoopThread(): BLOCKING_CALL Thread.sleep at ")
+                                && m.contains("on thread 'legacy-io-1'")))))
+                .haveExactly(1, event(test("blocksOnAThreadNoPatternNames"), finishedSuccessfully()));
+        Events malformed = run(NamedLoopFixture.class, Map.of("loopguard.junit.eventLoopThreads", "legacy-*,,x"));
+        malformed.assertThatEvents().haveExactly(1, event(test("blocksOnAThreadNoPatternNames"), finishedWithFailure(
+                message("configuration parameter loopguard.junit.eventLoopThreads=legacy-*,,x is malformed (an empty "
+                        + "pattern); expected thread-name patterns separated by commas, such as "
+                        + "\"legacy-io-*, poller-*\"."))));
+    }
+
+    @Loopguard
+    static class NamedLoopFixture {
+        @Test
+        @Loopguard(eventLoopThreads = "legacy-io-*, poller-*")
+        void blocksOnANamedLoopThread() throws InterruptedException {
+            sleepOn("legacy-io-1");
+        }
+
+        @Test
+        void blocksOnAThreadNoPatternNames() throws InterruptedException {
+            sleepOn("worker-io-1");
+        }
+
+        private static void sleepOn(String threadName) throws InterruptedException {
+            Thread thread = new Thread(() -> {
+                try {
+                    LegacyClient.fetch();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, threadName);
+            thread.start();
+            thread.join();
+        }
+    }
+
+    @Test
     @DisplayName("a loop stall fails its test from stallThreshold on, and not below it")
     void stallThreshold() {
         Events events = run(StallFixture.class);
