@@ -36,6 +36,7 @@ public final class Finding {
     private final String returnType;
     private final String controller;
     private final String loop;
+    private final String test;
 
     private Finding(Builder b) {
         this.kind = b.kind;
@@ -56,6 +57,7 @@ public final class Finding {
         this.returnType = b.returnType;
         this.controller = b.controller;
         this.loop = b.loop;
+        this.test = b.test;
     }
 
     /** A builder for a finding of this kind, first seen now, count 1. */
@@ -83,6 +85,7 @@ public final class Finding {
         b.returnType = returnType;
         b.controller = controller;
         b.loop = loop;
+        b.test = test;
         return b;
     }
 
@@ -138,6 +141,12 @@ public final class Finding {
 
     /** Name of the event loop, when known. */
     public Optional<String> loop() { return Optional.ofNullable(loop); }
+
+    /**
+     * The scope ({@link LoopguardAgent#openScope}) the finding is charged to: the test whose work caused it, whenever
+     * and on whichever thread it was found. Findings of different tests are never merged.
+     */
+    public Optional<String> test() { return Optional.ofNullable(test); }
 
     @Override
     public String toString() {
@@ -199,6 +208,7 @@ public final class Finding {
         private String returnType;
         private String controller;
         private String loop;
+        private String test;
 
         private Builder(FindingKind kind) {
             this.kind = kind;
@@ -250,6 +260,8 @@ public final class Finding {
         public Builder controller(String controller) { this.controller = controller; return this; }
 
         public Builder loop(String loop) { this.loop = loop; return this; }
+
+        public Builder test(String test) { this.test = test; return this; }
 
         public Finding build() {
             if (thread == null) {

@@ -2,6 +2,7 @@ package dev.loopguard.agent;
 
 import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.InProcess;
+import dev.loopguard.agent.internal.TestScopes;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ public final class LoopguardAgent {
         return AgentRuntime.current() != null;
     }
 
-    /** The findings so far, merged by kind and site, oldest first. */
+    /** The findings so far, merged by kind, site and {@linkplain Finding#test() test}, oldest first. */
     public static List<Finding> findings() {
         return runtime().recorder().snapshot();
     }
@@ -77,6 +78,10 @@ public final class LoopguardAgent {
      * submitted after this call are followed as usual. Safe to call from any thread; a task submitted or started
      * while the check runs may or may not be included.
      *
+     * <p>Called on a thread inside an open {@linkplain #openScope scope}, the check covers only the tasks queued inside
+     * that scope, so that tests running in parallel do not report each other's work while it is still legitimately
+     * queued.
+     *
      * <p>Only tasks the agent follows are seen: with {@code tasks=full} every task, with {@code tasks=sampled} (the
      * default) the first 256 tasks of each task class and then 1 in 128 on average (those queued in a sampling window,
      * see docs/findings/task-tracking.md). With {@code tasks=off} the event loop is not followed, and this method
@@ -89,6 +94,49 @@ public final class LoopguardAgent {
      */
     public static List<Finding> checkPendingTasks() {
         return runtime().checkPendingTasks();
+    }
+
+    /**
+     * Opens a scope named {@code name} on the current thread (a test harness opens one per test, named after the
+     * test): findings caused by work created inside it are charged to it, see {@link FindingScope}. Scopes nest; close
+     * it with try-with-resources or {@link FindingScope#close()} on the same thread.
+     *
+     * <p>Attribution is complete for the futures and event-loop tasks the agent follows: all of them at
+     * {@code tasks=full}, a sample at {@code tasks=sampled} (a finding of a future that was not sampled is found
+     * only if it is found on a thread of the scope). While no scope is open, the agent pays nothing for scopes
+     * beyond one field read where work is created.
+     *
+     * @param name what {@link Finding#test()} will say, for example {@code HeaterTest.turnsOn()}; not empty
+     * @throws IllegalStateException if the agent is not running
+     * @throws IllegalArgumentException if {@code name} is empty
+     */
+    public static FindingScope openScope(String name) {
+        runtime();
+        return new FindingScope(TestScopes.open(Objects.requireNonNull(name, "name")));
+    }
+
+    /**
+     * Adds thread-name patterns to the agent's {@code eventLoopThreads} option ({@code *} matches any run of
+     * characters, as {@code worker-*}): threads whose name matches are event loops, where blocking is a finding. For
+     * the JVM's lifetime, like the option; a thread the agent has already seen keeps what it was classified as, so add
+     * the patterns before the threads they name start working (a test harness adds them before each test).
+     *
+     * @throws IllegalArgumentException if a pattern is empty or holds a comma, naming it
+     * @throws IllegalStateException if the agent is not running
+     */
+    public static void addEventLoopThreads(String... patterns) {
+        AgentRuntime runtime = runtime();
+        List<String> checked = new java.util.ArrayList<>();
+        for (String pattern : Objects.requireNonNull(patterns, "patterns")) {
+            String p = Objects.requireNonNull(pattern, "pattern").trim();
+            if (p.isEmpty() || p.indexOf(',') >= 0) {
+                throw new IllegalArgumentException("loopguard eventLoopThreads pattern '" + pattern + "' is malformed:"
+                        + " expected one thread-name pattern such as 'worker-*' (no commas: pass several patterns as"
+                        + " several arguments)");
+            }
+            checked.add(p);
+        }
+        runtime.threads().addNamePatterns(checked);
     }
 
     /** Writes the report now to the {@code report} option's path and returns that path. */

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Collects findings, merged by kind and site: a repeat adds to {@code count}, moves {@code lastSeen} and keeps the
+ * Collects findings, merged by kind, site and test scope: a repeat adds to {@code count}, moves {@code lastSeen} and keeps the
  * longest {@code durationMillis}. Thread-safe; {@link #record(Finding)} never throws.
  *
  * <p>Bounded whatever the program does: at most {@link #MAX_SITES_PER_KIND} sites are kept per kind, the first ones
@@ -74,7 +74,7 @@ public final class FindingRecorder {
      */
     public boolean record(Finding reported) {
         try {
-            Finding finding = dev.loopguard.agent.internal.controllers.ControllerScope.attach(reported);
+            Finding finding = chargeToTest(dev.loopguard.agent.internal.controllers.ControllerScope.attach(reported));
             String key = key(finding);
             Site site = sites.get(key);
             if (site == null) {
@@ -101,7 +101,9 @@ public final class FindingRecorder {
      */
     public void repeat(Finding finding, String key) {
         try {
-            Site site = sites.get(key);
+            // Inside a test scope the repeat belongs to that test's own site, which the detector's key (taken before
+            // charging) does not name: the ordinary path charges it.
+            Site site = TestScopes.chargedName() == null ? sites.get(key) : null;
             if (site == null) {
                 // Forgotten by reset() since: a first occurrence again.
                 Instant now = Instant.now();
@@ -146,6 +148,15 @@ public final class FindingRecorder {
             return null;
         }
         return created;
+    }
+
+    /** The finding, naming the test scope it is charged to when it does not name one yet. */
+    private static Finding chargeToTest(Finding finding) {
+        if (finding.test().isPresent()) {
+            return finding;
+        }
+        String test = TestScopes.chargedName();
+        return test == null ? finding : finding.toBuilder().test(test).build();
     }
 
     private void notify(FindingListener listener, Finding merged) {
@@ -199,11 +210,11 @@ public final class FindingRecorder {
         listeners.remove(listener);
     }
 
-    /** The key findings merge under: kind and site, or kind, thread and operation when there is no site. */
+    /** Kind and site (or thread and operation), and the test: findings of two tests are never one. */
     static String key(Finding f) {
-        String site = f.site().orElse(null);
-        return site != null ? f.kind() + "|" + site
-                : f.kind() + "|thread=" + f.thread() + "|op=" + f.operation().orElse("");
+        String place = f.site().map(site -> f.kind() + "|" + site)
+                .orElseGet(() -> f.kind() + "|thread=" + f.thread() + "|op=" + f.operation().orElse(""));
+        return f.test().isPresent() ? place + "|test=" + f.test().get() : place;
     }
 
     /** One kept site: its finding as first seen (or its longest occurrence), the count and the last time. */

@@ -133,6 +133,7 @@ final class ReportWriter {
         f.returnType().ifPresent(v -> out.name("returnType").value(v));
         f.controller().ifPresent(v -> out.name("controller").value(v));
         f.loop().ifPresent(v -> out.name("loop").value(v));
+        f.test().ifPresent(v -> out.name("test").value(v));
         out.endObject();
     }
 

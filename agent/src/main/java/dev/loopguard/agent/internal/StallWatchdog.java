@@ -60,6 +60,8 @@ final class StallWatchdog implements Runnable {
         long startupCpuNanos;
         /** The loop thread's CPU time at the latest tick, -1 when not read. */
         long lastCpuNanos;
+        /** The test scope the thread worked for when last sampled during this stall, if any: charged with it. */
+        TestScopes.Scope scope;
 
         Watch(long period, long firstSeen, long cpuNanos) {
             this.period = period;
@@ -165,6 +167,10 @@ final class StallWatchdog implements Runnable {
                 if (controller != null) {
                     w.controller = controller;
                 }
+                TestScopes.Scope scope = TestScopes.of(s.thread);
+                if (scope != null) {
+                    w.scope = scope;
+                }
                 w.samples++;
                 if (!StackFrames.isWarmUp(sample) && StackFrames.firstApplicationFrame(sample) >= 0) {
                     w.applicationSamples++;
@@ -197,6 +203,18 @@ final class StallWatchdog implements Runnable {
         String site = StackFrames.applicationSite(w.sample);
         String thread = s.thread.getName();
         Duration threshold = runtime.options().stallThreshold();
+        // Recorded a tick after the stall ended, when the loop may already work for another test, or none.
+        TestScopes.Scope previous = w.scope == null ? null : TestScopes.charge(w.scope);
+        try {
+            recordStall(s, w, millis, site, thread, threshold);
+        } finally {
+            if (w.scope != null) {
+                TestScopes.endCharge(previous);
+            }
+        }
+    }
+
+    private void recordStall(ThreadState s, Watch w, long millis, String site, String thread, Duration threshold) {
         runtime.recorder().record(Finding.builder(FindingKind.LOOP_STALL)
                 .thread(thread)
                 .durationMillis(millis)

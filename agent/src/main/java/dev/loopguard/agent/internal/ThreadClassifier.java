@@ -21,7 +21,8 @@ public final class ThreadClassifier {
         "dev.loopguard.core.EventLoopThread", "reactor.core.scheduler.NonBlocking",
     };
 
-    private final List<String> namePatterns;
+    /** Replaced, never changed in place, when patterns are added at run time ({@link #addNamePatterns}). */
+    private volatile List<String> namePatterns;
     private final ClassValue<Boolean> loopClasses = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
@@ -43,6 +44,20 @@ public final class ThreadClassifier {
 
     ThreadClassifier(List<String> namePatterns) {
         this.namePatterns = List.copyOf(namePatterns);
+    }
+
+    /**
+     * Adds thread-name patterns ({@code LoopguardAgent.addEventLoopThreads}): threads the agent sees for the first
+     * time from now on are matched against them too; a thread already seen keeps what it was classified as.
+     */
+    public synchronized void addNamePatterns(List<String> patterns) {
+        List<String> all = new ArrayList<>(namePatterns);
+        for (String pattern : patterns) {
+            if (!all.contains(pattern)) {
+                all.add(pattern);
+            }
+        }
+        namePatterns = List.copyOf(all);
     }
 
     /** Whether the thread is an event loop now. */
@@ -130,11 +145,12 @@ public final class ThreadClassifier {
         if (loopClasses.get(thread.getClass())) {
             return true;
         }
-        if (namePatterns.isEmpty()) {
+        List<String> patterns = namePatterns;
+        if (patterns.isEmpty()) {
             return false;
         }
         String name = thread.getName();
-        for (String pattern : namePatterns) {
+        for (String pattern : patterns) {
             if (Glob.matches(pattern, name)) {
                 return true;
             }

@@ -3,6 +3,7 @@ package dev.loopguard.agent.internal.futures;
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 import dev.loopguard.agent.bootstrap.TaskBridge;
+import dev.loopguard.agent.internal.TestScopes;
 import dev.loopguard.agent.internal.tasks.DetectorContext;
 import dev.loopguard.agent.internal.tasks.LostTasks;
 import java.lang.ref.Reference;
@@ -491,6 +492,9 @@ public final class FutureTracker implements TaskBridge.Handler {
     /** Drops the record; false when somebody else already did. */
     private boolean forget(TrackedFuture record) {
         boolean removed = tableOf(record).remove(record);
+        if (removed) {
+            record.untracked();
+        }
         // Not Reference.clear(): on JDK 17 it is a native call, paid per completed future at tasks=full. A forgotten
         // record is garbage as soon as the table lets go of it; if the collector still queues it, the reaper finds
         // it missing from the table and skips it.
@@ -551,17 +555,22 @@ public final class FutureTracker implements TaskBridge.Handler {
         if (!tableOf(record).remove(record)) {
             return;
         }
-        if (record.is(TrackedFuture.COMPOSED)) {
-            composedPending.decrementAndGet();
-        }
-        if (record.is(TrackedFuture.FAILED)) {
-            adjustUnobserved(-1);
-            releaseFailure(record);
-            if (!observedFailures.containsKey(record.failure())) {
-                reportUnhandled(record);
+        try {
+            if (record.is(TrackedFuture.COMPOSED)) {
+                composedPending.decrementAndGet();
             }
-        } else if (record.is(TrackedFuture.WAITED_ON) && !record.is(TrackedFuture.TASK)) {
-            reportLost(record);
+            if (record.is(TrackedFuture.FAILED)) {
+                adjustUnobserved(-1);
+                releaseFailure(record);
+                if (!observedFailures.containsKey(record.failure())) {
+                    reportUnhandled(record);
+                }
+            } else if (record.is(TrackedFuture.WAITED_ON) && !record.is(TrackedFuture.TASK)) {
+                reportLost(record);
+            }
+        } finally {
+            // After the verdict is recorded: a test settling on its scope's records waits until then.
+            record.untracked();
         }
     }
 
@@ -638,7 +647,17 @@ public final class FutureTracker implements TaskBridge.Handler {
                 .build());
     }
 
+    /** Charges the finding to the scope the future was created in, wherever and whenever it is judged. */
     private void reportUnhandled(TrackedFuture record) {
+        TestScopes.Scope previous = TestScopes.charge(record.scope);
+        try {
+            recordUnhandled(record);
+        } finally {
+            TestScopes.endCharge(previous);
+        }
+    }
+
+    private void recordUnhandled(TrackedFuture record) {
         CallSite created = sites.get(record.site);
         CallSite dropped = record.discardSite() >= 0 ? sites.get(record.discardSite()) : null;
         Throwable failure = record.failure();
@@ -679,6 +698,15 @@ public final class FutureTracker implements TaskBridge.Handler {
     }
 
     private void reportLost(TrackedFuture record) {
+        TestScopes.Scope previous = TestScopes.charge(record.scope);
+        try {
+            recordLost(record);
+        } finally {
+            TestScopes.endCharge(previous);
+        }
+    }
+
+    private void recordLost(TrackedFuture record) {
         CallSite created = sites.get(record.site);
         String createdAt = created == null ? null : created.frame();
         context.record(Finding.builder(FindingKind.LOST_TASK)

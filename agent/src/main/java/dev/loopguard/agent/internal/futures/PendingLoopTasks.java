@@ -2,6 +2,7 @@ package dev.loopguard.agent.internal.futures;
 
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.bootstrap.LoopTaskBridge;
+import dev.loopguard.agent.internal.TestScopes;
 import dev.loopguard.agent.internal.tasks.DetectorContext;
 import dev.loopguard.agent.internal.tasks.LostTasks;
 import java.lang.reflect.Field;
@@ -107,6 +108,8 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         int times = 1;
         /** When it was first followed, among all followed tasks: reports list tasks in submission order. */
         long order;
+        /** The test scope it was queued in (null outside every scope): the loop runs it for that scope. */
+        final TestScopes.Scope scope;
 
         Pending(Object loop, Object queued, Object task, Object submittedAt, String thread) {
             this.loop = loop;
@@ -114,6 +117,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             this.task = task;
             this.submittedAt = submittedAt;
             this.thread = thread;
+            this.scope = TestScopes.current();
         }
     }
 
@@ -176,30 +180,32 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             }
         }
 
-        /** One queued occurrence of {@code queued} started or was refused; false when it was not followed. */
-        boolean remove(Object queued) {
-            if (removeOldestOrTimed(queued)) {
-                return true;
+        /** One queued occurrence of {@code queued} started or was refused; null when it was not followed. */
+        Pending remove(Object queued) {
+            Pending found = removeOldestOrTimed(queued);
+            if (found != null) {
+                return found;
             }
             // Overtaken by a task queued at the same time from another thread; or, when sampling, not followed.
             Iterator<Pending> it = inOrder.iterator();
             while (it.hasNext()) {
-                if (it.next().queued == queued) {
+                Pending p = it.next();
+                if (p.queued == queued) {
                     it.remove();
                     size--;
-                    return true;
+                    return p;
                 }
             }
-            return false;
+            return null;
         }
 
-        /** {@link #remove} without searching: true when {@code queued} is the oldest one-shot task or a timed one. */
-        boolean removeOldestOrTimed(Object queued) {
+        /** {@link #remove} without searching: the record when {@code queued} is the oldest one-shot task or a timed one. */
+        Pending removeOldestOrTimed(Object queued) {
             Pending oldest = inOrder.peekFirst();
             if (oldest != null && oldest.queued == queued) {
                 inOrder.pollFirst();
                 size--;
-                return true;
+                return oldest;
             }
             if (!timed.isEmpty()) {
                 Pending p = timed.get(queued);
@@ -208,10 +214,10 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
                         timed.remove(queued);
                     }
                     size--;
-                    return true;
+                    return p;
                 }
             }
-            return false;
+            return null;
         }
 
         /** Drops the futures already done (cancelled); returns how many submissions are left. */
@@ -368,7 +374,18 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
     @Override
     public void started(Object loop, Object queuedTask) {
         try {
-            forget(loop, unwrap(queuedTask));
+            Pending started = forget(loop, unwrap(queuedTask));
+            if (TestScopes.anyOpen()) {
+                // The loop thread works for the test that queued the task, until its next task. At tasks=full every
+                // task is followed, so one that is not was queued before any scope or was already reported.
+                if (started != null && started.scope != null) {
+                    TestScopes.runningTaskOf(started.scope);
+                } else if (!sampled) {
+                    TestScopes.runningTaskOfNoScope();
+                } else {
+                    TestScopes.runningTaskOf(null);
+                }
+            }
         } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
             fail(e);
         }
@@ -384,7 +401,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         try {
             synchronized (lock) {
                 for (LoopRecords records : loops.values()) {
-                    if (records.removeOldestOrTimed(task)) {
+                    if (records.removeOldestOrTimed(task) != null) {
                         removedOne();
                         return;
                     }
@@ -393,7 +410,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
                     return; // a schedule is kept by identity, so the look above found it if it was followed
                 }
                 for (LoopRecords records : loops.values()) {
-                    if (records.remove(task)) {
+                    if (records.remove(task) != null) {
                         removedOne();
                         return;
                     }
@@ -410,14 +427,19 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         counted();
     }
 
-    /** One queued occurrence of {@code queued} is no longer waiting: it started, or the loop refused it. */
-    private void forget(Object loop, Object queued) {
+    /**
+     * One queued occurrence of {@code queued} is no longer waiting: it started, or the loop refused it. Returns its
+     * record, null when it was not followed.
+     */
+    private Pending forget(Object loop, Object queued) {
         synchronized (lock) {
             LoopRecords records = recordsOf(loop, false);
-            if (records != null && records.remove(queued)) {
+            Pending removed = records == null ? null : records.remove(queued);
+            if (removed != null) {
                 size--;
                 counted();
             }
+            return removed;
         }
     }
 
@@ -445,6 +467,9 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
      * and have not started. Each is recorded, then no longer followed, so that neither a later check nor the exit
      * reports it again. Returns this check's findings, one per submission site with {@code count} the number of
      * its tasks, in the order of each site's first submission.
+     *
+     * <p>On a thread inside an open test scope, only the tasks queued inside that scope are checked (and stop being
+     * followed): a test running in parallel may legitimately have work queued at that moment.
      */
     List<Finding> checkNow() {
         return reportPending(false);
@@ -454,6 +479,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         if (failed) {
             return List.of();
         }
+        TestScopes.Scope only = atExit ? null : TestScopes.ownScope();
         List<Pending> unstarted = new ArrayList<>();
         synchronized (lock) {
             for (LoopRecords records : loops.values()) {
@@ -463,20 +489,29 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
                     continue; // left to its close policy
                 }
                 for (Pending p : records.inOrder) {
-                    if (!isDone(p.queued)) {
+                    if (!isDone(p.queued) && (only == null || p.scope == only)) {
                         unstarted.add(p);
                     }
                 }
                 for (Pending p : records.timed.values()) {
-                    for (int i = 0; i < p.times && !isDone(p.queued); i++) {
+                    for (int i = 0; i < p.times && !isDone(p.queued) && (only == null || p.scope == only); i++) {
                         unstarted.add(p);
                     }
                 }
             }
-            // Reported now, or never to be: cancelled, or left to its terminated loop's close policy.
-            loops.clear();
-            lastLoop = null;
-            size = 0;
+            if (only == null) {
+                // Reported now, or never to be: cancelled, or left to its terminated loop's close policy.
+                loops.clear();
+                lastLoop = null;
+                size = 0;
+            } else {
+                // Only this scope's tasks stop being followed; other tests' tasks stay followed.
+                for (LoopRecords records : loops.values()) {
+                    records.inOrder.removeIf(p -> p.scope == only);
+                    records.timed.values().removeIf(p -> p.scope == only);
+                }
+                sweep();
+            }
             counted();
         }
         unstarted.sort(Comparator.comparingLong(p -> p.order));
@@ -486,7 +521,16 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
             if (isFrameworkLoop(p.loop) && context.applicationSite(submittedAt) == null) {
                 continue; // Netty's or Vert.x's own work, queued with no line of the application's on the stack
             }
-            Finding f = lostTasks.pendingInLoop(p.loop, p.task, submittedAt, p.thread, atExit);
+            Finding f;
+            TestScopes.Scope previous = TestScopes.charge(p.scope);
+            try {
+                f = lostTasks.pendingInLoop(p.loop, p.task, submittedAt, p.thread, atExit);
+            } finally {
+                TestScopes.endCharge(previous);
+            }
+            if (f != null && p.scope != null && !f.test().isPresent()) {
+                f = f.toBuilder().test(p.scope.name()).build(); // as recorded: the caller sees whose task it was
+            }
             if (f != null) {
                 bySite.merge(f.site().orElse(f.thread() + "|" + f.message()), f, PendingLoopTasks::sameSite);
             }

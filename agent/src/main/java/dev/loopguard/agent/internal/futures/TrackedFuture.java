@@ -1,5 +1,6 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.internal.TestScopes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.ReferenceQueue;
@@ -11,7 +12,7 @@ import java.lang.ref.WeakReference;
  *
  * <p>Kept small on purpose (the budget is 64 bytes per tracked pending future, table slot included): with compressed
  * oops a {@code WeakReference} is 28 bytes, and this class adds two ints, a byte and one reference: 48 bytes with
- * alignment (the store's {@link #key} included). The rarer facts (the failure, where the future was dropped) go
+ * alignment (the store's {@link #key} included); the test {@link #scope} reference fits in that alignment gap. The rarer facts (the failure, where the future was dropped) go
  * into a {@link Details} object that only failed or dropped futures pay for.
  */
 final class TrackedFuture extends WeakReference<Object> {
@@ -46,11 +47,25 @@ final class TrackedFuture extends WeakReference<Object> {
     private byte flags;
     /** The creating thread's name, until {@link Details} replace it. */
     private Object extra;
+    /** The test scope the future was created in, charged with its findings; null outside every scope. */
+    final TestScopes.Scope scope;
 
     TrackedFuture(Object future, int site, String thread, ReferenceQueue<Object> queue) {
         super(future, queue);
         this.site = site;
         this.extra = thread;
+        TestScopes.Scope current = TestScopes.current();
+        if (current != null) {
+            current.tracked(this);
+        }
+        this.scope = current;
+    }
+
+    /** The record is no longer tracked (forgotten or judged): its scope has one record less to wait for. */
+    void untracked() {
+        if (scope != null) {
+            scope.untracked(this);
+        }
     }
 
     /** Facts only failed or dropped futures have. */
