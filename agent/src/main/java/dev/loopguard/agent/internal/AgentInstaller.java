@@ -15,7 +15,7 @@ import java.util.List;
  * ({@code RecordSlot}), never by retransformation.
  */
 final class AgentInstaller {
-    /** Every instrumenter, in order. Part 2 of the agent adds its own here. */
+    /** Every instrumenter, in order; a new detector adds its own here. */
     static final List<Instrumenter> INSTRUMENTERS = List.of(
             new LoopThreadInstrumenter(),
             new BlockingCallInstrumenter(),

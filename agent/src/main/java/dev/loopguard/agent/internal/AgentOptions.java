@@ -28,7 +28,7 @@ public final class AgentOptions {
     /** What the agent does at a blocking call on an event-loop thread. */
     public enum Mode { REPORT, THROW }
 
-    /** How much task and future tracking part 2 does. */
+    /** How much task and future tracking the agent does. */
     public enum Tasks { OFF, SAMPLED, FULL }
 
     /** Which discarded futures are findings. */

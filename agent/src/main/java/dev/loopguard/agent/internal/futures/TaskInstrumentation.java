@@ -25,7 +25,7 @@ import java.util.Set;
 import net.bytebuddy.jar.asm.ClassVisitor;
 
 /**
- * Everything part 2 of the agent instruments for tasks and futures, contributed to the agent's one
+ * Everything task tracking instruments for tasks and futures, contributed to the agent's one
  * {@link Transformations}: call sites in application classes, completion and observation in {@code CompletableFuture}
  * and {@code FutureTask}, the rejection policies of {@code ThreadPoolExecutor}, threads dying of an exception, and
  * the default unrun-task warning of core's {@code EventLoop}; with tracking on, also the return of any rejection

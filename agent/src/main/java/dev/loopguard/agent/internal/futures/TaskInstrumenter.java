@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 import dev.loopguard.agent.internal.weaving.Transformations;
 
 /**
- * Part 2's tasks and futures in the agent: LOST_TASK, UNHANDLED_FAILURE and IGNORED_FUTURE, at the tracking level of
+ * Task tracking in the agent: LOST_TASK, UNHANDLED_FAILURE and IGNORED_FUTURE, at the tracking level of
  * the {@code tasks} option.
  */
 public final class TaskInstrumenter implements Instrumenter {
