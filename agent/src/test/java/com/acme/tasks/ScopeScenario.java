@@ -78,6 +78,16 @@ public final class ScopeScenario {
         }
         blocksOnTheLoop(loop);
 
+        // The same call at the same stack on the same loop thread in two scopes, twice each, and once in neither: the
+        // detector's repeat of a known stack still counts each occurrence for its own scope.
+        blocksAgainOnTheLoop(loop);
+        for (String name : new String[] {"ScopeScenario.repeatsA()", "ScopeScenario.repeatsB()"}) {
+            try (FindingScope repeats = LoopguardAgent.openScope(name)) {
+                blocksAgainOnTheLoop(loop);
+                blocksAgainOnTheLoop(loop);
+            }
+        }
+
         // The watchdog records a stall a tick after it ended: by then the next "test" runs on the same loop.
         try (FindingScope stalling = LoopguardAgent.openScope("ScopeScenario.stalls()")) {
             stallsTheLoop(loop);
@@ -122,6 +132,13 @@ public final class ScopeScenario {
     static void blocksOnTheLoop(EventLoop loop) {
         loop.submit(() -> {
             Thread.sleep(5);
+            return "slept";
+        }).join();
+    }
+
+    static void blocksAgainOnTheLoop(EventLoop loop) {
+        loop.submit(() -> {
+            Thread.sleep(1);
             return "slept";
         }).join();
     }

@@ -53,6 +53,14 @@ class ScopesIT {
     }
 
     @Test
+    void aRepeatAtAKnownStackIsCountedForTheScopeItHappensIn() {
+        List<JsonNode> repeats = findings("BLOCKING_CALL", ".lambda$blocksAgainOnTheLoop$");
+        assertThat(repeats).as(report.toPrettyString())
+                .extracting(f -> f.path("test").asText("(none)") + " x" + f.get("count").asInt())
+                .containsExactlyInAnyOrder("(none) x1", "ScopeScenario.repeatsA() x2", "ScopeScenario.repeatsB() x2");
+    }
+
+    @Test
     void aStallRecordedAfterItsScopeClosedIsChargedToTheScopeTheLoopWorkedForDuringTheStall() {
         assertThat(findings("LOOP_STALL", ".lambda$stallsTheLoop$")).as(report.toPrettyString()).singleElement()
                 .satisfies(f -> assertThat(f.get("test").asText()).isEqualTo("ScopeScenario.stalls()"));
