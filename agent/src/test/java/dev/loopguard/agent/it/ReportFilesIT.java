@@ -62,6 +62,40 @@ class ReportFilesIT {
     }
 
     @Test
+    void twoJvmsGivenTheSameReportOptionWithPercentPEachWriteTheirOwnReportNamedByProcessId() throws Exception {
+        Path dir = fixture("pid-placeholder");
+        String option = "report=forks/report-%p.json";
+        Run first = run(dir, option, 0);
+        Run second = run(dir, option, 0);
+        assertThat(first.exitCode).as(first.toString()).isZero();
+        assertThat(second.exitCode).as(second.toString()).isZero();
+        List<Path> reports;
+        try (Stream<Path> files = Files.list(dir.resolve("forks"))) {
+            reports = files.sorted().toList();
+        }
+        assertThat(reports).as("one report per JVM").hasSize(2);
+        for (Path report : reports) {
+            assertThat(report.getFileName().toString()).matches("report-[0-9]+\\.json");
+            JsonNode json = JSON.readTree(report.toFile());
+            assertThat(json.get("findings")).hasSize(1);
+            assertThat(json.get("options").get("report").asText()).as("the expanded path is echoed")
+                    .isEqualTo(Path.of("forks").resolve(report.getFileName()).toString());
+            assertThat(ReportSchema.errors(json)).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnknownPlaceholderInTheReportPathStopsTheJvmAtStartUp() throws Exception {
+        Path dir = fixture("unknown-placeholder");
+        Run run = run(dir, "report=report-%t.json", 0);
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+        assertThat(run.stderr).contains("loopguard: report 'report-%t.json' has an unknown placeholder '%t'"
+                + " at position 7: expected %p (the process id, for example target/loopguard/report-%p.json) or %%"
+                + " for a literal %").contains(NOT_STARTED);
+        assertThat(run.stdout).doesNotContain("scenario done");
+    }
+
+    @Test
     void aSymbolicLinkToARegularFileGetsTheReportInItsTargetAndStaysALink() throws Exception {
         Path dir = fixture("symlink");
         Path real = Files.writeString(Files.createDirectory(dir.resolve("runs")).resolve("run-42.json"), "{\"old\": 1}");
