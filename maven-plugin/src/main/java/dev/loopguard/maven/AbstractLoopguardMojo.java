@@ -1,0 +1,43 @@
+package dev.loopguard.maven;
+
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+import java.io.File;
+
+/** What every goal shares: the skip switch and the directory the test JVMs write their reports to. */
+abstract class AbstractLoopguardMojo extends AbstractMojo {
+
+    /** Skips every Loopguard goal. */
+    @Parameter(property = "loopguard.skip", defaultValue = "false")
+    boolean skip;
+
+    /** Where each test JVM writes {@code loopguard-<pid>.json}, and where {@code report} writes its outputs. */
+    @Parameter(property = "loopguard.reportDirectory", defaultValue = "${project.build.directory}/loopguard")
+    File reportDirectory;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    MavenProject project;
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    MavenSession session;
+
+    @Override
+    public final void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("loopguard: skipped (loopguard.skip)");
+            skipped();
+            return;
+        }
+        executeUnlessSkipped();
+    }
+
+    protected abstract void executeUnlessSkipped() throws MojoExecutionException, MojoFailureException;
+
+    protected void skipped() {
+    }
+}
