@@ -8,6 +8,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
 import java.io.File;
+import java.util.List;
 
 /** What every goal shares: the skip switch and the directory the test JVMs write their reports to. */
 abstract class AbstractLoopguardMojo extends AbstractMojo {
@@ -19,6 +20,17 @@ abstract class AbstractLoopguardMojo extends AbstractMojo {
     /** Where each test JVM writes {@code loopguard-<pid>.json}, and where {@code report} writes its outputs. */
     @Parameter(property = "loopguard.reportDirectory", defaultValue = "${project.build.directory}/loopguard")
     File reportDirectory;
+
+    /**
+     * Kinds that fail {@code check} and show as failing in {@code report}; empty means every kind. Validated by
+     * {@code prepare-agent} too, so that a typo fails the build before the tests run rather than after them.
+     */
+    @Parameter(property = "loopguard.failOn")
+    List<String> failOn;
+
+    /** Known findings, which do not fail {@code check}. A missing file means no baseline: every finding is new. */
+    @Parameter(property = "loopguard.baseline", defaultValue = "${project.basedir}/loopguard-baseline.json")
+    File baseline;
 
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     MavenProject project;

@@ -10,8 +10,8 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-import java.io.File;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,14 +22,6 @@ import java.util.List;
  */
 @Mojo(name = "check", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public class CheckMojo extends AbstractLoopguardMojo {
-
-    /** Kinds that fail the build ({@code BLOCKING_CALL}, {@code LOOP_STALL}, ...); empty means every kind. */
-    @Parameter(property = "loopguard.failOn")
-    List<String> failOn;
-
-    /** Known findings that do not fail the build. A missing file means no baseline: every finding is new. */
-    @Parameter(property = "loopguard.baseline", defaultValue = "${project.basedir}/loopguard-baseline.json")
-    File baseline;
 
     /** Writes every current finding to {@code baseline} (replacing it) and passes. */
     @Parameter(property = "loopguard.updateBaseline", defaultValue = "false")
@@ -92,8 +84,11 @@ public class CheckMojo extends AbstractLoopguardMojo {
             }
         }
         m.append("\nFix them, or, to accept the current findings as known, run with -Dloopguard.updateBaseline and"
-                + " commit ").append(baseline.getName()).append(". Details: ")
-                .append(reportDirectory.toPath().resolve("loopguard.html"));
+                + " commit ").append(baseline.getName()).append('.');
+        Path html = reportDirectory.toPath().resolve("loopguard.html");
+        if (Files.isRegularFile(html)) {
+            m.append(" Details: ").append(html);
+        }
         return m.toString();
     }
 }

@@ -70,17 +70,6 @@ public class PrepareAgentMojo extends AbstractLoopguardMojo {
     @Parameter(property = "loopguard.fireAndForget")
     List<String> fireAndForget;
 
-    /**
-     * {@code check}'s and {@code report}'s kinds, validated here too, so that a typo fails the build before the
-     * tests run rather than after them.
-     */
-    @Parameter(property = "loopguard.failOn")
-    List<String> failOn;
-
-    /** {@code check}'s baseline, validated here too, for the same reason. */
-    @Parameter(property = "loopguard.baseline", defaultValue = "${project.basedir}/loopguard-baseline.json")
-    File baseline;
-
     /** With it, {@code check} replaces the baseline instead of reading it. */
     @Parameter(property = "loopguard.updateBaseline", defaultValue = "false")
     boolean updateBaseline;

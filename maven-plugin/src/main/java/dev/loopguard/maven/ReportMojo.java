@@ -8,9 +8,7 @@ import dev.loopguard.reports.format.ReportFormatType;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
-import org.apache.maven.plugins.annotations.Parameter;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,14 +25,6 @@ import java.util.Map;
  */
 @Mojo(name = "report", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public class ReportMojo extends AbstractLoopguardMojo {
-
-    /** Kinds shown as failing in the outputs (the same parameter as {@code check}'s); empty means every kind. */
-    @Parameter(property = "loopguard.failOn")
-    List<String> failOn;
-
-    /** Known findings, shown as known rather than new. A missing file means no baseline. */
-    @Parameter(property = "loopguard.baseline", defaultValue = "${project.basedir}/loopguard-baseline.json")
-    File baseline;
 
     @Override
     protected void executeUnlessSkipped() throws MojoExecutionException {
