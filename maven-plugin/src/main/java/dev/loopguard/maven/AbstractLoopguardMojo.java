@@ -52,4 +52,13 @@ abstract class AbstractLoopguardMojo extends AbstractMojo {
 
     protected void skipped() {
     }
+
+    /** Says that there is nothing to do; quietly in a {@code pom} module, where no tests run. */
+    protected void nothingToDo(String message) {
+        if ("pom".equals(project.getPackaging())) {
+            getLog().debug(message);
+        } else {
+            getLog().info(message);
+        }
+    }
 }

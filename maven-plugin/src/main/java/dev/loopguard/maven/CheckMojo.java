@@ -33,7 +33,7 @@ public class CheckMojo extends AbstractLoopguardMojo {
         Baseline known = updateBaseline ? null : ReportInputs.baseline(baseline);
         List<Path> reports = ReportInputs.reports(reportDirectory);
         if (reports.isEmpty()) {
-            getLog().info("loopguard: no test JVM wrote a report under " + reportDirectory + "; nothing to check");
+            nothingToDo("loopguard: no test JVM wrote a report under " + reportDirectory + "; nothing to check");
             return;
         }
         ReportData data = ReportInputs.read(reports, kinds, known);

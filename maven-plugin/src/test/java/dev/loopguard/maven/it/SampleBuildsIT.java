@@ -124,6 +124,28 @@ class SampleBuildsIT {
                 .content().contains("name=\"com/acme/Greeter\"");
     }
 
+    @Test
+    void reportAggregateMergesTheReportsOfEveryModuleIntoOneAtTheRoot() throws Exception {
+        Path project = sample("multi-module", "multi-module");
+        Path summary = project.resolve("step-summary.md");
+        Build build = mvn(project, List.of("GITHUB_STEP_SUMMARY=" + summary), "verify", "loopguard:report-aggregate");
+        assertThat(build.exitCode).as(build.toString()).isZero();
+        for (String module : List.of("app", "lib")) {
+            assertThat(project.resolve(module + "/target/loopguard/loopguard.md")).as(module).content()
+                    .contains("com.acme." + module);
+        }
+        Path aggregate = project.resolve("target/loopguard-aggregate");
+        assertThat(build.log).contains("loopguard: 2 finding(s) from 2 test JVM report(s); wrote "
+                + aggregate.resolve("loopguard.html"));
+        assertThat(aggregate.resolve("loopguard.md")).content()
+                .contains("com.acme.app.AppTest").contains("com.acme.lib.LibTest");
+        assertThat(aggregate.resolve("loopguard.sarif")).content()
+                .contains("app/src/test/java/com/acme/app/AppTest.java")
+                .contains("lib/src/test/java/com/acme/lib/LibTest.java");
+        assertThat(summary).as("only the aggregate, since the modules' report goals set stepSummary=false")
+                .hasContent(Files.readString(aggregate.resolve("loopguard.md")) + "\n");
+    }
+
     private static Path sample(String name, String copy) throws IOException {
         Path from = SAMPLES.resolve(name);
         Path to = WORK_DIR.resolve(copy);
