@@ -88,8 +88,10 @@ public final class AgentOptions {
 
     private AgentOptions(Map<String, String> values) {
         this.given = Collections.unmodifiableMap(new LinkedHashMap<>(values));
-        this.report = path("report", expandReportPlaceholders(values.getOrDefault("report", "loopguard-report.json"),
-                ProcessHandle.current().pid()));
+        String report = values.getOrDefault("report", "loopguard-report.json");
+        // ProcessHandle's class initialisation is start-up cost: only a path that has a placeholder pays it.
+        this.report = path("report", report.indexOf('%') < 0 ? report
+                : expandReportPlaceholders(report, ProcessHandle.current().pid()));
         this.eventLoopThreads = list(values, "eventLoopThreads", "a thread-name pattern such as 'worker-*'", null);
         this.allow = methodRefs(values, "allow");
         this.packages = list(values, "packages", "a package prefix such as 'com.acme'", PACKAGE_PREFIX);
