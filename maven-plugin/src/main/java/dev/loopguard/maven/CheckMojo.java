@@ -32,6 +32,7 @@ public class CheckMojo extends AbstractLoopguardMojo {
         List<String> kinds = ReportInputs.failOn(failOn);
         Baseline known = updateBaseline ? null : ReportInputs.baseline(baseline);
         List<Path> reports = ReportInputs.reports(reportDirectory);
+        ReportInputs.warnAboutMissing(reportDirectory, getLog());
         if (reports.isEmpty()) {
             nothingToDo("loopguard: no test JVM wrote a report under " + reportDirectory + "; nothing to check");
             return;

@@ -176,8 +176,12 @@ public class PrepareAgentMojo extends AbstractLoopguardMojo {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, ReportInputs.REPORT_GLOB)) {
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, ReportInputs.REPORT_GLOB);
+             DirectoryStream<Path> markers = Files.newDirectoryStream(dir, ReportInputs.MARKER_GLOB)) {
             for (Path p : old) {
+                Files.delete(p);
+            }
+            for (Path p : markers) {
                 Files.delete(p);
             }
         } catch (IOException e) {

@@ -33,7 +33,9 @@ public class ReportAggregateMojo extends AbstractLoopguardMojo {
         List<Path> reports = new ArrayList<>();
         for (MavenProject module : session.getProjects()) {
             // Each module's default report directory: a module that moved its own is not seen here.
-            reports.addAll(ReportInputs.reports(new File(module.getBuild().getDirectory(), "loopguard")));
+            File moduleReports = new File(module.getBuild().getDirectory(), "loopguard");
+            reports.addAll(ReportInputs.reports(moduleReports));
+            ReportInputs.warnAboutMissing(moduleReports, getLog());
         }
         if (reports.isEmpty()) {
             getLog().info("loopguard: no module of this build has a test JVM report under target/loopguard;"

@@ -22,6 +22,8 @@ final class ReportInputs {
 
     /** The file names prepare-agent gives the forks' reports: {@code loopguard-<pid>.json}. */
     static final String REPORT_GLOB = "loopguard-[0-9]*.json";
+    /** The agent's marker of a JVM that started and has not written its report (yet): {@code .NAME.running}. */
+    static final String MARKER_GLOB = ".loopguard-[0-9]*.json.running";
 
     private ReportInputs() {
     }
@@ -39,6 +41,41 @@ final class ReportInputs {
         }
         Collections.sort(files);
         return files;
+    }
+
+    /**
+     * The process ids of test JVMs that started with the agent and wrote no report: the agent's marker is there and
+     * the report is not (the JVM was killed, crashed, or could not write it).
+     */
+    static List<String> withoutReport(File reportDirectory) throws MojoExecutionException {
+        Path dir = reportDirectory.toPath();
+        List<String> pids = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return pids;
+        }
+        try (DirectoryStream<Path> markers = Files.newDirectoryStream(dir, MARKER_GLOB)) {
+            for (Path marker : markers) {
+                String name = marker.getFileName().toString();
+                String report = name.substring(1, name.length() - ".running".length());
+                if (!Files.exists(dir.resolve(report))) {
+                    pids.add(report.substring("loopguard-".length(), report.length() - ".json".length()));
+                }
+            }
+        } catch (IOException e) {
+            throw new MojoExecutionException("loopguard: cannot list the markers in " + dir + ": " + e, e);
+        }
+        Collections.sort(pids);
+        return pids;
+    }
+
+    static void warnAboutMissing(File reportDirectory, org.apache.maven.plugin.logging.Log log)
+            throws MojoExecutionException {
+        for (String pid : withoutReport(reportDirectory)) {
+            log.warn("loopguard: the test JVM with process id " + pid + " started with the agent but wrote no report"
+                    + " (it was killed or crashed, or could not write " + reportDirectory.toPath().resolve(
+                    "loopguard-" + pid + ".json") + "): its findings are missing from this report; the fork's"
+                    + " failure is in Surefire's or Failsafe's output");
+        }
     }
 
     /** {@code failOn} kinds, upper-cased; null or empty means every kind. */

@@ -24,6 +24,7 @@ public class ReportMojo extends AbstractLoopguardMojo {
     protected void executeUnlessSkipped() throws MojoExecutionException {
         List<String> kinds = ReportInputs.failOn(failOn);
         List<Path> reports = ReportInputs.reports(reportDirectory);
+        ReportInputs.warnAboutMissing(reportDirectory, getLog());
         if (reports.isEmpty()) {
             nothingToDo("loopguard: no test JVM wrote a report under " + reportDirectory
                     + " (no tests ran, or prepare-agent did not run before them); nothing to render");

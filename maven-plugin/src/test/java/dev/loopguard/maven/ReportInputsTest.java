@@ -53,4 +53,14 @@ class ReportInputsTest {
                 .containsExactly("loopguard-123.json", "loopguard-45.json");
         assertThat(ReportInputs.reports(dir.resolve("none").toFile())).isEmpty();
     }
+
+    @Test
+    void aMarkerWithoutItsReportNamesTheJvmThatWroteNone(@TempDir Path dir) throws Exception {
+        for (String name : List.of("loopguard-123.json", ".loopguard-123.json.running", ".loopguard-456.json.running",
+                ".loopguard-789.json.running", "loopguard-790.json")) {
+            Files.writeString(dir.resolve(name), "");
+        }
+        assertThat(ReportInputs.withoutReport(dir.toFile())).containsExactly("456", "789");
+        assertThat(ReportInputs.withoutReport(dir.resolve("none").toFile())).isEmpty();
+    }
 }

@@ -84,6 +84,20 @@ class SampleBuildsIT {
     }
 
     @Test
+    void aForkThatWroteNoReportIsNamedByReportAndTheOtherForksAreStillRendered() throws Exception {
+        Path project = sample("loop-test", "killed-fork");
+        Build test = mvn(project, List.of(), "verify", "-Dacme.mode=halt", "-DforkCount=2", "-DreuseForks=false");
+        assertThat(test.exitCode).as("Surefire fails on the crashed fork: " + test).isNotZero();
+        // As a CI step that runs even after a failed test step would: the report of what there is.
+        Build report = mvn(project, List.of(), "loopguard:report", "-Dacme.mode=halt");
+        assertThat(report.exitCode).as(report.toString()).isZero();
+        assertThat(report.log).containsPattern("loopguard: the test JVM with process id [0-9]+ started with the agent"
+                + " but wrote no report \\(it was killed or crashed")
+                .contains("loopguard: 1 finding(s) from 1 test JVM report(s)");
+        assertThat(project.resolve("target/loopguard/loopguard.md")).content().contains("LoopTest.java");
+    }
+
+    @Test
     void badParametersFailTheBuildBeforeTheTestsNamingParameterValueAndAcceptedForm() throws Exception {
         Path project = sample("loop-test", "bad-parameters");
         Build kind = mvn(project, List.of(), "verify", "-Dloopguard.failOn=BLOCKING_CAL");
