@@ -88,7 +88,10 @@ public final class AgentOptions {
 
     private AgentOptions(Map<String, String> values) {
         this.given = Collections.unmodifiableMap(new LinkedHashMap<>(values));
-        this.report = path("report", values.getOrDefault("report", "loopguard-report.json"));
+        String report = values.getOrDefault("report", "loopguard-report.json");
+        // ProcessHandle's class initialisation is start-up cost: only a path that has a placeholder pays it.
+        this.report = path("report", report.indexOf('%') < 0 ? report
+                : expandReportPlaceholders(report, ProcessHandle.current().pid()));
         this.eventLoopThreads = list(values, "eventLoopThreads", "a thread-name pattern such as 'worker-*'", null);
         this.allow = methodRefs(values, "allow");
         this.packages = list(values, "packages", "a package prefix such as 'com.acme'", PACKAGE_PREFIX);
@@ -196,6 +199,37 @@ public final class AgentOptions {
             row = t;
         }
         return previous[b.length()];
+    }
+
+    /**
+     * Replaces {@code %p} with the process id and {@code %%} with {@code %}, so that JVMs started with one option
+     * string (the forks of a test run) each write their own report. Any other {@code %} is an error: a file name
+     * with a stray {@code %} more likely means a mistyped placeholder than a wish for that character.
+     */
+    static String expandReportPlaceholders(String value, long pid) {
+        if (value.indexOf('%') < 0) {
+            return value;
+        }
+        StringBuilder expanded = new StringBuilder(value.length() + 8);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '%') {
+                expanded.append(c);
+                continue;
+            }
+            char next = i + 1 < value.length() ? value.charAt(i + 1) : 0;
+            if (next == 'p') {
+                expanded.append(pid);
+            } else if (next == '%') {
+                expanded.append('%');
+            } else {
+                throw new IllegalArgumentException("report '" + value + "' has an unknown placeholder '"
+                        + (next == 0 ? "%" : "%" + next) + "' at position " + i + ": expected %p (the process id,"
+                        + " for example target/loopguard/report-%p.json) or %% for a literal %");
+            }
+            i++;
+        }
+        return expanded.toString();
     }
 
     private static Path path(String key, String value) {

@@ -153,6 +153,7 @@ public final class AgentRuntime {
         String failure = null;
         try {
             written = writeReport(target);
+            ReportFile.clearRunning(written);
         } catch (Throwable e) {
             failure = ReportFile.describe(e);
             String stale = ReportFile.removeStale(target);

@@ -95,6 +95,31 @@ final class ReportFile {
     }
 
     /** A new temporary file name beside {@code file}. */
+    /**
+     * {@code .NAME.running} beside the report: created when the JVM starts, deleted once its report is written, so
+     * that a file left behind names a JVM that was killed (or could not write its report) to whoever collects the
+     * reports of many JVMs, such as the Maven plugin.
+     */
+    static Path runningMarker(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".running");
+    }
+
+    static void markRunning(Path file) throws IOException {
+        try (FileOutputStream out = new FileOutputStream(runningMarker(file).toFile())) {
+            out.flush();
+        } catch (IOException e) {
+            throw new IOException("the marker " + runningMarker(file) + " cannot be created (" + describe(e) + ")", e);
+        }
+    }
+
+    static void clearRunning(Path file) {
+        try {
+            Files.deleteIfExists(runningMarker(file));
+        } catch (IOException e) {
+            // Left behind, it says this JVM wrote no report; the report itself says otherwise, and readers prefer it.
+        }
+    }
+
     static Path temporaryFile(Path file) {
         // Named by clock and thread rather than Files.createTempFile, whose SecureRandom costs ~100 ms at exit, or
         // the process id, whose ProcessHandle starts a thread pool.

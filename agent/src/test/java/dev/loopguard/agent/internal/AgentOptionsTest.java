@@ -161,4 +161,24 @@ class AgentOptionsTest {
                 .containsKeys("report", "eventLoopThreads", "allow", "packages", "failOn", "ignoredFutures",
                         "controllers", "fireAndForget");
     }
+
+    @Test
+    void percentPInTheReportPathIsTheProcessIdAndDoublePercentALiteralPercent() {
+        assertThat(AgentOptions.expandReportPlaceholders("target/loopguard/report-%p.json", 4242))
+                .isEqualTo("target/loopguard/report-4242.json");
+        assertThat(AgentOptions.expandReportPlaceholders("100%%-%p.json", 7)).isEqualTo("100%-7.json");
+        assertThat(AgentOptions.expandReportPlaceholders("plain.json", 7)).isEqualTo("plain.json");
+        assertThat(parse("report=r-%p.json").report())
+                .isEqualTo(Path.of("r-" + ProcessHandle.current().pid() + ".json"));
+    }
+
+    @Test
+    void anyOtherPercentInTheReportPathIsRejectedNamingTheAcceptedForm() {
+        assertThatThrownBy(() -> parse("report=r-%d.json"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("report 'r-%d.json' has an unknown placeholder '%d' at position 2: expected %p (the process"
+                        + " id, for example target/loopguard/report-%p.json) or %% for a literal %");
+        assertThatThrownBy(() -> parse("report=r-%"))
+                .hasMessageContaining("unknown placeholder '%' at position 2");
+    }
 }

@@ -1,12 +1,15 @@
 package dev.loopguard.agent.it;
 
+import com.acme.files.RunsUntilKilled;
 import com.acme.loops.NamedLoops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.InputStreamReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,6 +62,65 @@ class ReportFilesIT {
         assertThat(run.stderr).contains("loopguard: report " + target + " cannot be written: it is a directory")
                 .contains(NOT_STARTED);
         assertThat(target).isDirectory();
+    }
+
+    @Test
+    void twoJvmsGivenTheSameReportOptionWithPercentPEachWriteTheirOwnReportNamedByProcessId() throws Exception {
+        Path dir = fixture("pid-placeholder");
+        String option = "report=forks/report-%p.json";
+        Run first = run(dir, option, 0);
+        Run second = run(dir, option, 0);
+        assertThat(first.exitCode).as(first.toString()).isZero();
+        assertThat(second.exitCode).as(second.toString()).isZero();
+        List<Path> reports;
+        try (Stream<Path> files = Files.list(dir.resolve("forks"))) {
+            reports = files.sorted().toList();
+        }
+        assertThat(reports).as("one report per JVM, and no marker left by a JVM that wrote its report").hasSize(2);
+        for (Path report : reports) {
+            assertThat(report.getFileName().toString()).matches("report-[0-9]+\\.json");
+            JsonNode json = JSON.readTree(report.toFile());
+            assertThat(json.get("findings")).hasSize(1);
+            assertThat(json.get("options").get("report").asText()).as("the expanded path is echoed")
+                    .isEqualTo(Path.of("forks").resolve(report.getFileName()).toString());
+            assertThat(ReportSchema.errors(json)).isEmpty();
+        }
+    }
+
+    @Test
+    void aKilledJvmLeavesItsRunningMarkerBesideTheReportItNeverWrote() throws Exception {
+        Path dir = fixture("killed");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-javaagent:" + ForkedJvm.AGENT_JAR + "=report=report-%p.json", "-XX:-UsePerfData",
+                "-cp", String.join(File.pathSeparator, ForkedJvm.scenarioClassPath()),
+                RunsUntilKilled.class.getName()).directory(dir.toFile()).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            // main prints "running" only after the agent's start-up, which is when the marker is created.
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("running")) {
+                // agent start-up output, if any
+            }
+            assertThat(line).as("the scenario started").isEqualTo("running");
+            Path marker = dir.resolve(".report-" + process.pid() + ".json.running");
+            assertThat(marker).exists();
+        } finally {
+            process.destroyForcibly();
+            assertThat(process.waitFor(ForkedJvm.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(dir.resolve(".report-" + process.pid() + ".json.running")).as("SIGKILL runs no shutdown hook").exists();
+        assertThat(dir.resolve("report-" + process.pid() + ".json")).doesNotExist();
+    }
+
+    @Test
+    void anUnknownPlaceholderInTheReportPathStopsTheJvmAtStartUp() throws Exception {
+        Path dir = fixture("unknown-placeholder");
+        Run run = run(dir, "report=report-%t.json", 0);
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+        assertThat(run.stderr).contains("loopguard: report 'report-%t.json' has an unknown placeholder '%t'"
+                + " at position 7: expected %p (the process id, for example target/loopguard/report-%p.json) or %%"
+                + " for a literal %").contains(NOT_STARTED);
+        assertThat(run.stdout).doesNotContain("scenario done");
     }
 
     @Test
@@ -134,6 +196,7 @@ class ReportFilesIT {
         assertThat(run.stderr).contains("loopguard: 1 finding (no report was written to " + stale + ": File too large)")
                 .contains("loopguard: no report was written; exiting with status 4");
         assertNoTemporaryFiles(dir);
+        assertThat(dir.resolve(".report.json.running")).as("the marker stays: this JVM wrote no report").exists();
     }
 
     @Test
