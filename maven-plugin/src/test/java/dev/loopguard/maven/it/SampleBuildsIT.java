@@ -139,7 +139,7 @@ class SampleBuildsIT {
     }
 
     @Test
-    void reportAggregateMergesTheReportsOfEveryModuleIntoOneAtTheRoot() throws Exception {
+    void reportAggregateMergesTheReportsOfEveryModuleAndOfFailsafeIntoOneAtTheRoot() throws Exception {
         Path project = sample("multi-module", "multi-module");
         Path summary = project.resolve("step-summary.md");
         Build build = mvn(project, List.of("GITHUB_STEP_SUMMARY=" + summary), "verify", "loopguard:report-aggregate");
@@ -148,11 +148,13 @@ class SampleBuildsIT {
             assertThat(project.resolve(module + "/target/loopguard/loopguard.md")).as(module).content()
                     .contains("com.acme." + module);
         }
+        assertThat(project.resolve("lib/target/loopguard/loopguard.md")).as("Failsafe's JVM ran with the agent too")
+                .content().contains("com.acme.lib.LibBlockingIT");
         Path aggregate = project.resolve("target/loopguard-aggregate");
-        assertThat(build.log).contains("loopguard: 2 finding(s) from 2 test JVM report(s); wrote "
+        assertThat(build.log).contains("loopguard: 3 finding(s) from 3 test JVM report(s); wrote "
                 + aggregate.resolve("loopguard.html"));
-        assertThat(aggregate.resolve("loopguard.md")).content()
-                .contains("com.acme.app.AppTest").contains("com.acme.lib.LibTest");
+        assertThat(aggregate.resolve("loopguard.md")).content().contains("com.acme.app.AppTest")
+                .contains("com.acme.lib.LibTest").contains("com.acme.lib.LibBlockingIT");
         assertThat(aggregate.resolve("loopguard.sarif")).content()
                 .contains("app/src/test/java/com/acme/app/AppTest.java")
                 .contains("lib/src/test/java/com/acme/lib/LibTest.java");
