@@ -44,6 +44,10 @@ public final class ThreadClassifier {
 
     ThreadClassifier(List<String> namePatterns) {
         this.namePatterns = List.copyOf(namePatterns);
+        // Load the matcher now, before any hook runs. Loaded later, when patterns are added at run time, its class
+        // file is read from inside the thread-state initializer below; that read is a hooked file read, which asks
+        // for the thread's state again, whose initializer loads the matcher again, until the stack overflows.
+        Glob.matches("*", "");
     }
 
     /**

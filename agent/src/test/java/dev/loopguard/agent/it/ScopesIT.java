@@ -53,6 +53,12 @@ class ScopesIT {
     }
 
     @Test
+    void theAgentHadNoInternalErrorAddingPatternsAtRunTimeIncluded() {
+        assertThat(report.get("agentErrors")).as(run.stderr).isEmpty();
+        assertThat(run.stderr).doesNotContain("internal error").doesNotContain("ASSERTION FAILED");
+    }
+
+    @Test
     void aRepeatAtAKnownStackIsCountedForTheScopeItHappensIn() {
         List<JsonNode> repeats = findings("BLOCKING_CALL", ".lambda$blocksAgainOnTheLoop$");
         assertThat(repeats).as(report.toPrettyString())
