@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,7 +23,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -352,7 +350,7 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         rejectIfShutDown(original);
         long now = clock.nanoTime();
         long deadline = delayNanos <= 0 ? now : saturatedAdd(now, delayNanos);
-        ScheduledTask<V> task = new ScheduledTask<>(callable, deadline, period, scheduleSequence.incrementAndGet());
+        ScheduledTask<V> task = new ScheduledTask<>(this, callable, deadline, period, scheduleSequence.incrementAndGet());
         // The scheduled queue belongs to the loop thread; other threads hand the task over through the inbox.
         if (inEventLoop()) {
             scheduled.add(task);
@@ -557,7 +555,8 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         return head == null ? NO_DEADLINE : head.deadline;
     }
 
-    private void reportUncaught(Runnable task, Throwable failure) {
+    /** Hands a failure of a task with no future to carry it (or of a periodic one) to the loop thread's handler. */
+    void reportUncaught(Runnable task, Throwable failure) {
         // Never swallow: the thread's handler (by default the one that prints the stack trace) sees it.
         Thread.UncaughtExceptionHandler handler = thread.getUncaughtExceptionHandler();
         try {
@@ -567,7 +566,8 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         }
     }
 
-    private void reschedule(ScheduledTask<?> task) {
+    /** Puts a periodic task back with its next deadline; called on the loop thread, by the task itself. */
+    void reschedule(ScheduledTask<?> task) {
         // Also while shutting down: the loop stops before the next run, and terminate() hands the task back.
         scheduled.add(task);
     }
@@ -758,6 +758,11 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
     // ---------------------------------------------------------------------------------------------------------------
     // Virtual time support (used by VirtualClock)
 
+    /** A scheduled task was cancelled: counted, so that the loop purges cancelled timers once they are many. */
+    void scheduledTaskCancelled() {
+        cancelledSinceLastPurge.incrementAndGet();
+    }
+
     long publishedNextDeadline() {
         return state == TERMINATED ? NO_DEADLINE : publishedNextDeadline;
     }
@@ -867,66 +872,6 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         }
     }
 
-    private static final class QueuedTask implements Runnable {
-        final Runnable task;
-        final long dueAt;
-        final boolean scheduleRequest;
-        final boolean countsAsPending;
-
-        QueuedTask(Runnable task, long dueAt, boolean scheduleRequest) {
-            this(task, dueAt, scheduleRequest, true);
-        }
-
-        QueuedTask(ScheduledTask<?> task, long dueAt, boolean scheduleRequest) {
-            this(task, dueAt, scheduleRequest, scheduleRequest);
-        }
-
-        private QueuedTask(Runnable task, long dueAt, boolean scheduleRequest, boolean countsAsPending) {
-            this.task = task;
-            this.dueAt = dueAt;
-            this.scheduleRequest = scheduleRequest;
-            this.countsAsPending = countsAsPending;
-        }
-
-        @Override
-        public void run() {
-            task.run();
-        }
-
-        @Override
-        public String toString() {
-            return task.toString();
-        }
-    }
-
-    /** A completion that must run exactly once, on the loop if it still runs, otherwise where it is delivered. */
-    private static final class InternalTask implements Runnable {
-        private final Runnable completion;
-        private final AtomicBoolean claimed = new AtomicBoolean();
-
-        InternalTask(Runnable completion) {
-            this.completion = completion;
-        }
-
-        boolean runOnce() {
-            if (claimed.compareAndSet(false, true)) {
-                completion.run();
-                return true;
-            }
-            return false;
-        }
-
-        @Override
-        public void run() {
-            runOnce();
-        }
-
-        @Override
-        public String toString() {
-            return "offload completion";
-        }
-    }
-
     private static final class RunnableCallable<T> implements Callable<T> {
         private final Runnable task;
         private final T result;
@@ -971,87 +916,6 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         @Override
         public String toString() {
             return "task " + task + " (" + (isDone() ? "done" : "pending") + ")";
-        }
-    }
-
-    private final class ScheduledTask<V> extends CompletableFuture<V> implements RunnableScheduledFuture<V> {
-        private final Callable<V> task;
-        /** > 0: fixed rate; < 0: fixed delay; 0: once. */
-        private final long period;
-        private final int sequence;
-        private long deadline;
-
-        ScheduledTask(Callable<V> task, long deadline, long period, int sequence) {
-            this.task = task;
-            this.deadline = deadline;
-            this.period = period;
-            this.sequence = sequence;
-        }
-
-        @Override
-        public void run() {
-            if (isDone()) {
-                return;
-            }
-            if (period == 0) {
-                try {
-                    complete(task.call());
-                } catch (Throwable t) {
-                    completeExceptionally(t);
-                }
-                return;
-            }
-            try {
-                task.call();
-            } catch (Throwable t) {
-                completeExceptionally(t);
-                reportUncaught(this, t);
-                return;
-            }
-            if (!isDone()) {
-                deadline = period > 0 ? deadline + period : clock.nanoTime() - period;
-                reschedule(this);
-            }
-        }
-
-        @Override
-        public boolean isPeriodic() {
-            return period != 0;
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) {
-                cancelledSinceLastPurge.incrementAndGet();
-            }
-            return cancelled;
-        }
-
-
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return unit.convert(deadline - clock.nanoTime(), TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public int compareTo(Delayed other) {
-            if (other == this) {
-                return 0;
-            }
-            if (other instanceof ScheduledTask) {
-                ScheduledTask<?> that = (ScheduledTask<?>) other;
-                int byDeadline = Long.compare(deadline - that.deadline, 0);
-                return byDeadline != 0 ? byDeadline : Integer.compare(sequence, that.sequence);
-            }
-            return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
-        }
-
-        @Override
-        public String toString() {
-            String kind = period == 0 ? "scheduled" : period > 0 ? "fixed-rate" : "fixed-delay";
-            return kind + " task " + task + " (" + (isDone() ? "done" : "due in "
-                    + Duration.ofNanos(deadline - clock.nanoTime())) + ")";
         }
     }
 

@@ -48,7 +48,9 @@ import java.util.concurrent.RunnableScheduledFuture;
 final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
     static final String DETECTOR = "loop-tasks";
+    /** Core's wrappers around a caller's task: nested in {@code EventLoop}, and its scheduled task (a future). */
     private static final String LOOP_INTERNAL = "dev.loopguard.core.EventLoop$";
+    private static final String LOOP_SCHEDULED_TASK = "dev.loopguard.core.ScheduledTask";
     private static final String NETTY_SCHEDULED = "io.netty.util.concurrent.ScheduledFutureTask";
     private static final int FIRST_SWEEP = 1024;
 
@@ -138,7 +140,8 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
 
         TaskClass(Class<?> type) {
             this.type = type;
-            this.loopInternal = type.getName().startsWith(LOOP_INTERNAL);
+            this.loopInternal = type.getName().startsWith(LOOP_INTERNAL)
+                    || type.getName().equals(LOOP_SCHEDULED_TASK);
             this.taskField = fieldOf(type, "task");
             this.periodField = NETTY_SCHEDULED.equals(type.getName()) ? fieldOf(type, "periodNanos") : null;
         }
@@ -637,7 +640,7 @@ final class PendingLoopTasks implements LoopTaskBridge.Handler {
         return sampledOut.contains(type);
     }
 
-    /** The task inside the loop's queue entry ({@code EventLoop$QueuedTask.task}). */
+    /** The task inside the loop's queue entry ({@code QueuedTask.task}). */
     private Object unwrap(Object queuedTask) throws ReflectiveOperationException {
         Class<?> type = queuedTask.getClass();
         TaskClass entry = entryClass;
