@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It is meant for measuring how code that waits on many reads scales (the {@code benchmarks} module reads
  * thousands of them per operation). A {@link SimulatedBoard} sensor is the faithful model of a device, but its
- * {@link dev.loopguard.hardware.Recorder} keeps every reading, so its memory grows with every read; this one keeps
+ * {@link Recorder} keeps every reading, so its memory grows with every read; this one keeps
  * nothing but what a pending read needs.
  *
  * <p>Limits: a {@link #readBlocking()} on the thread of the {@link EventLoop} that completes the reads, or inside

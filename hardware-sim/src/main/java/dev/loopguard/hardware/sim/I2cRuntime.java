@@ -1,7 +1,6 @@
 package dev.loopguard.hardware.sim;
 
 import dev.loopguard.hardware.I2cDevice;
-import dev.loopguard.hardware.RecordedEvent;
 
 import java.util.Objects;
 

@@ -3,7 +3,6 @@ package dev.loopguard.hardware.sim;
 import dev.loopguard.hardware.DigitalInput;
 import dev.loopguard.hardware.Edge;
 import dev.loopguard.hardware.EdgeEvent;
-import dev.loopguard.hardware.RecordedEvent;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,7 +2,6 @@ package dev.loopguard.hardware.sim;
 
 import dev.loopguard.hardware.DigitalOutput;
 import dev.loopguard.hardware.PwmOutput;
-import dev.loopguard.hardware.RecordedEvent;
 import dev.loopguard.hardware.Relay;
 
 /** Simulated outputs: a GPIO output or relay, and a PWM output. Each drives its plant input if it has one. */

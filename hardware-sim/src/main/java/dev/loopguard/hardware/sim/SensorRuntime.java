@@ -3,7 +3,6 @@ package dev.loopguard.hardware.sim;
 import dev.loopguard.hardware.Measurement;
 import dev.loopguard.hardware.Quantity;
 import dev.loopguard.hardware.Reading;
-import dev.loopguard.hardware.RecordedEvent;
 import dev.loopguard.hardware.SensorException;
 
 import java.time.Duration;

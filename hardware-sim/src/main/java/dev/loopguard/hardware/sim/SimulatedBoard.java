@@ -8,7 +8,6 @@ import dev.loopguard.hardware.DigitalInput;
 import dev.loopguard.hardware.DigitalOutput;
 import dev.loopguard.hardware.I2cDevice;
 import dev.loopguard.hardware.PwmOutput;
-import dev.loopguard.hardware.Recorder;
 import dev.loopguard.hardware.Relay;
 import dev.loopguard.hardware.Sensor;
 

@@ -9,7 +9,6 @@ import dev.loopguard.hardware.I2cDevice;
 import dev.loopguard.hardware.PwmOutput;
 import dev.loopguard.hardware.Quantity;
 import dev.loopguard.hardware.Reading;
-import dev.loopguard.hardware.RecordedEvent;
 import dev.loopguard.hardware.Relay;
 import dev.loopguard.hardware.Sensor;
 import dev.loopguard.hardware.SensorException;
@@ -24,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.loopguard.hardware.Recorder.State.state;
+import static dev.loopguard.hardware.sim.Recorder.State.state;
 import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofMinutes;
 import static java.time.Duration.ofSeconds;

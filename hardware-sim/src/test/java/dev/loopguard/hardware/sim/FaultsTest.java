@@ -2,7 +2,6 @@ package dev.loopguard.hardware.sim;
 
 import dev.loopguard.hardware.Quantity;
 import dev.loopguard.hardware.Reading;
-import dev.loopguard.hardware.RecordedEvent;
 import dev.loopguard.hardware.Sensor;
 import dev.loopguard.hardware.SensorException;
 import org.junit.jupiter.api.DisplayName;

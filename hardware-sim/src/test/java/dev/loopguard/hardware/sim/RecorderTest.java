@@ -3,7 +3,6 @@ package dev.loopguard.hardware.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loopguard.hardware.Quantity;
-import dev.loopguard.hardware.Recorder;
 import dev.loopguard.hardware.Relay;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -11,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.io.StringWriter;
 import java.time.Duration;
 
-import static dev.loopguard.hardware.Recorder.State.state;
+import static dev.loopguard.hardware.sim.Recorder.State.state;
 import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofMinutes;
 import static java.time.Duration.ofSeconds;

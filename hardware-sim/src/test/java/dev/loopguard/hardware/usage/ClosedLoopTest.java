@@ -2,14 +2,14 @@ package dev.loopguard.hardware.usage;
 
 import dev.loopguard.core.EventLoop;
 import dev.loopguard.core.VirtualClock;
-import dev.loopguard.hardware.Recorder;
-import dev.loopguard.hardware.RecordedEvent;
 import dev.loopguard.hardware.Relay;
 import dev.loopguard.hardware.sim.Actuator;
 import dev.loopguard.hardware.sim.DeviceSpec;
 import dev.loopguard.hardware.sim.FaultSpec;
 import dev.loopguard.hardware.sim.GreenhousePlant;
 import dev.loopguard.hardware.sim.PlantSpec;
+import dev.loopguard.hardware.sim.RecordedEvent;
+import dev.loopguard.hardware.sim.Recorder;
 import dev.loopguard.hardware.sim.Scenario;
 import dev.loopguard.hardware.sim.SensorModel;
 import dev.loopguard.hardware.sim.SimulatedBoard;

@@ -1,5 +1,6 @@
-package dev.loopguard.hardware;
+package dev.loopguard.hardware.sim;
 
+import dev.loopguard.hardware.SensorException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

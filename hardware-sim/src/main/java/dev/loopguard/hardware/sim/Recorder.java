@@ -1,8 +1,10 @@
-package dev.loopguard.hardware;
+package dev.loopguard.hardware.sim;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loopguard.core.LoopClock;
+import dev.loopguard.hardware.Measurement;
+import dev.loopguard.hardware.Reading;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
