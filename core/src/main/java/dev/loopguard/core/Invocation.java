@@ -2,6 +2,7 @@ package dev.loopguard.core;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -139,5 +140,20 @@ final class Invocation<T> {
             current = current.getCause();
         }
         return current;
+    }
+
+    /** The failure of a future that completed exceptionally (its cancellation, or the cause unwrapped); else null. */
+    static Throwable failureOf(CompletableFuture<?> future) {
+        if (!future.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            future.join();
+            return null;
+        } catch (CancellationException cancelled) {
+            return cancelled;
+        } catch (RuntimeException wrapped) {
+            return unwrap(wrapped);
+        }
     }
 }
