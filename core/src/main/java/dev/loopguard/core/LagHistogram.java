@@ -9,6 +9,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>Written only by the loop thread and read by any thread, so the writer needs no atomic read-modify-write: it uses
  * plain increments published with {@code lazySet}. Values go into log-linear buckets, 16 per power of two, which
  * bounds the error of a percentile to 1/16 of its value in a fixed 8 KiB.
+ *
+ * <p>The agent's controller profiles (in its {@code controllers} package) keep a histogram with the same bucket
+ * layout. It is a separate copy because the agent links against nothing but the JDK and its relocated Byte Buddy, so
+ * it cannot use this class. The two differ on purpose: this one counts nanoseconds and
+ * reports a bucket's upper bound (a lag is never under-reported), with one writer and no lock; the agent's counts
+ * microseconds and reports a bucket's middle, under a lock.
  */
 final class LagHistogram {
 

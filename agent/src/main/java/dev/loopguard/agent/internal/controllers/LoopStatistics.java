@@ -84,6 +84,9 @@ final class LoopStatistics {
         return maxNanos;
     }
 
+    // The same bucket layout as core's LagHistogram (behind EventLoop.lag()), which the agent cannot use because it
+    // links against nothing but the JDK and its relocated Byte Buddy. The differences are deliberate: this one counts
+    // microseconds and reports a bucket's middle; core's counts nanoseconds and reports a bucket's upper bound.
     static int bucket(long micros) {
         if (micros < SUB_BUCKETS) {
             return (int) micros;
