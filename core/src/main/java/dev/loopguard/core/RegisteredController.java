@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * One controller registered in a {@link ControllerRunner}: its settings, its lifecycle state and counters, and the
- * steps that move it on the runner's loop (start, one iteration per period, stop, health). The runner owns the names
- * and checks each call before it reaches a controller here; the rules both follow are in {@link ControllerRunner}.
+ * steps that move it on the runner's loop (start, one iteration per period, stop, health). The runner owns the names,
+ * the public calls and the operations on all controllers; the rules are documented there.
  *
  * <p>Mutable state is guarded by this object's monitor. The steps run on the loop; the runner reads the state, and
  * moves it from RUNNING to STOPPING, from any thread under the same monitor.
