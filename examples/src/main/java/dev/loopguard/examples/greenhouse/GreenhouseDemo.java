@@ -310,8 +310,7 @@ public final class GreenhouseDemo {
         if (h.status() != Health.Status.UP) {
             line.append(" (").append(h.reason()).append(')');
         }
-        h.lastError().ifPresent(e -> line.append("; last ").append(e.phase()).append(" error at ")
-                .append(e.at()).append(": ").append(e.summary()));
+        h.lastError().ifPresent(e -> line.append("; last: ").append(e.summary()));
         return line.toString();
     }
 }
