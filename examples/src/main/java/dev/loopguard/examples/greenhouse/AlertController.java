@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Notices inputs that went quiet: an input whose latest value is older than its limit raises an alert, and the alert
@@ -33,7 +34,8 @@ final class AlertController implements Controller {
     private final List<Alert> alerts = new ArrayList<>();
     private final Map<String, Boolean> raised = new LinkedHashMap<>();
     private final Instant startedAt;
-    private volatile long failedDeliveries;
+    /** Counted on whichever thread the delivery failed on: the notifier's, or the loop's when it ran it itself. */
+    private final AtomicLong failedDeliveries = new AtomicLong();
 
     /**
      * @param staleAfter for each input, how old its latest value may be
@@ -90,7 +92,7 @@ final class AlertController implements Controller {
 
     private void deliver(String message) {
         notifier.send(message).exceptionally(failure -> {
-            failedDeliveries++;
+            failedDeliveries.incrementAndGet();
             return null;
         });
     }
@@ -107,7 +109,7 @@ final class AlertController implements Controller {
 
     /** How many deliveries failed. */
     long failedDeliveries() {
-        return failedDeliveries;
+        return failedDeliveries.get();
     }
 
     static String text(Duration d) {

@@ -151,6 +151,11 @@ public final class Greenhouse {
         return notifier.delivered();
     }
 
+    /** How many alert deliveries failed. */
+    public long failedAlertDeliveries() {
+        return alerts.failedDeliveries();
+    }
+
     /** The heater's hysteresis in force, in C. */
     public double heaterHysteresis() {
         return heater.hysteresis();

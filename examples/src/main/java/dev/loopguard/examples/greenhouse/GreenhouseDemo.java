@@ -68,7 +68,8 @@ public final class GreenhouseDemo {
     record Result(Set<Bug> bugs, Instant startedAt, Duration simulated, List<Double> hourlyTemperature, int minutesToReachBand,
                   double lowestAfterBand, double highestAfterBand, int heaterSwitches, double hysteresis,
                   int pumpRuns, double soilMoisture, double humidity, double co2, Map<String, Health> health,
-                  List<AlertController.Alert> alerts, List<String> delivered, Duration realTime) {
+                  List<AlertController.Alert> alerts, List<String> delivered, long failedDeliveries,
+                  Duration realTime) {
     }
 
     public static void main(String[] args) {
@@ -222,7 +223,8 @@ public final class GreenhouseDemo {
                     (int) pump.stream().filter(Recorder.State::state).count(),
                     value(greenhouse, "soil", Quantity.MOISTURE), value(greenhouse, "air", Quantity.HUMIDITY),
                     value(greenhouse, "co2", Quantity.CO2), healthNow, greenhouse.alerts(),
-                    greenhouse.deliveredAlerts(), Duration.ofNanos(System.nanoTime() - started));
+                    greenhouse.deliveredAlerts(), greenhouse.failedAlertDeliveries(),
+                    Duration.ofNanos(System.nanoTime() - started));
         } finally {
             board.close();
             loop.shutdownGracefully();
@@ -293,7 +295,8 @@ public final class GreenhouseDemo {
         for (AlertController.Alert alert : r.alerts()) {
             out.printf(Locale.ROOT, "  %s %s: %s%n", clockText(Duration.between(r.startedAt(), alert.at())), alert.raised() ? "ALERT" : "cleared", alert.message());
         }
-        out.printf(Locale.ROOT, "  the notifier delivered %d alert message(s)%n", r.delivered().size());
+        out.printf(Locale.ROOT, "  the notifier delivered %d alert message(s)%s%n", r.delivered().size(),
+                r.failedDeliveries() == 0 ? "" : ", " + r.failedDeliveries() + " failed");
         for (Health h : r.health().values()) {
             out.println(statusLine(h));
         }
