@@ -28,7 +28,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 class RunReportTest {
 
     @Test
-    @DisplayName("a test run writes loopguard-<fork>.json with each finding's test, valid against the schema, and one summary line")
+    @DisplayName("a test run writes loopguard-junit-<fork>.json with each finding's test, valid against the schema, and one summary line")
     void writesTheRunReportPerFork(@TempDir Path directory) throws Exception {
         String previousDirectory = System.getProperty("loopguard.junit.reportDirectory");
         String previousFork = System.getProperty("loopguard.junit.fork");
@@ -48,7 +48,7 @@ class RunReportTest {
             restore("loopguard.junit.fork", previousFork);
         }
 
-        Path report = directory.resolve("loopguard-7.json");
+        Path report = directory.resolve("loopguard-junit-7.json");
         assertThat(report).exists();
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         List<JsonNode> blocking = new ArrayList<>();

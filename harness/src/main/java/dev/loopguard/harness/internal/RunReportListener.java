@@ -18,13 +18,18 @@ import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
  * At the end of a test run (a JUnit Platform launcher session), writes the agent's findings of the whole run in this
- * JVM to {@code target/loopguard/loopguard-<fork>.json}, in the agent's report format with each finding's
+ * JVM to {@code target/loopguard/loopguard-junit-<fork>.json}, in the agent's report format with each finding's
  * {@code test}, and prints one summary line. Registered through {@code ServiceLoader}; does nothing when the agent
  * does not run in this JVM (no {@code @Loopguard} test ran and no {@code -javaagent}).
  *
  * <p>{@code <fork>} is the {@value #FORK_PROPERTY} system property (set it to Surefire's {@code ${surefire.forkNumber}}
  * so that each fork of {@code forkCount > 1} writes its own file), else this JVM's process id. The directory is the
  * {@value #DIRECTORY_PROPERTY} system property, else {@code target/loopguard} under the working directory.
+ *
+ * <p>The {@code junit-} in the name keeps it apart from the agent's own report at exit, which the Maven plugin
+ * writes as {@code loopguard-<pid>.json} into the same directory: without it, a fork whose number was its process id
+ * wrote a file the agent replaced at exit, and a fork named by Surefire's number was merged by the plugin beside
+ * the agent's report of the same JVM, counting each finding twice.
  */
 public final class RunReportListener implements LauncherSessionListener {
     /** System property naming this JVM's fork in the report's file name. */
@@ -61,7 +66,7 @@ public final class RunReportListener implements LauncherSessionListener {
             fork = Long.toString(ProcessHandle.current().pid());
         }
         String directory = System.getProperty(DIRECTORY_PROPERTY, "target/loopguard");
-        return Path.of(directory, "loopguard-" + fork.trim().replaceAll("[^A-Za-z0-9._-]", "_") + ".json")
+        return Path.of(directory, "loopguard-junit-" + fork.trim().replaceAll("[^A-Za-z0-9._-]", "_") + ".json")
                 .toAbsolutePath();
     }
 
