@@ -58,6 +58,12 @@ public final class Bridge {
 
         void exitLoopThread(int token);
 
+        /**
+         * The application calls {@code Runtime.halt}: the JVM dies without running shutdown hooks, so the agent must
+         * finish, here, whatever may not be cut off by the JVM's death (a JFR start in progress).
+         */
+        void halting();
+
         /** Whether {@code e} is the deliberate exception of throw mode, to be rethrown into the application. */
         boolean isDeliberate(Throwable e);
 
@@ -117,6 +123,19 @@ public final class Bridge {
             s.exitBlocking(token);
         } catch (Throwable e) {
             fail(s, "blocking-exit", e);
+        }
+    }
+
+    /** Called on entry of {@code Runtime.halt}, before the JVM dies without running shutdown hooks. */
+    public static void halting() {
+        Sink s = sink;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.halting();
+        } catch (Throwable e) {
+            fail(s, "halt", e);
         }
     }
 

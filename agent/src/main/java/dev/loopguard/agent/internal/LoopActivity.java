@@ -53,6 +53,11 @@ final class LoopActivity implements Bridge.Sink {
     }
 
     @Override
+    public void halting() {
+        runtime.halting();
+    }
+
+    @Override
     public Object enterIdle() {
         ThreadState s = threads.current();
         if (!s.isLoop()) {
