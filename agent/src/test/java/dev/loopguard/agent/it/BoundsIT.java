@@ -4,6 +4,8 @@ import com.acme.loops.HaltWhileJfrStarts;
 import com.acme.loops.ManyFindings;
 import com.acme.loops.NamedLoops;
 import com.fasterxml.jackson.databind.JsonNode;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +55,50 @@ class BoundsIT {
             assertThat(f.get("count").asLong()).isEqualTo(100_000);
             assertThat(f.get("operation").asText()).isEqualTo("java.io.FileInputStream.read");
         });
+    }
+
+    /**
+     * Repeats at a known stack share one JFR event per site every 10 ms, whose {@code occurrences} says how many it
+     * stands for: the site's first event (with its message and stack) stands for one, the repeats' events for the
+     * rest, and there are far fewer events than occurrences. Before, every occurrence was an event.
+     */
+    @Test
+    void repeatsAtAKnownStackShareJfrEventsThatCountTheirOccurrences() throws Exception {
+        ForkedJvm.Result run = ForkedJvm.main(ManyFindings.class, "repeat", "50000")
+                .agentOptions("eventLoopThreads=many-loop-*")
+                .jvmFlags("-XX:StartFlightRecording=filename=recording.jfr,settings=default")
+                .run("bounds-repeat-jfr");
+        run.completed();
+        List<RecordedEvent> reads = new ArrayList<>();
+        for (RecordedEvent e : RecordingFile.readAllEvents(run.dir.resolve("recording.jfr"))) {
+            if ("loopguard.BlockingCall".equals(e.getEventType().getName())
+                    && e.getString("site").contains(".oneSite(")) {
+                reads.add(e);
+            }
+        }
+        assertThat(reads).isNotEmpty().hasSizeLessThan(50_000 / 10);
+        List<RecordedEvent> full = new ArrayList<>();
+        long sum = 0;
+        for (RecordedEvent e : reads) {
+            assertThat(e.getString("operation")).isEqualTo("java.io.FileInputStream.read");
+            assertThat(e.getString("thread")).isEqualTo("many-loop-1");
+            assertThat(e.getLong("occurrences")).isPositive();
+            if (e.getString("stack") != null) {
+                full.add(e);
+            } else {
+                assertThat(e.getString("message")).isNull();
+                sum += e.getLong("occurrences");
+            }
+        }
+        assertThat(full).singleElement().satisfies(e -> {
+            assertThat(e.getLong("occurrences")).isEqualTo(1);
+            assertThat(e.getString("stack")).contains("com.acme.loops.ManyFindings.oneSite(");
+            assertThat(e.getString("message")).isNotNull();
+        });
+        // The repeats of the last 10 ms before exit are counted in the report and stand in no event.
+        assertThat(1 + sum).isLessThanOrEqualTo(50_000);
+        assertThat(run.findingsAt(run.report(), "BLOCKING_CALL", "oneSite")).singleElement()
+                .satisfies(f -> assertThat(f.get("count").asLong()).isEqualTo(50_000));
     }
 
     @Test
