@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +15,10 @@ import java.util.concurrent.TimeUnit;
  * {@code eventLoopThreads=many-loop-*}). Arguments: {@code sites N} makes N blocking calls at N distinct sites
  * ({@code Thread.sleep(0)} at a line of its own in generated classes of 1,000 methods each);
  * {@code repeat N} makes N blocking calls at one site (a one-byte read from {@code /dev/zero}, a system call that
- * takes about the same time on a busy machine as on an idle one, unlike a {@code sleep(0)}, which yields). Prints the elapsed time and the heap
- * in use after a full GC, so a runner can compare runs with and without the agent.
+ * takes about the same time on a busy machine as on an idle one, unlike a {@code sleep(0)}, which yields), all in a
+ * loop inside one call; {@code handler N} makes the same reads, each in its own call of a handler method. Prints the
+ * elapsed time, the loop thread's CPU time and the heap in use after a full GC, so a runner can compare runs with and
+ * without the agent.
  */
 public final class ManyFindings {
     private ManyFindings() {
@@ -24,19 +27,27 @@ public final class ManyFindings {
     public static void main(String[] args) throws Exception {
         String mode = args[0];
         int n = Integer.parseInt(args[1]);
-        FileInputStream zero = "repeat".equals(mode) ? new FileInputStream("/dev/zero") : null;
+        FileInputStream zero = "repeat".equals(mode) || "handler".equals(mode) ? new FileInputStream("/dev/zero") : null;
         ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "many-loop-1"));
+        // The loop thread's CPU time, which a busy machine inflates less than the elapsed time; the bean is made here,
+        // so that loading it is no finding of the loop's.
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        cpu.getCurrentThreadCpuTime();
         long start = System.nanoTime();
+        long loopCpuNanos;
         try {
-            loop.submit(() -> {
+            loopCpuNanos = loop.submit(() -> {
+                long cpuStart = cpu.getCurrentThreadCpuTime();
                 if ("sites".equals(mode)) {
                     distinctSites(n);
                 } else if ("repeat".equals(mode)) {
                     oneSite(zero, n);
+                } else if ("handler".equals(mode)) {
+                    oneSiteInAHandler(zero, n);
                 } else {
-                    throw new IllegalArgumentException("mode must be sites or repeat, was " + mode);
+                    throw new IllegalArgumentException("mode must be sites, repeat or handler, was " + mode);
                 }
-                return null;
+                return cpu.getCurrentThreadCpuTime() - cpuStart;
             }).get(10, TimeUnit.MINUTES);
         } finally {
             loop.shutdown();
@@ -48,6 +59,7 @@ public final class ManyFindings {
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         System.out.println("elapsed ms " + TimeUnit.NANOSECONDS.toMillis(elapsed));
+        System.out.println("loop thread cpu ms " + TimeUnit.NANOSECONDS.toMillis(loopCpuNanos));
         System.out.println("heap used after GC bytes " + heap);
         System.out.println("scenario done");
     }
@@ -60,6 +72,21 @@ public final class ManyFindings {
         if (sum != 0) {
             throw new IllegalStateException("/dev/zero gave " + sum);
         }
+    }
+
+    /** The reads of {@link #oneSite}, each in its own call of a handler method, as a loop calls a handler per event. */
+    static void oneSiteInAHandler(FileInputStream zero, int n) throws IOException {
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += handle(zero);
+        }
+        if (sum != 0) {
+            throw new IllegalStateException("/dev/zero gave " + sum);
+        }
+    }
+
+    static int handle(FileInputStream zero) throws IOException {
+        return zero.read();
     }
 
     static void distinctSites(int n) throws Exception {

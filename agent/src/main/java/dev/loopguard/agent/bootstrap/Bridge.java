@@ -58,6 +58,15 @@ public final class Bridge {
 
         void exitLoopThread(int token);
 
+        /**
+         * The application calls {@code Runtime.halt}: the JVM dies without running shutdown hooks, so the agent must
+         * finish, here, whatever may not be cut off by the JVM's death (a JFR start in progress).
+         */
+        void halting();
+
+        /** A call to a watched method at a known call site is about to be made; see {@link Bridge#knownSite}. */
+        void knownSite(Object receiver, int site);
+
         /** Whether {@code e} is the deliberate exception of throw mode, to be rethrown into the application. */
         boolean isDeliberate(Throwable e);
 
@@ -117,6 +126,36 @@ public final class Bridge {
             s.exitBlocking(token);
         } catch (Throwable e) {
             fail(s, "blocking-exit", e);
+        }
+    }
+
+    /**
+     * Called in application code right before a call instruction that the agent marked as a known blocking-call site:
+     * {@code receiver} is the call's receiver (null for a static method), {@code site} the site's id. Lets the hook of
+     * the called method know its site without capturing the stack.
+     */
+    public static void knownSite(Object receiver, int site) {
+        Sink s = sink;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.knownSite(receiver, site);
+        } catch (Throwable e) {
+            fail(s, "known-site", e);
+        }
+    }
+
+    /** Called on entry of {@code Runtime.halt}, before the JVM dies without running shutdown hooks. */
+    public static void halting() {
+        Sink s = sink;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.halting();
+        } catch (Throwable e) {
+            fail(s, "halt", e);
         }
     }
 

@@ -28,7 +28,8 @@ final class AgentInstaller {
 
     static AgentRuntime install(AgentOptions options, Instrumentation inst) {
         AgentRuntime runtime = new AgentRuntime(options, System.err);
-        LoopActivity activity = new LoopActivity(runtime);
+        KnownCallSites knownSites = new KnownCallSites(runtime, inst);
+        LoopActivity activity = new LoopActivity(runtime, knownSites);
         AgentStartupWork startup = new AgentStartupWork();
         StallWatchdog watchdog = new StallWatchdog(runtime, startup);
         MonitorContentionDetector monitors = new MonitorContentionDetector(runtime);
@@ -50,6 +51,7 @@ final class AgentInstaller {
                 runtime::agentError);
         transformer.install();
         NativeCallSiteTransformer.installIfNeeded(runtime, inst);
+        knownSites.install();
 
         Thread hook = new Thread(() -> {
             monitors.stopAndDrain();

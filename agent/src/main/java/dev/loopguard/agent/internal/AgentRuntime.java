@@ -36,6 +36,7 @@ public final class AgentRuntime {
     private final Map<String, String> agentErrors = new ConcurrentHashMap<>();
     private final Map<String, ProfileSection> profile = new ConcurrentHashMap<>();
     private final List<Runnable> beforeReport = new CopyOnWriteArrayList<>();
+    private final List<Runnable> beforeHalt = new CopyOnWriteArrayList<>();
     private volatile Supplier<List<Finding>> pendingTaskCheck = List::of;
     private final PrintStream console;
 
@@ -110,6 +111,22 @@ public final class AgentRuntime {
     /** Runs before each report write (at exit and on demand), e.g. to flush pending findings. */
     public void beforeReport(Runnable task) {
         beforeReport.add(task);
+    }
+
+    /** Runs {@code task} when the application calls {@code Runtime.halt}, which runs no shutdown hook. */
+    public void beforeHalt(Runnable task) {
+        beforeHalt.add(task);
+    }
+
+    /** The application calls {@code Runtime.halt}: runs the {@link #beforeHalt} tasks. Never throws. */
+    void halting() {
+        for (Runnable task : beforeHalt) {
+            try {
+                task.run();
+            } catch (Throwable e) {
+                agentError("before-halt task " + task.getClass().getName(), e);
+            }
+        }
     }
 
     /** Sets what {@link #checkPendingTasks()} runs: the task detectors' check, registered once at start. */

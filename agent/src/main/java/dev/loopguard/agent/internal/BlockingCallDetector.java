@@ -29,16 +29,46 @@ final class BlockingCallDetector {
     private final Map<Long, KnownStack> knownStacks = new ConcurrentHashMap<>();
     static final int MAX_KNOWN_STACKS = 4096;
 
+    /**
+     * Call sites marked after their first finding, whose repeats are counted without a stack capture; null when
+     * sites are not marked (throw mode, whose exception carries each occurrence's finding, and an {@code allow} list,
+     * which may name a caller further down the stack).
+     */
+    private final KnownCallSites knownSites;
+
     BlockingCallDetector(AgentRuntime runtime) {
+        this(runtime, null);
+    }
+
+    BlockingCallDetector(AgentRuntime runtime, KnownCallSites knownSites) {
         this.runtime = runtime;
         this.allow = runtime.options().allow();
         this.throwMode = runtime.options().mode() == AgentOptions.Mode.THROW;
+        this.knownSites = throwMode || !allow.isEmpty() ? null : knownSites;
     }
 
-    /** Records a finding when the call is blocking; returns the exception to throw in throw mode, else null. */
-    BlockingCallException onBlocking(ThreadState state, String fallbackOperation, int flags, Object subject) {
+    /** Whether a marked call with this receiver is the known site's call (see {@link KnownCallSites}). */
+    boolean expects(int site, Object receiver) {
+        return knownSites != null && knownSites.expects(site, receiver);
+    }
+
+    /**
+     * Records a finding when the call is blocking; returns the exception to throw in throw mode, else null.
+     * {@code knownSite} is the id of the marked call site this call was made from, 0 when none.
+     */
+    BlockingCallException onBlocking(ThreadState state, String fallbackOperation, int flags, Object subject,
+                                     int knownSite) {
         if (!isReallyBlocking(flags, subject)) {
             return null;
+        }
+        if (knownSite != 0 && knownSites != null) {
+            KnownCallSites.Site site = knownSites.site(knownSite);
+            if (site != null && site.matches(fallbackOperation, flags, state.thread)) {
+                // The application's own call of this watched method, at a line whose first occurrence was this
+                // finding: the same verdict and finding, known without capturing the stack.
+                runtime.recorder().repeat(site.finding, site.key);
+                return null;
+            }
         }
         StackTraceElement[] stack = new Throwable().getStackTrace();
         String thread = state.thread.getName();
@@ -83,7 +113,10 @@ final class BlockingCallDetector {
                 .loop(state.loopName)
                 .build();
         if (runtime.recorder().record(finding)) {
-            remember(fingerprint, finding);
+            KnownStack remembered = remember(fingerprint, finding);
+            if (knownSites != null && remembered != null) {
+                knownSites.learn(finding, remembered.key, fallbackOperation, flags, thread);
+            }
         }
         // Never throw from inside LockSupport.park: it runs in the middle of AQS queue bookkeeping.
         return throwMode && flags != Bridge.PARK ? new BlockingCallException(finding) : null;
@@ -110,10 +143,15 @@ final class BlockingCallDetector {
         return h ^ (h >>> 31);
     }
 
-    private void remember(long fingerprint, Finding finding) {
+    /** Remembers the stack's verdict; returns the entry when it is new. */
+    private KnownStack remember(long fingerprint, Finding finding) {
         if (knownStacks.size() < MAX_KNOWN_STACKS) {
-            knownStacks.putIfAbsent(fingerprint, new KnownStack(finding));
+            KnownStack entry = new KnownStack(finding);
+            if (knownStacks.putIfAbsent(fingerprint, entry) == null) {
+                return entry;
+            }
         }
+        return null;
     }
 
     /** A stack seen before: its finding (null when it was not one: allowed, class loading, no line of the user's). */

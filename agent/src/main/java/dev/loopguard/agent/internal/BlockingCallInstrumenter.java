@@ -49,6 +49,7 @@ final class BlockingCallInstrumenter implements Instrumenter {
                 .hook("java.lang.ProcessBuilder", plain(named("start", "startPipeline").publicOnly()))
                 .hook("java.lang.Process", plain(named("waitFor")))
                 .hook("java.lang.ProcessImpl", plain(named("waitFor")))
-                .hook("java.lang.ClassLoader", exempt(named("loadClass")));
+                .hook("java.lang.ClassLoader", exempt(named("loadClass")))
+                .hook("java.lang.Runtime", BlockingHooks.halt(named("halt")));
     }
 }

@@ -79,6 +79,14 @@ final class BlockingHooks {
                 .onExit(BridgeCall.to(Bridge.class, "exemptExit", token()));
     }
 
+    /**
+     * {@code Runtime.halt}: the JVM dies without shutdown hooks, and JFR started at that moment prints its own error
+     * on the user's console; the agent lets a JFR start in progress finish first.
+     */
+    static Hook halt(MethodFilter methods) {
+        return Hook.on(methods).enter(BridgeCall.to(Bridge.class, "halting"));
+    }
+
     /** A framework event loop's run method: the running thread is an event loop while inside it. */
     static Hook loopRun(MethodFilter methods) {
         return Hook.on(methods).enter(BridgeCall.to(Bridge.class, "loopThreadEnter", self()))

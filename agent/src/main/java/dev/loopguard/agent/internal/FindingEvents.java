@@ -11,9 +11,11 @@ import jdk.jfr.StackTrace;
 import java.util.List;
 
 /**
- * Emits every finding as a JFR event ({@code loopguard.BlockingCall}, {@code loopguard.LoopStall}, ...). The event's
- * own stack trace is the recording thread's; the finding's stack (for a stall, the stalled thread's sampled stack) is
- * in the {@code stack} field, innermost first, one frame per line.
+ * Emits findings as JFR events ({@code loopguard.BlockingCall}, {@code loopguard.LoopStall}, ...). The event's own
+ * stack trace is the recording thread's; the finding's stack (for a stall, the stalled thread's sampled stack) is in
+ * the {@code stack} field, innermost first, one frame per line. Every occurrence has its event, except repeats at a
+ * stack the detector knows, which share one per site every {@link FindingRecorder#REPEAT_EVENT_INTERVAL_NANOS}: the
+ * {@code occurrences} field says how many occurrences an event stands for.
  */
 final class FindingEvents {
     private final AgentRuntime runtime;
@@ -34,20 +36,21 @@ final class FindingEvents {
         }
     }
 
-    void emit(Finding f) {
-        emit(f, false);
+    /** The finding's event, standing for {@code occurrences} occurrences of its site (this one included). */
+    void emit(Finding f, long occurrences) {
+        emit(f, occurrences, false);
     }
 
     /**
-     * A repeat at a stack the detector has seen: the same event type, thread, site and operation, without the
-     * {@code message} and {@code stack} strings, which the site's first event carries. Writing them again (about a
-     * kilobyte) was most of what a repeat cost while any recording ran, the agent's own monitor stream included.
+     * Repeats at a stack the detector has seen: the same event type, thread, site and operation, without the
+     * {@code message} and {@code stack} strings, which the site's first event carries (writing them again, about a
+     * kilobyte, cost more than the rest of a repeat), standing for {@code occurrences} occurrences.
      */
-    void emitRepeat(Finding f) {
-        emit(f, true);
+    void emitRepeat(Finding f, long occurrences) {
+        emit(f, occurrences, true);
     }
 
-    private void emit(Finding f, boolean repeat) {
+    private void emit(Finding f, long occurrences, boolean repeat) {
         if (!runtime.detectorEnabled("jfr")) {
             return;
         }
@@ -64,6 +67,7 @@ final class FindingEvents {
             event.loop = f.loop().orElse(null);
             event.controller = f.controller().orElse(null);
             event.stack = repeat ? null : String.join("\n", f.stack());
+            event.occurrences = occurrences;
             event.commit();
         } catch (Throwable e) {
             runtime.detectorFailed("jfr", e);
@@ -93,6 +97,10 @@ final class FindingEvents {
         @Label("Event loop") String loop;
         @Label("Controller") String controller;
         @Label("Stack") @Description("The finding's stack, innermost first, one frame per line") String stack;
+        @Label("Occurrences")
+        @Description("Occurrences of the site this event stands for: 1, or for a repeat at a known stack, those since"
+                + " the site's previous event (at most one such event per site every 10 ms)")
+        long occurrences;
     }
 
     @Name("loopguard.BlockingCall") @Label("Blocking call on an event loop")

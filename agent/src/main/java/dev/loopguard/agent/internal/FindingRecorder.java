@@ -25,6 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * three fields of its entry and builds nothing, so its cost does not grow with the size of the finding.
  */
 public final class FindingRecorder {
+    /**
+     * A kept site's repeats make at most one JFR event per this interval, which carries how many occurrences it stands
+     * for: one event per occurrence cost about a microsecond each (JFR captures the recording thread's stack for every
+     * event), most of what a repeat cost apart from identifying its stack.
+     */
+    static final long REPEAT_EVENT_INTERVAL_NANOS = 10_000_000L;
+
     /** Distinct sites kept per kind; enough for any real program's list, small enough for a report of a few MB. */
     public static final int MAX_SITES_PER_KIND = 500;
 
@@ -83,9 +90,8 @@ public final class FindingRecorder {
                     return false; // over the bound: counted in omitted()
                 }
             } else {
-                site.add(finding);
+                events.emit(finding, site.add(finding, System.nanoTime()));
             }
-            events.emit(finding);
             notifyListeners(site);
             return true;
         } catch (Throwable e) {
@@ -96,8 +102,9 @@ public final class FindingRecorder {
 
     /**
      * Records one more occurrence of {@code finding}, which {@link #record} kept before, without rebuilding anything:
-     * the count and {@code lastSeen} of its site move, and its JFR event is the light one of a repeat. The detectors'
-     * fast path for a stack they have seen. Never throws.
+     * the count and {@code lastSeen} of its site move, and a JFR event, the light one of a repeat, is written when the
+     * site's last one is {@link #REPEAT_EVENT_INTERVAL_NANOS} old. The detectors' fast path for a stack they have seen.
+     * Never throws.
      */
     public void repeat(Finding finding, String key) {
         try {
@@ -110,8 +117,10 @@ public final class FindingRecorder {
                 record(finding.toBuilder().firstSeen(now).lastSeen(now).build());
                 return;
             }
-            site.repeat(Instant.now());
-            events.emitRepeat(finding);
+            long occurrences = site.repeat(Instant.now(), System.nanoTime());
+            if (occurrences > 0) {
+                events.emitRepeat(finding, occurrences);
+            }
             notifyListeners(site);
         } catch (Throwable e) {
             runtime.detectorFailed("recorder", e);
@@ -127,17 +136,20 @@ public final class FindingRecorder {
         }
     }
 
-    /** The entry for a new key, or null when the kind has its maximum of sites (the finding is then counted). */
+    /**
+     * The entry for a new key, its JFR event written, or null when the kind has its maximum of sites (the finding is
+     * then counted).
+     */
     private Site newSite(String key, Finding finding) {
         int kind = finding.kind().ordinal();
         if (kept.get(kind) >= maxSitesPerKind) {
             omitted[kind].add(key, finding.count());
             return null;
         }
-        Site created = new Site(finding, sequence.incrementAndGet());
+        Site created = new Site(finding, sequence.incrementAndGet(), System.nanoTime());
         Site raced = sites.putIfAbsent(key, created);
         if (raced != null) {
-            raced.add(finding);
+            events.emit(finding, raced.add(finding, System.nanoTime()));
             return raced;
         }
         if (kept.incrementAndGet(kind) > maxSitesPerKind) {
@@ -147,6 +159,7 @@ public final class FindingRecorder {
             omitted[kind].add(key, created.count());
             return null;
         }
+        events.emit(finding, finding.count());
         return created;
     }
 
@@ -223,19 +236,24 @@ public final class FindingRecorder {
         private Finding base;
         private long count;
         private Instant lastSeen;
+        /** When the site's last JFR event was written ({@link System#nanoTime}), and the occurrences since in none. */
+        private long eventNanos;
+        private long sinceEvent;
 
-        Site(Finding first, long sequence) {
+        Site(Finding first, long sequence, long nanos) {
             this.sequence = sequence;
             this.base = first;
             this.count = first.count();
             this.lastSeen = first.lastSeen();
+            this.eventNanos = nanos;
         }
 
         synchronized long count() {
             return count;
         }
 
-        synchronized void add(Finding next) {
+        /** Merges {@code next}, whose own event is written now: returns the occurrences that event stands for. */
+        synchronized long add(Finding next, long nanos) {
             count += next.count();
             if (next.lastSeen().isAfter(lastSeen)) {
                 lastSeen = next.lastSeen();
@@ -246,13 +264,26 @@ public final class FindingRecorder {
                 base = base.toBuilder().durationMillis(next.durationMillis().getAsLong()).stack(next.stack())
                         .message(next.message()).build();
             }
+            long occurrences = sinceEvent + next.count();
+            sinceEvent = 0;
+            eventNanos = nanos;
+            return occurrences;
         }
 
-        synchronized void repeat(Instant now) {
+        /** One more occurrence: returns how many occurrences its JFR event stands for, 0 when it gets none. */
+        synchronized long repeat(Instant now, long nanos) {
             count++;
             if (now.isAfter(lastSeen)) {
                 lastSeen = now;
             }
+            sinceEvent++;
+            if (nanos - eventNanos < REPEAT_EVENT_INTERVAL_NANOS) {
+                return 0;
+            }
+            long occurrences = sinceEvent;
+            sinceEvent = 0;
+            eventNanos = nanos;
+            return occurrences;
         }
 
         synchronized Finding snapshot() {

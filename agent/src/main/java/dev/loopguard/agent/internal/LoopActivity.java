@@ -12,10 +12,10 @@ final class LoopActivity implements Bridge.Sink {
     private final ThreadClassifier threads;
     private final BlockingCallDetector blocking;
 
-    LoopActivity(AgentRuntime runtime) {
+    LoopActivity(AgentRuntime runtime, KnownCallSites knownSites) {
         this.runtime = runtime;
         this.threads = runtime.threads();
-        this.blocking = new BlockingCallDetector(runtime);
+        this.blocking = new BlockingCallDetector(runtime, knownSites);
     }
 
     @Override
@@ -24,6 +24,10 @@ final class LoopActivity implements Bridge.Sink {
         if (!s.isLoop() || s.inAgent) {
             return 0;
         }
+        int knownSite = s.knownSite;
+        if (knownSite != 0) {
+            s.knownSite = 0; // this hook's, or stale: it is never read again
+        }
         if (s.blockingDepth++ > 0 || s.idleDepth > 0 || s.exemptDepth > 0
                 || !runtime.detectorEnabled(BlockingCallDetector.NAME)) {
             return 1;
@@ -31,7 +35,7 @@ final class LoopActivity implements Bridge.Sink {
         BlockingCallException toThrow = null;
         s.inAgent = true;
         try {
-            toThrow = blocking.onBlocking(s, operation, flags, subject);
+            toThrow = blocking.onBlocking(s, operation, flags, subject, knownSite);
         } catch (Throwable e) {
             runtime.detectorFailed(BlockingCallDetector.NAME, e);
         } finally {
@@ -50,6 +54,19 @@ final class LoopActivity implements Bridge.Sink {
         if (s.blockingDepth > 0) {
             s.blockingDepth--;
         }
+    }
+
+    @Override
+    public void knownSite(Object receiver, int site) {
+        ThreadState s = threads.current();
+        if (s.isLoop() && !s.inAgent && blocking.expects(site, receiver)) {
+            s.knownSite = site;
+        }
+    }
+
+    @Override
+    public void halting() {
+        runtime.halting();
     }
 
     @Override

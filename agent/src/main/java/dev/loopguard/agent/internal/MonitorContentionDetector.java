@@ -47,6 +47,21 @@ final class MonitorContentionDetector {
         this.allowCheck = new BlockingCallDetector(runtime);
         this.early = new EarlyMonitorSampler(runtime, this);
         runtime.beforeReport(new FlushEarlyEntries(early));
+        runtime.beforeHalt(new NoStartAfterHalt(this));
+    }
+
+    /** {@code Runtime.halt} runs no shutdown hook: JFR's start is stopped or awaited there too. */
+    private static final class NoStartAfterHalt implements Runnable {
+        private final MonitorContentionDetector detector;
+
+        NoStartAfterHalt(MonitorContentionDetector detector) {
+            this.detector = detector;
+        }
+
+        @Override
+        public void run() {
+            detector.noMoreStarts();
+        }
     }
 
     /**
@@ -74,8 +89,9 @@ final class MonitorContentionDetector {
         Thread consumer = new Thread(() -> {
             // JFR initialises itself through JVMTI, which refuses once the JVM has begun to die: JFR then prints
             // "[error][jfr,system] An attempt was made to start JFR too early in the VM initialization sequence"
-            // on the user's console. So JFR is never created once the report hook began, and the hook waits for a
-            // creation in progress (stopAndDrain), which keeps the JVM alive until it is done. The recording itself
+            // on the user's console. So JFR is never created once the report hook began or the application called
+            // Runtime.halt (which runs no hook), and either waits for a creation in progress (noMoreStarts), which
+            // keeps the JVM alive until it is done. The recording itself
             // is never started once the JVM is exiting: started then, JDK 25's beginRecording did not return, and
             // closing the stream at exit waited for it forever.
             synchronized (lifecycle) {
@@ -133,18 +149,7 @@ final class MonitorContentionDetector {
      * gets at most {@link #DRAIN_LIMIT_MILLIS} on a daemon thread, and then the stream is closed regardless.
      */
     void stopAndDrain() {
-        synchronized (lifecycle) {
-            stopping = true;
-            long deadline = System.nanoTime() + START_WAIT_LIMIT_MILLIS * 1_000_000L;
-            try {
-                for (long left = START_WAIT_LIMIT_MILLIS; starting && left > 0;
-                        left = (deadline - System.nanoTime()) / 1_000_000L) {
-                    lifecycle.wait(left);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        noMoreStarts();
         RecordingStream rs = stream;
         if (rs == null) {
             return;
@@ -164,6 +169,26 @@ final class MonitorContentionDetector {
             Thread.currentThread().interrupt();
         }
         rs.close();
+    }
+
+    /**
+     * From now on JFR is never created, and a creation in progress is waited for (at most
+     * {@link #START_WAIT_LIMIT_MILLIS}): the JVM is about to die, at exit (the report hook) or in {@code Runtime.halt}
+     * (which runs no hook), and JFR created while it dies prints its own error on the user's console.
+     */
+    void noMoreStarts() {
+        synchronized (lifecycle) {
+            stopping = true;
+            long deadline = System.nanoTime() + START_WAIT_LIMIT_MILLIS * 1_000_000L;
+            try {
+                for (long left = START_WAIT_LIMIT_MILLIS; starting && left > 0;
+                        left = (deadline - System.nanoTime()) / 1_000_000L) {
+                    lifecycle.wait(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void creationOver() {

@@ -33,6 +33,11 @@ final class ThreadState {
     private long busySince;
     /** Busy periods started so far; written by the owning thread only. */
     long busyPeriods;
+    /**
+     * The id of the known call site whose call is being made ({@link KnownCallSites}): set right before the call,
+     * taken (and cleared) by the very next blocking hook on this thread, which is that call's own; 0 when none.
+     */
+    int knownSite;
     /** Loop name, when known (core's EventLoop#name()). */
     String loopName;
     boolean registered;
