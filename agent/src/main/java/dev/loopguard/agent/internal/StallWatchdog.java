@@ -16,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Notices event-loop threads that stay busy (between leaving and re-entering their idle wait) longer than
- * {@code stallThreshold}. From one tick into a task it samples the thread's stack every tick, so the finding says
+ * {@code stallThreshold}. A stall is one task holding the loop: a loop seen busy across two ticks is asked to report
+ * its next task start ({@link ThreadState#watchForTaskStart()}), which ends the busy period there, so a run of short
+ * tasks that the loop drains without going idle is many short periods, never one stall. From one tick into a task it samples the thread's stack every tick, so the finding says
  * where the thread was stuck; when the stall ends it records one {@code LOOP_STALL} with the stall's duration.
  *
  * <p>The samples also say where the time went. A sample that shows the JVM preparing code rather than running it
@@ -62,6 +64,8 @@ final class StallWatchdog implements Runnable {
         long lastCpuNanos;
         /** The test scope the thread worked for when last sampled during this stall, if any: charged with it. */
         TestScopes.Scope scope;
+        /** Whether the watchdog asked to hear of the loop's next task start ({@link ThreadState#watchForTaskStart}). */
+        boolean waitsForTaskStart;
 
         Watch(long period, long firstSeen, long cpuNanos) {
             this.period = period;
@@ -121,10 +125,12 @@ final class StallWatchdog implements Runnable {
                 tick(System.nanoTime());
             } catch (Throwable e) {
                 runtime.detectorFailed(NAME, e);
+                endTaskStartWatches();
                 return;
             }
             LockSupport.parkNanos(tickNanos);
         }
+        endTaskStartWatches();
     }
 
     synchronized void tick(long now) {
@@ -133,11 +139,12 @@ final class StallWatchdog implements Runnable {
             Watch w = watches.get(s);
             long period = s.busyPeriod();
             if (w != null && period != w.period) {
-                finish(s, w, w.duration(now, tickNanos));
+                finish(s, w, endedDuration(s, w, period, now));
                 watches.remove(s);
                 w = null;
             }
             if (!s.thread.isAlive()) {
+                s.endTaskStartWatch();
                 runtime.threads().forget(s);
                 continue;
             }
@@ -161,6 +168,12 @@ final class StallWatchdog implements Runnable {
             // Sampling starts from the second tick that sees the same busy period, well before the threshold, so the
             // share of warm-up is measured over most of the stall rather than only its end.
             w.lastSeenBusy = now;
+            if (!w.waitsForTaskStart) {
+                // Busy across two ticks: one task holding the loop, or many short ones run back to back (Netty drains
+                // its queue for up to a second between selects). The next task start, if one comes, ends this period.
+                s.watchForTaskStart();
+                w.waitsForTaskStart = true;
+            }
             String controller = ControllerScope.of(s.thread);
             StackTraceElement[] sample = s.thread.getStackTrace();
             if (s.busyPeriod() == period && sample.length > 0) {
@@ -177,6 +190,25 @@ final class StallWatchdog implements Runnable {
                     w.sample = sample;
                 }
             }
+        }
+    }
+
+    /**
+     * The duration of the watched busy period, now seen ended: exactly at the task start the watchdog waited for when
+     * that is what ended it (the loop consumed the watch and began the very next period), else estimated from the
+     * ticks. A watch still set is withdrawn here: the period ended in the loop's idle wait.
+     */
+    private long endedDuration(ThreadState s, Watch w, long period, long now) {
+        if (w.waitsForTaskStart && !s.endTaskStartWatch() && period == w.period + 1) {
+            return Math.max(0, s.taskStartNanos - (w.firstSeen - tickNanos / 2));
+        }
+        return w.duration(now, tickNanos);
+    }
+
+    /** Withdraws every task-start watch, so that framework loops' per-task hooks return to their fast path. */
+    private synchronized void endTaskStartWatches() {
+        for (ThreadState s : watches.keySet()) {
+            s.endTaskStartWatch();
         }
     }
 
