@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 class BenchmarksSmokeTest {
 
     static final List<Class<?>> BENCHMARK_CLASSES = List.of(CompletableFutureChainBenchmark.class,
-            UncontendedLockBenchmark.class, NettyResubmitBenchmark.class, BlockingMethodFastPathBenchmark.class,
+            UncontendedLockBenchmark.class, NettyResubmitBenchmark.class, NettyMixedWorkloadBenchmark.class, BlockingMethodFastPathBenchmark.class,
             FutureTrackingBenchmark.class);
 
     @Test
