@@ -72,9 +72,9 @@ public final class Bridge {
 
     /**
      * How many loop threads the stall watchdog is waiting to see start their next task: zero almost always, so the
-     * hook on a framework loop's per-task method costs one field read. The watchdog raises it for a loop that stayed
-     * busy across two of its ticks, because a busy loop may be one task holding it (a stall) or many short tasks run
-     * without an idle wait in between (Netty drains its queue for up to a second); the next task start tells them
+     * hook on a framework loop's per-task method costs one field read. The watchdog raises it for a loop it sees busy
+     * at a tick, because a busy loop may be one task holding it (a stall) or many short tasks run without an idle wait
+     * in between (Netty drains its queue for up to a second); the next task start, which lowers it again, tells them
      * apart.
      */
     public static final java.util.concurrent.atomic.AtomicInteger TASK_START_WATCHES =
@@ -247,7 +247,7 @@ public final class Bridge {
         }
     }
 
-    /** Kept out of the loop's compiled code: asked for once per watchdog tick at most, while a loop stays busy. */
+    /** Kept out of the loop's compiled code: asked for at most once per watchdog tick and busy loop. */
     @OutOfLine
     private static void startedTask() {
         Sink s = sink;

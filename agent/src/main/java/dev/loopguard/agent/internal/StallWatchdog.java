@@ -16,9 +16,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Notices event-loop threads that stay busy (between leaving and re-entering their idle wait) longer than
- * {@code stallThreshold}. A stall is one task holding the loop: a loop seen busy across two ticks is asked to report
- * its next task start ({@link ThreadState#watchForTaskStart()}), which ends the busy period there, so a run of short
- * tasks that the loop drains without going idle is many short periods, never one stall. From one tick into a task it samples the thread's stack every tick, so the finding says
+ * {@code stallThreshold}. A stall is one task holding the loop: a loop seen busy at a tick is asked to report its next
+ * task start ({@link ThreadState#watchForTaskStart()}), which ends the busy period there, so a run of short tasks that
+ * the loop drains without going idle is many short periods, never one stall. From one tick into a task it samples the thread's stack every tick, so the finding says
  * where the thread was stuck; when the stall ends it records one {@code LOOP_STALL} with the stall's duration.
  *
  * <p>The samples also say where the time went. A sample that shows the JVM preparing code rather than running it
@@ -152,7 +152,14 @@ final class StallWatchdog implements Runnable {
                 continue;
             }
             if (w == null) {
-                watches.put(s, new Watch(period, now, agentStarting ? cpuNanos(s.thread) : -1));
+                w = new Watch(period, now, agentStarting ? cpuNanos(s.thread) : -1);
+                watches.put(s, w);
+                // Busy now: one task holding the loop, or one of many short ones run back to back (Netty drains its
+                // queue for up to a second between selects). The next task start, if one comes, ends this period.
+                // Asked at the first sighting rather than the second: a watchdog thread that the machine keeps off
+                // the CPU between two ticks would otherwise time a whole run of short tasks as one.
+                s.watchForTaskStart();
+                w.waitsForTaskStart = true;
                 continue;
             }
             if (agentStarting) {
@@ -168,12 +175,6 @@ final class StallWatchdog implements Runnable {
             // Sampling starts from the second tick that sees the same busy period, well before the threshold, so the
             // share of warm-up is measured over most of the stall rather than only its end.
             w.lastSeenBusy = now;
-            if (!w.waitsForTaskStart) {
-                // Busy across two ticks: one task holding the loop, or many short ones run back to back (Netty drains
-                // its queue for up to a second between selects). The next task start, if one comes, ends this period.
-                s.watchForTaskStart();
-                w.waitsForTaskStart = true;
-            }
             String controller = ControllerScope.of(s.thread);
             StackTraceElement[] sample = s.thread.getStackTrace();
             if (s.busyPeriod() == period && sample.length > 0) {
