@@ -100,7 +100,7 @@ public final class AgentOverheadRun {
     static final CommandLine COMMAND_LINE = new CommandLine("AgentOverheadRun", "", """
             Runs every agent-overhead benchmark with no agent, with Loopguard and with BlockHound, each in its own
             forked JVM, printing a line as each starts, then one comparison table, also written to
-            <output>/agent-overhead.md. About 11 minutes with the defaults on an idle machine.
+            <output>/agent-overhead.md. About 15 minutes with the defaults on an idle machine.
 
             """ + CommandLine.JMH_SETTINGS);
 

@@ -20,10 +20,10 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * A task that re-submits itself to a Netty 4.2 event loop {@value #TASKS} times: the shape of a protocol state machine
- * that yields to the loop between steps. Both loop kinds are measured: {@code nio} (a {@code MultiThreadIoEventLoopGroup}
- * with the NIO handler, whose idle wait is a selector) and {@code default} (a {@code DefaultEventLoop}, whose idle wait is a blocking queue). Neither
- * idle wait may count as a blocking call, and neither may cost the agent anything while the loop is busy. The score is
- * tasks run per second.
+ * that yields to the loop between steps. Both loop kinds are measured: {@code nio} (a
+ * {@code MultiThreadIoEventLoopGroup} with the NIO handler, whose idle wait is a selector) and {@code default} (a
+ * {@code DefaultEventLoop}, whose idle wait is a blocking queue). Neither idle wait may count as a blocking call, and
+ * neither may cost the agent anything while the loop is busy. The score is tasks run per second.
  *
  * <p>Every re-submission happens on the loop thread, so Netty appends to its task queue without waking anyone; the
  * benchmark thread waits once per batch. Submitting each task from the benchmark thread instead would measure

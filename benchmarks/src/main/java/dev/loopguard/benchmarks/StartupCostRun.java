@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Measures what the agent adds to the start-up of a hello-world JVM (target: +150 ms and +20 MiB): runs a
  * {@link HelloWorld} JVM without and with {@code -javaagent}, interleaved, and prints the medians, also written to
  * {@code benchmarks/target/startup-cost.md}. Wall time from process start to exit, so it includes writing the report
- * at exit; and, where GNU time is installed, each JVM's peak resident memory. JMH is not used: it measures code inside a running JVM, and this is the JVM's own start and stop.
+ * at exit; and, where GNU time is installed, each JVM's peak resident memory. JMH is not used: it measures code
+ * inside a running JVM, and this is the JVM's own start and stop.
  *
  * <p>Usage, from the repository root after {@code mvn -pl agent,benchmarks -am package -DskipTests}:
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.loopguard.benchmarks.StartupCostRun</pre>

@@ -128,8 +128,9 @@ public final class TrackingCostSeries {
         lines.add("");
         lines.add("- Run: " + Instant.now());
         lines.add("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        lines.add("- Load average (1 min): " + String.format(java.util.Locale.ROOT, "%.2f at the start, %.2f at the end",
-                loadAtStart, loadAverage()) + ", on " + Runtime.getRuntime().availableProcessors() + " CPUs");
+        lines.add("- Load average (1 min): " + String.format(java.util.Locale.ROOT,
+                "%.2f at the start, %.2f at the end", loadAtStart, loadAverage()) + ", on "
+                + Runtime.getRuntime().availableProcessors() + " CPUs");
         lines.add("- Rounds: " + rounds + "; per round one fork per configuration, in this order in the first round, "
                 + "rotated by one configuration each round after: "
                 + configs.stream().map(labels::get).collect(Collectors.joining(", ")));

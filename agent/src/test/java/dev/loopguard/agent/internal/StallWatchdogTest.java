@@ -50,7 +50,8 @@ class StallWatchdogTest {
     @Test
     @DisplayName("a loop seen busy at a tick is asked for its next task start, which ends that busy period")
     void theFirstSightingOfABusyLoopAsksForItsNextTaskStart() {
-        AgentRuntime runtime = new AgentRuntime(AgentOptions.defaults(), new PrintStream(OutputStream.nullOutputStream()));
+        AgentRuntime runtime = new AgentRuntime(AgentOptions.defaults(),
+                new PrintStream(OutputStream.nullOutputStream()));
         StallWatchdog watchdog = new StallWatchdog(runtime, new AgentStartupWork());
         ThreadState loop = new ThreadState(Thread.currentThread(), true);
         runtime.threads().register(loop);

@@ -38,7 +38,8 @@ class StallAttributionIT {
     @Test
     @DisplayName("a resubmitting chain on core's EventLoop is no stall; one long task is")
     void aChainOfShortTasksOnCoresEventLoopIsNoStall() throws Exception {
-        ForkedJvm.Result run = ForkedJvm.main(ResubmitChains.class, "core").agentOptions("tasks=off,stallThreshold=20ms")
+        ForkedJvm.Result run = ForkedJvm.main(ResubmitChains.class, "core")
+                .agentOptions("tasks=off,stallThreshold=20ms")
                 .run("resubmit-chain-core").completed();
         assertOnlyTheLongTaskStalled(run);
     }
