@@ -68,8 +68,8 @@ final class BlockingHooks {
     }
 
     /**
-     * A framework loop's per-task method: the start of one task, which the stall watchdog asks to hear of while a loop
-     * stays busy (see {@link Bridge#taskStart()}).
+     * A framework loop's per-task method: the start of one task, which the stall watchdog asks to hear of when it sees
+     * a loop busy (see {@link Bridge#taskStart()}).
      */
     static Hook taskStart(MethodFilter methods) {
         return Hook.on(methods).enter(BridgeCall.to(Bridge.class, "taskStart"));

@@ -22,7 +22,8 @@ import dev.loopguard.agent.internal.weaving.TypeHierarchy;
  * {@code ThreadPoolExecutor#getTask} (Reactor's parallel and single schedulers, and pools named by
  * {@code eventLoopThreads}), whose {@code runWorker} starts a busy period: a worker runs its first task before it
  * ever waits. Task starts: Netty's {@code AbstractEventExecutor#runTask}, which the stall watchdog listens to only
- * while a loop stays busy across its ticks (core's loop and thread pools pass their idle wait before every task).
+ * from a tick that saw the loop busy to that loop's next task start (core's loop and thread pools pass their idle
+ * wait before every task).
  */
 final class LoopThreadInstrumenter implements Instrumenter {
 

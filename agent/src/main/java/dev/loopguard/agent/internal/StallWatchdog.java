@@ -18,8 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  * Notices event-loop threads that stay busy (between leaving and re-entering their idle wait) longer than
  * {@code stallThreshold}. A stall is one task holding the loop: a loop seen busy at a tick is asked to report its next
  * task start ({@link ThreadState#watchForTaskStart()}), which ends the busy period there, so a run of short tasks that
- * the loop drains without going idle is many short periods, never one stall. From one tick into a task it samples the thread's stack every tick, so the finding says
- * where the thread was stuck; when the stall ends it records one {@code LOOP_STALL} with the stall's duration.
+ * the loop drains without going idle is many short periods, never one stall. From one tick into a task it samples the
+ * thread's stack every tick, so the finding says where the thread was stuck; when the stall ends it records one
+ * {@code LOOP_STALL} with the stall's duration.
  *
  * <p>The samples also say where the time went. A sample that shows the JVM preparing code rather than running it
  * (loading, defining or initialising a class, linking a call site, the agent's own first-use work) is warm-up: a
