@@ -62,9 +62,12 @@ class StallAttributionIT {
                     assertThat(stall.get("site").asText()).contains("$Chain.");
                     assertThat(stall.get("durationMillis").asLong()).isGreaterThanOrEqualTo(300);
                 });
-        assertThat(stalls).as(report.toPrettyString())
-                .filteredOn(stall -> stall.get("site").asText().contains(".cpuBoundTask("))
-                .singleElement().satisfies(stall ->
-                        assertThat(stall.get("durationMillis").asLong()).isGreaterThanOrEqualTo(300));
+        // The long task's site is where its latest sample found it: inside cpuBoundTask, or in the lambda that ran it
+        // if the last tick came just as it returned.
+        assertThat(stalls).as(report.toPrettyString()).anySatisfy(stall -> {
+            assertThat(stall.get("site").asText())
+                    .matches("com\\.acme\\.loops\\.ResubmitChains\\.(cpuBoundTask|lambda\\$run\\$\\d+)\\(.*");
+            assertThat(stall.get("durationMillis").asLong()).isGreaterThanOrEqualTo(300);
+        });
     }
 }
