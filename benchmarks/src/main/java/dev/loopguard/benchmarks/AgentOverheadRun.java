@@ -61,6 +61,17 @@ public final class AgentOverheadRun {
             new Case("BlockingMethodFastPathBenchmark.joinCompletedFuture"));
     static final List<String> BLOCKING_DETECTION_CONFIGS = List.of("none", "loopguard-off", "blockhound");
 
+    /**
+     * The hot paths of a correct event-loop program on Netty 4.2, the mixed workload and each of its parts, measured
+     * with blocking detection alone, at the default level, and with BlockHound.
+     */
+    static final List<Case> HOT_PATH_CASES = List.of(
+            new Case("NettyMixedWorkloadBenchmark.mixed"),
+            new Case("NettyMixedWorkloadBenchmark.resubmitOnly"),
+            new Case("NettyMixedWorkloadBenchmark.lockOnly"),
+            new Case("NettyMixedWorkloadBenchmark.futureOnly"));
+    static final List<String> HOT_PATH_CONFIGS = List.of("none", "loopguard-off", "loopguard-sampled", "blockhound");
+
     /** The future-heavy workload, measured at each task-tracking level. */
     static final List<Case> TASK_TRACKING_CASES = List.of(
             new Case("FutureTrackingBenchmark.completeInline"),
@@ -89,7 +100,7 @@ public final class AgentOverheadRun {
     static final CommandLine COMMAND_LINE = new CommandLine("AgentOverheadRun", "", """
             Runs every agent-overhead benchmark with no agent, with Loopguard and with BlockHound, each in its own
             forked JVM, printing a line as each starts, then one comparison table, also written to
-            <output>/agent-overhead.md. About 11 minutes with the defaults on an idle machine.
+            <output>/agent-overhead.md. About 15 minutes with the defaults on an idle machine.
 
             """ + CommandLine.JMH_SETTINGS);
 
@@ -112,6 +123,7 @@ public final class AgentOverheadRun {
         }
         ComparisonTable table = new ComparisonTable();
         run(settings, BLOCKING_DETECTION_CASES, BLOCKING_DETECTION_CONFIGS, table);
+        run(settings, HOT_PATH_CASES, HOT_PATH_CONFIGS, table);
         run(settings, TASK_TRACKING_CASES, TASK_TRACKING_CONFIGS, table);
         if (settings.footprintCount() > 0) {
             for (String id : TASK_TRACKING_CONFIGS) {

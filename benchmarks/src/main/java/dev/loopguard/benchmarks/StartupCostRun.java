@@ -14,10 +14,11 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Measures what the agent adds to the start-up of a hello-world JVM (the agent issue's 300 ms target): runs a
+ * Measures what the agent adds to the start-up of a hello-world JVM (target: +150 ms and +20 MiB): runs a
  * {@link HelloWorld} JVM without and with {@code -javaagent}, interleaved, and prints the medians, also written to
  * {@code benchmarks/target/startup-cost.md}. Wall time from process start to exit, so it includes writing the report
- * at exit. JMH is not used: it measures code inside a running JVM, and this is the JVM's own start and stop.
+ * at exit; and, where GNU time is installed, each JVM's peak resident memory. JMH is not used: it measures code
+ * inside a running JVM, and this is the JVM's own start and stop.
  *
  * <p>Usage, from the repository root after {@code mvn -pl agent,benchmarks -am package -DskipTests}:
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.loopguard.benchmarks.StartupCostRun</pre>
@@ -37,8 +38,15 @@ public final class StartupCostRun {
         }
     }
 
-    /** The medians and ranges of one series, in milliseconds. */
-    record Summary(List<Double> without, List<Double> with) {
+    /**
+     * One series: wall times in milliseconds, and peak resident memory in MiB (empty lists where the platform has no
+     * {@value #TIME} to measure it).
+     */
+    record Summary(List<Double> without, List<Double> with, List<Double> peakWithout, List<Double> peakWith) {
+        Summary(List<Double> without, List<Double> with) {
+            this(without, with, List.of(), List.of());
+        }
+
         double medianWithout() {
             return median(without);
         }
@@ -50,6 +58,17 @@ public final class StartupCostRun {
         double added() {
             return medianWith() - medianWithout();
         }
+
+        boolean hasPeakMemory() {
+            return !peakWithout.isEmpty() && !peakWith.isEmpty();
+        }
+    }
+
+    /** GNU time, which reports a child's peak resident set size ({@code %M}, in KiB) after it exits. */
+    static final String TIME = "/usr/bin/time";
+
+    /** One JVM: its wall time, and its peak resident memory in MiB or NaN when not measured. */
+    private record Run(double millis, double peakMiB) {
     }
 
     private StartupCostRun() {
@@ -93,22 +112,42 @@ public final class StartupCostRun {
         AgentOverheadRun.publish(repository.resolve("benchmarks/target/startup-cost.md"), table);
     }
 
-    /** Runs the hello world {@code runs} times without and with the agent, one of each after the other. */
+    /**
+     * Runs the hello world {@code runs} times without and with the agent, one of each after the other; under
+     * {@value #TIME} when it is there, for the peak resident memory of each JVM.
+     */
     static Summary measure(Path java, Path agentJar, int runs, Path work) throws IOException, InterruptedException {
         Path classes = helloWorldClasses(work);
         Path report = work.resolve("startup-report.json");
+        boolean memory = Files.isExecutable(Path.of(TIME));
         List<Double> without = new ArrayList<>();
         List<Double> with = new ArrayList<>();
+        List<Double> peakWithout = new ArrayList<>();
+        List<Double> peakWith = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            without.add(run(List.of(java.toString(), "-cp", classes.toString(), HelloWorld.class.getName()), work));
-            with.add(run(List.of(java.toString(), "-javaagent:" + agentJar + "=report=" + report, "-cp",
-                    classes.toString(), HelloWorld.class.getName()), work));
+            Run plain = run(List.of(java.toString(), "-cp", classes.toString(), HelloWorld.class.getName()), work,
+                    memory);
+            Run agent = run(List.of(java.toString(), "-javaagent:" + agentJar + "=report=" + report, "-cp",
+                    classes.toString(), HelloWorld.class.getName()), work, memory);
+            without.add(plain.millis());
+            with.add(agent.millis());
+            if (memory) {
+                peakWithout.add(plain.peakMiB());
+                peakWith.add(agent.peakMiB());
+            }
         }
-        return new Summary(List.copyOf(without), List.copyOf(with));
+        return new Summary(List.copyOf(without), List.copyOf(with), List.copyOf(peakWithout), List.copyOf(peakWith));
     }
 
-    /** Wall time of one JVM in milliseconds; fails when it does not print the greeting or exit with status 0. */
-    private static double run(List<String> command, Path work) throws IOException, InterruptedException {
+    /** One JVM; fails when it does not print the greeting or exit with status 0. */
+    private static Run run(List<String> jvm, Path work, boolean memory) throws IOException, InterruptedException {
+        Path peakFile = work.resolve("peak-rss-kib.txt");
+        List<String> command = new ArrayList<>();
+        if (memory) {
+            Files.deleteIfExists(peakFile);
+            command.addAll(List.of(TIME, "-f", "%M", "-o", peakFile.toString()));
+        }
+        command.addAll(jvm);
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
         byte[] output = process.getInputStream().readAllBytes();
@@ -123,7 +162,18 @@ public final class StartupCostRun {
             throw new IllegalStateException("the hello-world JVM failed (exit status " + process.exitValue() + "): "
                     + command + "\n" + printed);
         }
-        return millis;
+        return new Run(millis, memory ? peakMiB(Files.readString(peakFile), command) : Double.NaN);
+    }
+
+    /** The last line {@value #TIME} wrote, a number of KiB, in MiB. */
+    static double peakMiB(String timeOutput, List<String> command) {
+        String[] lines = timeOutput.strip().split("\\R");
+        try {
+            return Long.parseLong(lines[lines.length - 1].trim()) / 1024.0;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(TIME + " reported no peak memory (expected a number of KiB, was '"
+                    + timeOutput.strip() + "') for " + command, e);
+        }
     }
 
     /** Copies the {@link HelloWorld} class file alone to a class-path directory. */
@@ -183,12 +233,27 @@ public final class StartupCostRun {
                         + "| | median | range |%n|---|---:|---:|%n"
                         + "| without agent | %.0f ms | %.0f–%.0f ms |%n"
                         + "| with agent | %.0f ms | %.0f–%.0f ms |%n"
-                        + "| **added by the agent** | **%+.0f ms** | |%n",
+                        + "| **added by the agent** | **%+.0f ms** | |%n%s",
                 Instant.now(), jdk, Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                 System.getProperty("os.version"), runs,
                 summary.medianWithout(), Collections.min(summary.without()), Collections.max(summary.without()),
                 summary.medianWith(), Collections.min(summary.with()), Collections.max(summary.with()),
-                summary.added());
+                summary.added(), memoryTable(summary));
+    }
+
+    private static String memoryTable(Summary summary) {
+        if (!summary.hasPeakMemory()) {
+            return String.format(Locale.ROOT, "%nPeak memory not measured: no %s on this machine.%n", TIME);
+        }
+        double without = median(summary.peakWithout());
+        double with = median(summary.peakWith());
+        return String.format(Locale.ROOT, "%nPeak resident memory of the same JVMs (%s):%n%n"
+                        + "| | median | range |%n|---|---:|---:|%n"
+                        + "| without agent | %.1f MiB | %.1f–%.1f MiB |%n"
+                        + "| with agent | %.1f MiB | %.1f–%.1f MiB |%n"
+                        + "| **added by the agent** | **%+.1f MiB** | |%n",
+                TIME, without, Collections.min(summary.peakWithout()), Collections.max(summary.peakWithout()),
+                with, Collections.min(summary.peakWith()), Collections.max(summary.peakWith()), with - without);
     }
 
     private static String javaVersion(Path java) throws IOException, InterruptedException {

@@ -34,6 +34,42 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public final class TrackingCostSeries {
 
     static final String ROUNDS = "loopguard.series.rounds";
+    static final String SUITE = "loopguard.series.suite";
+
+    /** What a series measures: its workloads, the configurations compared and where the table goes. */
+    enum Suite {
+        TASK_TRACKING("task-tracking", "Task-tracking cost, paired series", AgentOverheadRun.TASK_TRACKING_CASES,
+                AgentOverheadRun.TASK_TRACKING_CONFIGS, "tracking-cost-series.md"),
+        HOT_PATHS("hot-paths", "Event-loop hot paths (Netty 4.2), paired series", AgentOverheadRun.HOT_PATH_CASES,
+                AgentOverheadRun.HOT_PATH_CONFIGS, "hot-paths-series.md");
+
+        final String id;
+        final String title;
+        final List<AgentOverheadRun.Case> cases;
+        final List<String> configs;
+        final String file;
+
+        Suite(String id, String title, List<AgentOverheadRun.Case> cases, List<String> configs, String file) {
+            this.id = id;
+            this.title = title;
+            this.cases = cases;
+            this.configs = configs;
+            this.file = file;
+        }
+
+        /** The suite named by {@code loopguard.series.suite}; task tracking when absent. */
+        static Suite named(String text) {
+            if (text == null) {
+                return TASK_TRACKING;
+            }
+            for (Suite suite : values()) {
+                if (suite.id.equals(text.trim())) {
+                    return suite;
+                }
+            }
+            throw new IllegalArgumentException(SUITE + " must be task-tracking or hot-paths, was '" + text + "'");
+        }
+    }
 
     private TrackingCostSeries() {
     }
@@ -45,7 +81,11 @@ public final class TrackingCostSeries {
 
             """ + CommandLine.JMH_SETTINGS + """
 
-              loopguard.series.rounds       rounds, at least 2 (default 10); loopguard.bench.forks is ignored""");
+              loopguard.series.rounds       rounds, at least 2 (default 10); loopguard.bench.forks is ignored
+              loopguard.series.suite        task-tracking (default: the tracking levels on the future-heavy
+                                            workload, to tracking-cost-series.md) or hot-paths (the Netty 4.2 mixed
+                                            workload and its parts under no agent, tasks=off, tasks=sampled and
+                                            BlockHound, to hot-paths-series.md)""");
 
     public static void main(String[] args) throws IOException {
         if (!CommandLine.proceedOrExit(COMMAND_LINE.screen(args, 0, System.out, System.err))) {
@@ -53,11 +93,13 @@ public final class TrackingCostSeries {
         }
         RunSettings settings;
         int rounds;
+        Suite suite;
         List<String> configs;
         try {
             settings = RunSettings.fromSystemProperties();
             rounds = rounds(System.getProperty(ROUNDS));
-            configs = configurations(settings);
+            suite = Suite.named(System.getProperty(SUITE));
+            configs = configurations(settings, suite);
         } catch (IllegalArgumentException e) {
             CommandLine.proceedOrExit(COMMAND_LINE.refuse(e.getMessage(), System.err));
             return;
@@ -69,6 +111,7 @@ public final class TrackingCostSeries {
             return;
         }
         Files.createDirectories(settings.output());
+        double loadAtStart = loadAverage();
         PairedSeries series = new PairedSeries(Configuration.NONE.id());
         Map<String, String> labels = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
@@ -77,14 +120,17 @@ public final class TrackingCostSeries {
                 Configuration configuration = AgentOverheadRun.configuration(id);
                 labels.put(id, configuration.label());
                 System.out.println("=== round " + (round + 1) + " of " + rounds + ": " + configuration.label());
-                problems.addAll(measure(settings, configuration, round, series));
+                problems.addAll(measure(settings, suite, configuration, round, series));
             }
         }
         List<String> lines = new ArrayList<>();
-        lines.add("# Task-tracking cost, paired series");
+        lines.add("# " + suite.title);
         lines.add("");
         lines.add("- Run: " + Instant.now());
         lines.add("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        lines.add("- Load average (1 min): " + String.format(java.util.Locale.ROOT,
+                "%.2f at the start, %.2f at the end", loadAtStart, loadAverage()) + ", on "
+                + Runtime.getRuntime().availableProcessors() + " CPUs");
         lines.add("- Rounds: " + rounds + "; per round one fork per configuration, in this order in the first round, "
                 + "rotated by one configuration each round after: "
                 + configs.stream().map(labels::get).collect(Collectors.joining(", ")));
@@ -103,7 +149,11 @@ public final class TrackingCostSeries {
         String document = String.join("\n", lines) + "\n";
         System.out.println();
         System.out.println(document);
-        AgentOverheadRun.publish(settings.output().resolve("tracking-cost-series.md"), document);
+        AgentOverheadRun.publish(settings.output().resolve(suite.file), document);
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     /** The configurations in the order round {@code round} (from 0) runs them: the list rotated left by the round. */
@@ -131,22 +181,24 @@ public final class TrackingCostSeries {
         throw new IllegalArgumentException(ROUNDS + " must be a whole number >= 2, was '" + text + "'");
     }
 
-    /** The tracking configurations chosen by {@code loopguard.bench.configs}, which must include the baseline. */
-    static List<String> configurations(RunSettings settings) {
-        List<String> chosen = AgentOverheadRun.TASK_TRACKING_CONFIGS.stream().filter(settings.configs()::contains)
+    /** The suite's configurations chosen by {@code loopguard.bench.configs}, which must include the baseline. */
+    static List<String> configurations(RunSettings settings, Suite suite) {
+        List<String> chosen = suite.configs.stream().filter(settings.configs()::contains)
                 .collect(Collectors.toList());
         if (!chosen.contains(Configuration.NONE.id()) || chosen.size() < 2) {
+            List<String> others = suite.configs.subList(1, suite.configs.size());
             throw new IllegalArgumentException("loopguard.bench.configs must include 'none' and at least one of "
-                    + "loopguard-off, loopguard-sampled, loopguard-full for a paired series, was " + settings.configs());
+                    + String.join(", ", others) + " for a paired series of " + suite.id + ", was "
+                    + settings.configs());
         }
         return chosen;
     }
 
     /** One fork per benchmark, each with its own agent report; returns what is wrong with the reports, if anything. */
-    private static List<String> measure(RunSettings settings, Configuration configuration, int round,
+    private static List<String> measure(RunSettings settings, Suite suite, Configuration configuration, int round,
                                         PairedSeries series) {
         List<String> problems = new ArrayList<>();
-        for (AgentOverheadRun.Case benchmark : AgentOverheadRun.TASK_TRACKING_CASES) {
+        for (AgentOverheadRun.Case benchmark : suite.cases) {
             String reportName = "series-" + benchmark.fileSafe();
             OptionsBuilder options = new OptionsBuilder();
             options.include("^" + Pattern.quote(AgentOverheadRun.PREFIX + benchmark.method()) + "$")

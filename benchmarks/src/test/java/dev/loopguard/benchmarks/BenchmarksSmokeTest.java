@@ -28,8 +28,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 class BenchmarksSmokeTest {
 
     static final List<Class<?>> BENCHMARK_CLASSES = List.of(CompletableFutureChainBenchmark.class,
-            UncontendedLockBenchmark.class, NettyResubmitBenchmark.class, BlockingMethodFastPathBenchmark.class,
-            FutureTrackingBenchmark.class);
+            UncontendedLockBenchmark.class, NettyResubmitBenchmark.class, NettyMixedWorkloadBenchmark.class,
+            BlockingMethodFastPathBenchmark.class, FutureTrackingBenchmark.class);
 
     @Test
     @DisplayName("every benchmark runs without an agent and reports a positive score")

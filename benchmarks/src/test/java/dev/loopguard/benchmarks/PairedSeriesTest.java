@@ -105,10 +105,17 @@ class PairedSeriesTest {
 
         Path repository = Path.of(".").toAbsolutePath();
         RunSettings all = RunSettings.from(Map.of(), repository);
-        assertThat(TrackingCostSeries.configurations(all))
+        assertThat(TrackingCostSeries.configurations(all, TrackingCostSeries.Suite.TASK_TRACKING))
                 .containsExactly("none", "loopguard-off", "loopguard-sampled", "loopguard-full");
+        assertThat(TrackingCostSeries.configurations(all, TrackingCostSeries.Suite.HOT_PATHS))
+                .containsExactly("none", "loopguard-off", "loopguard-sampled", "blockhound");
         RunSettings noBaseline = RunSettings.from(Map.of("loopguard.bench.configs", "loopguard-sampled"), repository);
-        assertThatThrownBy(() -> TrackingCostSeries.configurations(noBaseline))
+        assertThatThrownBy(() -> TrackingCostSeries.configurations(noBaseline, TrackingCostSeries.Suite.TASK_TRACKING))
                 .hasMessageStartingWith("loopguard.bench.configs must include 'none' and at least one of");
+
+        assertThat(TrackingCostSeries.Suite.named(null)).isEqualTo(TrackingCostSeries.Suite.TASK_TRACKING);
+        assertThat(TrackingCostSeries.Suite.named("hot-paths")).isEqualTo(TrackingCostSeries.Suite.HOT_PATHS);
+        assertThatThrownBy(() -> TrackingCostSeries.Suite.named("hotpaths"))
+                .hasMessage("loopguard.series.suite must be task-tracking or hot-paths, was 'hotpaths'");
     }
 }

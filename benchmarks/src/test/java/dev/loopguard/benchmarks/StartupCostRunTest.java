@@ -28,7 +28,25 @@ class StartupCostRunTest {
 
         assertThat(table).contains("- JDK: OpenJDK 17", "3 runs of a hello world",
                 "| without agent | 35 ms | 30–40 ms |", "| with agent | 260 ms | 250–290 ms |",
-                "| **added by the agent** | **+225 ms** | |");
+                "| **added by the agent** | **+225 ms** | |", "Peak memory not measured");
+    }
+
+    @Test
+    void theTableGivesPeakMemoryWhenItWasMeasured() {
+        StartupCostRun.Summary summary = new StartupCostRun.Summary(List.of(40.0, 30.0, 35.0),
+                List.of(260.0, 250.0, 290.0), List.of(36.0, 37.0, 36.5), List.of(50.0, 52.0, 51.0));
+
+        assertThat(StartupCostRun.table(summary, "OpenJDK 17", 3)).contains(
+                "| without agent | 36.5 MiB | 36.0–37.0 MiB |", "| with agent | 51.0 MiB | 50.0–52.0 MiB |",
+                "| **added by the agent** | **+14.5 MiB** | |");
+    }
+
+    @Test
+    void peakMemoryIsReadFromTheLastLineOfGnuTimeAndAnythingElseIsNamed() {
+        assertThat(StartupCostRun.peakMiB("Command exited with non-zero status 1\n51200\n", List.of("java")))
+                .isEqualTo(50.0);
+        assertThatThrownBy(() -> StartupCostRun.peakMiB("n/a", List.of("java")))
+                .hasMessageContaining("reported no peak memory").hasMessageContaining("'n/a'");
     }
 
     @Test
@@ -51,6 +69,9 @@ class StartupCostRunTest {
 
         assertThat(summary.without()).singleElement().satisfies(ms -> assertThat(ms).isPositive());
         assertThat(summary.with()).singleElement().satisfies(ms -> assertThat(ms).isPositive());
+        if (Files.isExecutable(Path.of(StartupCostRun.TIME))) {
+            assertThat(summary.peakWith()).singleElement().satisfies(mib -> assertThat(mib).isGreaterThan(1.0));
+        }
         assertThat(work.resolve("startup-report.json")).as("the agent wrote its report at exit").isRegularFile();
     }
 }

@@ -66,6 +66,8 @@ public final class Bridge {
 
         /** A call to a watched method at a known call site is about to be made; see {@link Bridge#knownSite}. */
         void knownSite(Object receiver, int site);
+        /** A framework loop starts one task, and the stall watchdog asked to hear of it ({@link #taskStart()}). */
+        void startedTask();
 
         /** Whether {@code e} is the deliberate exception of throw mode, to be rethrown into the application. */
         boolean isDeliberate(Throwable e);
@@ -75,6 +77,16 @@ public final class Bridge {
     }
 
     private static volatile Sink sink;
+
+    /**
+     * How many loop threads the stall watchdog is waiting to see start their next task: zero almost always, so the
+     * hook on a framework loop's per-task method costs one field read. The watchdog raises it for a loop it sees busy
+     * at a tick, because a busy loop may be one task holding it (a stall) or many short tasks run without an idle wait
+     * in between (Netty drains its queue for up to a second); the next task start, which lowers it again, tells them
+     * apart.
+     */
+    public static final java.util.concurrent.atomic.AtomicInteger TASK_START_WATCHES =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private Bridge() {
     }
@@ -260,6 +272,30 @@ public final class Bridge {
             s.exitLoopThread(token);
         } catch (Throwable e) {
             fail(s, "loop-exit", e);
+        }
+    }
+
+    /**
+     * Called as a framework event loop starts one task (Netty's {@code AbstractEventExecutor.runTask}): one field read
+     * unless the stall watchdog waits for a task start.
+     */
+    public static void taskStart() {
+        if (TASK_START_WATCHES.get() != 0) {
+            startedTask();
+        }
+    }
+
+    /** Kept out of the loop's compiled code: asked for at most once per watchdog tick and busy loop. */
+    @OutOfLine
+    private static void startedTask() {
+        Sink s = sink;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.startedTask();
+        } catch (Throwable e) {
+            fail(s, "task-start", e);
         }
     }
 

@@ -24,9 +24,9 @@ public final class LoopTaskBridge {
     /**
      * What {@link #queued} reads: at {@code tasks=sampled}, the task classes past their first tasks, whose tasks are
      * followed only while the sampling window is open; null while the window is open, and at other levels. Their
-     * identity hashes (never zero in HotSpot, so zero marks an empty slot), open-addressed, with a power-of-two
-     * length and at least one empty slot, never changed once published. Hashes rather than the classes, so that the
-     * agent pins no class and no class loader.
+     * {@linkplain #classKey keys} (zero marks an empty slot), open-addressed, with a power-of-two length and at least
+     * one empty slot, never changed once published. Keys rather than the classes, so that the agent pins no class and
+     * no class loader.
      */
     private static volatile int[] sampledOut;
 
@@ -98,16 +98,27 @@ public final class LoopTaskBridge {
     }
 
     /**
+     * The key of a task class in {@link #sampledOut}: the hash of its name, which the class and its name string both
+     * cache, so the probe costs a few field reads per task. Not the identity hash: {@code System.identityHashCode} of
+     * a {@code Class} is a call into the JVM of about 5 ns, which was most of what the default level added to a task
+     * hop on a Netty loop. Two classes with one key (one chance in four billion per pair of names, or one name in two
+     * class loaders) share a mark: the second is sampled from its first task on, rather than followed until it is
+     * past its first tasks.
+     */
+    public static int classKey(Class<?> type) {
+        return type.getName().hashCode();
+    }
+
+    /**
      * A linear probe of {@link #sampledOut}, which ends at an empty slot; false while there is no table (no sampling,
-     * or the window is open). Two classes with one identity hash (one
-     * chance in two billion per pair) would share a mark: the second would be sampled from its first task on.
+     * or the window is open).
      */
     private static boolean isSampledOut(Class<?> type) {
         int[] set = sampledOut;
         if (set == null) {
             return false;
         }
-        int hash = System.identityHashCode(type);
+        int hash = classKey(type);
         int mask = set.length - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
             int known = set[i];

@@ -67,6 +67,14 @@ final class BlockingHooks {
                 .onExit(BridgeCall.to(Bridge.class, "idleExit", token()));
     }
 
+    /**
+     * A framework loop's per-task method: the start of one task, which the stall watchdog asks to hear of when it sees
+     * a loop busy (see {@link Bridge#taskStart()}).
+     */
+    static Hook taskStart(MethodFilter methods) {
+        return Hook.on(methods).enter(BridgeCall.to(Bridge.class, "taskStart"));
+    }
+
     /** A pool worker's run: busy from its start (its first task), idle again when it ends. */
     static Hook worker(MethodFilter methods) {
         return Hook.on(methods).enter(BridgeCall.to(Bridge.class, "workerEnter"))

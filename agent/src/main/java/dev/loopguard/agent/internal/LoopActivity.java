@@ -153,6 +153,12 @@ final class LoopActivity implements Bridge.Sink {
         }
     }
 
+    /** Reached only while the stall watchdog waits for some loop's next task start. */
+    @Override
+    public void startedTask() {
+        threads.current().startedTask();
+    }
+
     @Override
     public boolean isDeliberate(Throwable e) {
         return e instanceof BlockingCallException;

@@ -2,6 +2,7 @@ package dev.loopguard.agent.internal;
 
 import static dev.loopguard.agent.internal.BlockingHooks.idle;
 import static dev.loopguard.agent.internal.BlockingHooks.loopRun;
+import static dev.loopguard.agent.internal.BlockingHooks.taskStart;
 import static dev.loopguard.agent.internal.BlockingHooks.worker;
 import static dev.loopguard.agent.internal.weaving.MethodFilter.nameStartsWith;
 import static dev.loopguard.agent.internal.weaving.MethodFilter.named;
@@ -20,7 +21,9 @@ import dev.loopguard.agent.internal.weaving.TypeHierarchy;
  * {@code SingleThreadEventExecutor#takeTask}, the JDK selector (Netty NIO), Netty's epoll wait wrappers, and
  * {@code ThreadPoolExecutor#getTask} (Reactor's parallel and single schedulers, and pools named by
  * {@code eventLoopThreads}), whose {@code runWorker} starts a busy period: a worker runs its first task before it
- * ever waits.
+ * ever waits. Task starts: Netty's {@code AbstractEventExecutor#runTask}, which the stall watchdog listens to only
+ * from a tick that saw the loop busy to that loop's next task start (core's loop and thread pools pass their idle
+ * wait before every task).
  */
 final class LoopThreadInstrumenter implements Instrumenter {
 
@@ -29,6 +32,10 @@ final class LoopThreadInstrumenter implements Instrumenter {
         t.hook(NETTY_EVENT_LOOPS, loopRun(named("run").takingArguments(0)))
                 .hook("dev.loopguard.core.EventLoop", idle(named("awaitTask")))
                 .hook("io.netty.util.concurrent.SingleThreadEventExecutor", idle(named("takeTask")))
+                // Every task a Netty loop runs: Netty drains its queue for up to a second between two selects, so
+                // the idle wait alone cannot tell one long task from many short ones.
+                .hook("io.netty.util.concurrent.AbstractEventExecutor", taskStart(named("runTask").takingArguments(1)
+                        .withArgument(0, Runnable.class).staticOnly()))
                 .hook("sun.nio.ch.SelectorImpl", idle(named("select", "selectNow")))
                 .hook("io.netty.channel.epoll.EpollEventLoop", idle(nameStartsWith("epollWait")
                         .orNamed("epollBusyWait")))

@@ -16,8 +16,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Notices event-loop threads that stay busy (between leaving and re-entering their idle wait) longer than
- * {@code stallThreshold}. From one tick into a task it samples the thread's stack every tick, so the finding says
- * where the thread was stuck; when the stall ends it records one {@code LOOP_STALL} with the stall's duration.
+ * {@code stallThreshold}. A stall is one task holding the loop: a loop seen busy at a tick is asked to report its next
+ * task start ({@link ThreadState#watchForTaskStart()}), which ends the busy period there, so a run of short tasks that
+ * the loop drains without going idle is many short periods, never one stall. From one tick into a task it samples the
+ * thread's stack every tick, so the finding says where the thread was stuck; when the stall ends it records one
+ * {@code LOOP_STALL} with the stall's duration.
  *
  * <p>The samples also say where the time went. A sample that shows the JVM preparing code rather than running it
  * (loading, defining or initialising a class, linking a call site, the agent's own first-use work) is warm-up: a
@@ -62,6 +65,8 @@ final class StallWatchdog implements Runnable {
         long lastCpuNanos;
         /** The test scope the thread worked for when last sampled during this stall, if any: charged with it. */
         TestScopes.Scope scope;
+        /** Whether the watchdog asked to hear of the loop's next task start ({@link ThreadState#watchForTaskStart}). */
+        boolean waitsForTaskStart;
 
         Watch(long period, long firstSeen, long cpuNanos) {
             this.period = period;
@@ -121,10 +126,12 @@ final class StallWatchdog implements Runnable {
                 tick(System.nanoTime());
             } catch (Throwable e) {
                 runtime.detectorFailed(NAME, e);
+                endTaskStartWatches();
                 return;
             }
             LockSupport.parkNanos(tickNanos);
         }
+        endTaskStartWatches();
     }
 
     synchronized void tick(long now) {
@@ -133,11 +140,12 @@ final class StallWatchdog implements Runnable {
             Watch w = watches.get(s);
             long period = s.busyPeriod();
             if (w != null && period != w.period) {
-                finish(s, w, w.duration(now, tickNanos));
+                finish(s, w, endedDuration(s, w, period, now));
                 watches.remove(s);
                 w = null;
             }
             if (!s.thread.isAlive()) {
+                s.endTaskStartWatch();
                 runtime.threads().forget(s);
                 continue;
             }
@@ -145,7 +153,14 @@ final class StallWatchdog implements Runnable {
                 continue;
             }
             if (w == null) {
-                watches.put(s, new Watch(period, now, agentStarting ? cpuNanos(s.thread) : -1));
+                w = new Watch(period, now, agentStarting ? cpuNanos(s.thread) : -1);
+                watches.put(s, w);
+                // Busy now: one task holding the loop, or one of many short ones run back to back (Netty drains its
+                // queue for up to a second between selects). The next task start, if one comes, ends this period.
+                // Asked at the first sighting rather than the second: a watchdog thread that the machine keeps off
+                // the CPU between two ticks would otherwise time a whole run of short tasks as one.
+                s.watchForTaskStart();
+                w.waitsForTaskStart = true;
                 continue;
             }
             if (agentStarting) {
@@ -177,6 +192,25 @@ final class StallWatchdog implements Runnable {
                     w.sample = sample;
                 }
             }
+        }
+    }
+
+    /**
+     * The duration of the watched busy period, now seen ended: exactly at the task start the watchdog waited for when
+     * that is what ended it (the loop consumed the watch and began the very next period), else estimated from the
+     * ticks. A watch still set is withdrawn here: the period ended in the loop's idle wait.
+     */
+    private long endedDuration(ThreadState s, Watch w, long period, long now) {
+        if (w.waitsForTaskStart && !s.endTaskStartWatch() && period == w.period + 1) {
+            return Math.max(0, s.taskStartNanos - (w.firstSeen - tickNanos / 2));
+        }
+        return w.duration(now, tickNanos);
+    }
+
+    /** Withdraws every task-start watch, so that framework loops' per-task hooks return to their fast path. */
+    private synchronized void endTaskStartWatches() {
+        for (ThreadState s : watches.keySet()) {
+            s.endTaskStartWatch();
         }
     }
 

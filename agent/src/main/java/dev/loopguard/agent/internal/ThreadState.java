@@ -1,5 +1,7 @@
 package dev.loopguard.agent.internal;
 
+import dev.loopguard.agent.bootstrap.Bridge;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -38,6 +40,17 @@ final class ThreadState {
      * taken (and cleared) by the very next blocking hook on this thread, which is that call's own; 0 when none.
      */
     int knownSite;
+    /**
+     * 1 while the stall watchdog waits to hear of the next task this loop starts ({@link #watchForTaskStart()}), else
+     * 0; changed by compare-and-set only, so that exactly one side withdraws each watch from
+     * {@link Bridge#TASK_START_WATCHES}.
+     */
+    private volatile int taskStartWatched;
+    /**
+     * When the task start the watchdog waited for came ({@link System#nanoTime()}); written before the busy period it
+     * begins is published, so the watchdog sees it once it sees the new period.
+     */
+    long taskStartNanos;
     /** Loop name, when known (core's EventLoop#name()). */
     String loopName;
     boolean registered;
@@ -64,11 +77,48 @@ final class ThreadState {
         BUSY_SINCE.setRelease(this, ++busyPeriods);
     }
 
+    /**
+     * The watchdog asks to hear of this loop's next task start: from then on, until one comes or the watch is
+     * withdrawn, the per-task hook of every framework loop takes its slow path. Returns false when a watch was
+     * already set.
+     */
+    boolean watchForTaskStart() {
+        if (!TASK_START_WATCHED.compareAndSet(this, 0, 1)) {
+            return false;
+        }
+        Bridge.TASK_START_WATCHES.incrementAndGet();
+        return true;
+    }
+
+    /** Withdraws a watch set by {@link #watchForTaskStart()}; true when this call withdrew it. */
+    boolean endTaskStartWatch() {
+        if (!TASK_START_WATCHED.compareAndSet(this, 1, 0)) {
+            return false;
+        }
+        Bridge.TASK_START_WATCHES.decrementAndGet();
+        return true;
+    }
+
+    /**
+     * On the loop thread, as it starts a task: when the watchdog was waiting for this, the task ends the busy period
+     * the watchdog was watching and starts a new one, so that a busy period is one task from here on and a run of
+     * short tasks never adds up to one stall.
+     */
+    void startedTask() {
+        if (taskStartWatched != 0 && idleDepth == 0 && endTaskStartWatch()) {
+            taskStartNanos = System.nanoTime();
+            becameBusy();
+        }
+    }
+
     private static final VarHandle BUSY_SINCE;
+    private static final VarHandle TASK_START_WATCHED;
 
     static {
         try {
             BUSY_SINCE = MethodHandles.lookup().findVarHandle(ThreadState.class, "busySince", long.class);
+            TASK_START_WATCHED = MethodHandles.lookup().findVarHandle(ThreadState.class, "taskStartWatched",
+                    int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -35,9 +35,21 @@ class BootstrapInjectorTest {
     @Test
     void methodsMarkedOutOfLineGetTheJdksDontInlineAndUnmarkedClassesStayAsTheyAre() throws Exception {
         Path classes = Path.of(Bridge.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        byte[] taskBridge = Files.readAllBytes(classes.resolve(BootstrapInjector.BOOTSTRAP_PACKAGE + "TaskBridge.class"));
+        List<String> dontInline = dontInline(classes, "TaskBridge");
+        assertThat(dontInline).contains("createdOutOfLine", "completed", "used")
+                .as("the fast paths themselves stay inlinable").doesNotContain("created", "onCompletion", "onChain");
+        assertThat(dontInline(classes, "Bridge")).as("the per-task hook of Netty loops").containsExactly("startedTask");
+
+        byte[] unmarked = Files.readAllBytes(classes.resolve(BootstrapInjector.BOOTSTRAP_PACKAGE
+                + "VirtualThreadBridge.class"));
+        assertThat(BootstrapInjector.markDontInline(unmarked)).isSameAs(unmarked);
+    }
+
+    private static List<String> dontInline(Path classes, String simpleName) throws Exception {
+        byte[] original = Files.readAllBytes(classes.resolve(BootstrapInjector.BOOTSTRAP_PACKAGE + simpleName
+                + ".class"));
         List<String> dontInline = new java.util.ArrayList<>();
-        new ClassReader(BootstrapInjector.markDontInline(taskBridge)).accept(new ClassVisitor(Opcodes.ASM9) {
+        new ClassReader(BootstrapInjector.markDontInline(original)).accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                              String[] exceptions) {
@@ -52,10 +64,6 @@ class BootstrapInjectorTest {
                 };
             }
         }, 0);
-        assertThat(dontInline).contains("createdOutOfLine", "completed", "used")
-                .as("the fast paths themselves stay inlinable").doesNotContain("created", "onCompletion", "onChain");
-
-        byte[] bridge = Files.readAllBytes(classes.resolve(BootstrapInjector.BOOTSTRAP_PACKAGE + "Bridge.class"));
-        assertThat(BootstrapInjector.markDontInline(bridge)).isSameAs(bridge);
+        return dontInline;
     }
 }

@@ -2,6 +2,9 @@ package dev.loopguard.agent.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loopguard.agent.bootstrap.Bridge;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -42,5 +45,38 @@ class StallWatchdogTest {
         assertThat(StallWatchdog.countedDuration(400 * MS, 300 * MS, 310 * MS)).isEqualTo(400 * MS);
         // Outside the agent's start-up, the clock.
         assertThat(StallWatchdog.countedDuration(400 * MS, 0, 0)).isEqualTo(400 * MS);
+    }
+
+    @Test
+    @DisplayName("a loop seen busy at a tick is asked for its next task start, which ends that busy period")
+    void theFirstSightingOfABusyLoopAsksForItsNextTaskStart() {
+        AgentRuntime runtime = new AgentRuntime(AgentOptions.defaults(),
+                new PrintStream(OutputStream.nullOutputStream()));
+        StallWatchdog watchdog = new StallWatchdog(runtime, new AgentStartupWork());
+        ThreadState loop = new ThreadState(Thread.currentThread(), true);
+        runtime.threads().register(loop);
+        int before = Bridge.TASK_START_WATCHES.get();
+        try {
+            loop.becameBusy();
+            long period = loop.busyPeriod();
+            watchdog.tick(System.nanoTime());
+            // Asked at once: were it asked only at the second tick, a watchdog kept off the CPU between two ticks would
+            // time every short task the loop ran in between as one busy period.
+            assertThat(Bridge.TASK_START_WATCHES.get()).isEqualTo(before + 1);
+
+            loop.startedTask();
+            assertThat(loop.busyPeriod()).isEqualTo(period + 1);
+            assertThat(Bridge.TASK_START_WATCHES.get()).isEqualTo(before);
+
+            watchdog.tick(System.nanoTime());
+            assertThat(Bridge.TASK_START_WATCHES.get()).as("the new period is watched in turn").isEqualTo(before + 1);
+            loop.becameIdle();
+            watchdog.tick(System.nanoTime());
+            assertThat(Bridge.TASK_START_WATCHES.get()).as("an idle loop is watched no more").isEqualTo(before);
+            assertThat(runtime.recorder().snapshot()).isEmpty();
+        } finally {
+            loop.endTaskStartWatch();
+            runtime.threads().forget(loop);
+        }
     }
 }

@@ -1,13 +1,14 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.bootstrap.LoopTaskBridge;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
  * The task classes past their first tasks at {@code tasks=sampled}, as the table that {@code LoopTaskBridge} probes
- * for every task queued on core's loop: the classes' identity hashes (zero, which HotSpot never hands out, marks an
+ * for every task queued on a core or Netty loop: the classes' {@linkplain LoopTaskBridge#classKey keys} (zero marks an
  * empty slot), open-addressed in a power-of-two length kept at most half full so that a probe always ends at an
- * empty slot. Hashes rather than classes, so that no class and no class loader is pinned by the agent. The table is
+ * empty slot. Keys rather than classes, so that no class and no class loader is pinned by the agent. The table is
  * copied on every addition, so a published one never changes and the bridge reads it without a lock; classes are
  * added once each, a few per program, while the probes run per task.
  */
@@ -25,9 +26,9 @@ final class SampledOutClasses {
 
     /** Adds {@code type} (no effect when present) and publishes the new table. */
     synchronized void add(Class<?> type) {
-        int hash = System.identityHashCode(Objects.requireNonNull(type, "type"));
+        int hash = LoopTaskBridge.classKey(Objects.requireNonNull(type, "type"));
         if (hash == 0 || contains(table, hash)) {
-            return; // a zero hash cannot be marked: that class keeps calling in, as a class past nothing would
+            return; // a zero key cannot be marked: that class keeps calling in, as a class past nothing would
         }
         int[] next = table.length >= 2 * (size + 1) ? table.clone() : rehash(table, table.length * 2);
         insert(next, hash);
@@ -37,7 +38,7 @@ final class SampledOutClasses {
     }
 
     synchronized boolean contains(Class<?> type) {
-        return contains(table, System.identityHashCode(type));
+        return contains(table, LoopTaskBridge.classKey(type));
     }
 
     synchronized int size() {
