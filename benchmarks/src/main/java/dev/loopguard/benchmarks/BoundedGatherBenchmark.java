@@ -33,9 +33,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * </ul>
  *
  * <p>Its own class, so that {@code bound} does not multiply the parameters of {@link SequentialVsGatheredBenchmark}.
- * Fair in the same way: both variants read the same {@link SensorFleet} (latency from a scheduled task), start reads
- * in sensor order, return the N readings in sensor order, and get the same list of read starters built once per
- * trial.
+ * Fair in the same way: both variants read the same {@link SensorFleet} (latency L from a task scheduled on one
+ * event loop, rounded up to the fleet timer's 10 µs tick), start reads in sensor order, return the N readings in
+ * sensor order, and get the same list of read starters built once per trial.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

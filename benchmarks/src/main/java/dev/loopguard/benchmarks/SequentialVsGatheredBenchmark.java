@@ -46,11 +46,19 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       ceil(N / poolSize) x L: each thread is held for the whole read, so the pool size bounds the overlap.
  * </ul>
  *
- * <p>Why the setup is fair: every variant reads the same {@link SensorFleet}, whose latency is a task scheduled on
- * one event loop, not a sleeping thread, so the non-blocking variants pay only for starting reads and collecting
- * values, and the blocking ones wait on exactly the same completion. Every variant returns the N readings in sensor
- * order (JMH consumes them), and every executor is explicit: on 2 cores the common pool has one thread, which would
- * measure the pool, not the pattern. Executors and sensors are created once per trial, outside the measurement.
+ * <p>The simulated sensor: every variant reads the same {@link SensorFleet}, N hardware-sim
+ * {@code FixedLatencySensor}s on one core {@code EventLoop} (real-time clock). A read is a future that a task
+ * scheduled on that loop completes after L; no thread sleeps for it. The sensors share one {@code ReadTimer} of 10 µs
+ * resolution: a read's deadline is rounded up to the next 10 µs tick, and all reads due at one tick are completed by
+ * one scheduled task, so a read takes between L and L + 10 µs, and starting one costs a push onto its tick's list
+ * instead of a scheduled task of its own. The blocking variants call {@code readBlocking()}, which starts the same
+ * read and waits for that same completion.
+ *
+ * <p>Why the setup is fair: the sensor path is the same for every variant, so the non-blocking variants pay only for
+ * starting reads and collecting values, and the blocking ones for their threads on top. Every variant returns the N
+ * readings in sensor order (JMH consumes them), and every executor is explicit: on 2 cores the common pool has one
+ * thread, which would measure the pool, not the pattern. Executors and sensors are created once per trial, outside
+ * the measurement.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -123,7 +123,8 @@ class GatherBenchmarkRunTest {
         assertThat(quick.getWarmupTime().get()).isEqualTo(TimeValue.seconds(1));
         Options plain = GatherBenchmarkRun.options(GatherBenchmarkRun.Profile.QUICK,
                 GatherBenchmarkRun.benchmarkSteps().get(0)).build();
-        assertThat(plain.getWarmupIterations().get()).isEqualTo(1);
+        assertThat(plain.getWarmupIterations().get()).isEqualTo(2);
+        assertThat(plain.getWarmupTime().get()).isEqualTo(TimeValue.seconds(1));
         assertThat(plain.getJvmArgs().get()).containsExactlyElementsOf(GatherBenchmarkRun.FORK_JVM_ARGS);
     }
 

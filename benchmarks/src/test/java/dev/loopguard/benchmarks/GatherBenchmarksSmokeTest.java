@@ -31,6 +31,7 @@ class GatherBenchmarksSmokeTest {
 
     private static final String SEQUENTIAL = AgentOverheadRun.PREFIX + "SequentialVsGatheredBenchmark.";
     private static final String BOUNDED = AgentOverheadRun.PREFIX + "BoundedGatherBenchmark.";
+    private static final String COST = AgentOverheadRun.PREFIX + "GatherCostBenchmark.";
 
     @Test
     @DisplayName("every gather benchmark runs one tiny iteration and reports a positive time per operation")
@@ -41,7 +42,8 @@ class GatherBenchmarksSmokeTest {
                         .collect(Collectors.toList());
         ChainedOptionsBuilder options = tiny()
                 .include("^(" + SEQUENTIAL.replace(".", "\\.") + "(" + String.join("|", methods) + ")|"
-                        + BOUNDED.replace(".", "\\.") + "(gatherBounded|semaphore))$")
+                        + BOUNDED.replace(".", "\\.") + "(gatherBounded|semaphore)|"
+                        + COST.replace(".", "\\.") + "(gather|allOf))$")
                 .param("n", "10").param("latencyMillis", "1").param("poolSize", "4").param("bound", "3")
                 .shouldFailOnError(true);
 
@@ -52,6 +54,8 @@ class GatherBenchmarksSmokeTest {
         List<String> expected = methods.stream().map(m -> SEQUENTIAL + m).collect(Collectors.toList());
         expected.add(BOUNDED + "gatherBounded");
         expected.add(BOUNDED + "semaphore");
+        expected.add(COST + "gather");
+        expected.add(COST + "allOf");
         assertThat(scores.keySet()).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(scores).allSatisfy((benchmark, score) -> assertThat(score).as(benchmark).isPositive());
     }

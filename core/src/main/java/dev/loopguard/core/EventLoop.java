@@ -374,7 +374,24 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
             workDoneOffLoop();
             throw rejection(task);
         }
-        wakeUp();
+        if (!scheduleRequest || !dueAfterTimedWakeUp((ScheduledTask<?>) task)) {
+            wakeUp();
+        }
+    }
+
+    /**
+     * Whether the loop is parked until a real-time deadline no later than {@code task}'s: it then takes the task from
+     * the inbox when it wakes for that deadline, in time, and waking it now would only cost both threads a wake-up
+     * (a thread starting thousands of timed reads would otherwise wake the loop for nearly every one). Reads
+     * {@code parked} before the deadline the loop published ahead of it, so a stale deadline is never paired with a
+     * fresh park.
+     */
+    private boolean dueAfterTimedWakeUp(ScheduledTask<?> task) {
+        if (!parked || clock.isVirtual()) {
+            return false;
+        }
+        long wakeUpAt = publishedNextDeadline;
+        return wakeUpAt != NO_DEADLINE && task.deadline - wakeUpAt >= 0;
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.loopguard.hardware.sim;
 
 import dev.loopguard.core.EventLoop;
 import dev.loopguard.core.LoopClock;
-import dev.loopguard.hardware.Measurement;
 import dev.loopguard.hardware.Quantity;
 import dev.loopguard.hardware.Reading;
 import dev.loopguard.hardware.Sensor;
@@ -10,7 +9,6 @@ import dev.loopguard.hardware.SensorException;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A temperature sensor whose every read takes exactly {@code latency} and returns the same value: no noise, no
  * faults, no rate limit, and nothing recorded. The read is completed by a task scheduled on the executor, so no
- * thread sleeps for the latency; {@link #readBlocking()} waits for that same scheduled completion.
+ * thread sleeps for the latency; {@link #readBlocking()} waits for that same scheduled completion. Sensors made with
+ * {@link #on(ReadTimer, String, Duration, double)} share one {@link ReadTimer}, which completes all reads due at the
+ * same tick of its resolution with one task: their latency is rounded up to that resolution.
  *
  * <p>It is meant for measuring how code that waits on many reads scales (the {@code benchmarks} module reads
  * thousands of them per operation). A {@link SimulatedBoard} sensor is the faithful model of a device, but its
@@ -35,15 +35,18 @@ import java.util.concurrent.TimeUnit;
  * their latency has passed.
  */
 public final class FixedLatencySensor implements Sensor {
+    /** The resolution of a sensor's own timer: every read completes exactly its latency after it started. */
+    private static final Duration EXACT = Duration.ofNanos(1);
+
     private final String id;
     private final long latencyNanos;
     private final double temperature;
+    private final ReadTimer timer;
     private final LoopClock clock;
     private final ScheduledExecutorService executor;
     private volatile boolean closed;
 
-    private FixedLatencySensor(String id, Duration latency, double temperature, LoopClock clock,
-                               ScheduledExecutorService executor) {
+    private FixedLatencySensor(ReadTimer timer, String id, Duration latency, double temperature) {
         this.id = Objects.requireNonNull(id, "id");
         if (id.isBlank()) {
             throw new IllegalArgumentException("fixed-latency sensor id must not be blank");
@@ -58,14 +61,22 @@ public final class FixedLatencySensor implements Sensor {
         }
         this.latencyNanos = latency.toNanos();
         this.temperature = temperature;
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.executor = Objects.requireNonNull(executor, "executor");
+        this.timer = Objects.requireNonNull(timer, "timer");
+        this.clock = timer.clock();
+        this.executor = timer.executor();
     }
 
-    /** A sensor whose reads complete on {@code loop}, on the loop's clock. */
+    /** A sensor whose reads complete on {@code loop}, on its clock, each exactly {@code latency} after it starts. */
     public static FixedLatencySensor on(EventLoop loop, String id, Duration latency, double temperature) {
-        Objects.requireNonNull(loop, "loop");
-        return new FixedLatencySensor(id, latency, temperature, loop.clock(), loop);
+        return new FixedLatencySensor(ReadTimer.on(loop, EXACT), id, latency, temperature);
+    }
+
+    /**
+     * A sensor whose reads {@code timer} completes, together with the reads of the other sensors on that timer that
+     * are due at the same tick: each read takes {@code latency} rounded up to the timer's resolution.
+     */
+    public static FixedLatencySensor on(ReadTimer timer, String id, Duration latency, double temperature) {
+        return new FixedLatencySensor(timer, id, latency, temperature);
     }
 
     /**
@@ -74,11 +85,7 @@ public final class FixedLatencySensor implements Sensor {
      */
     public static FixedLatencySensor on(LoopClock clock, ScheduledExecutorService executor, String id,
                                         Duration latency, double temperature) {
-        if (executor instanceof EventLoop loop && loop.clock() != clock) {
-            throw new IllegalArgumentException("executor " + loop.name() + " runs on " + loop.clock()
-                    + " but the sensor was given " + clock + "; pass the loop's own clock (or use on(loop, ...))");
-        }
-        return new FixedLatencySensor(id, latency, temperature, clock, executor);
+        return new FixedLatencySensor(ReadTimer.on(clock, executor, EXACT), id, latency, temperature);
     }
 
     /** How long every read takes. */
@@ -149,22 +156,11 @@ public final class FixedLatencySensor implements Sensor {
     }
 
     private CompletableFuture<Reading> scheduleRead() {
-        CompletableFuture<Reading> result = new CompletableFuture<>();
-        executor.schedule(() -> {
-            if (closed) {
-                result.completeExceptionally(new IllegalStateException(describe()
-                        + " was closed while a read was pending"));
-            } else {
-                result.complete(reading());
-            }
-        }, latencyNanos, TimeUnit.NANOSECONDS);
-        return result;
+        return timer.start(this, latencyNanos);
     }
 
-    private Reading reading() {
-        Instant now = clock.instant();
-        return new Reading(id, now, List.of(new Measurement(0, Quantity.TEMPERATURE, Quantity.TEMPERATURE.unit(),
-                temperature, now)));
+    double temperature() {
+        return temperature;
     }
 
     @Override
@@ -183,7 +179,7 @@ public final class FixedLatencySensor implements Sensor {
         }
     }
 
-    private String describe() {
+    String describe() {
         return describe(id);
     }
 
