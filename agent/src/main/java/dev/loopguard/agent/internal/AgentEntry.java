@@ -1,5 +1,6 @@
 package dev.loopguard.agent.internal;
 
+import dev.loopguard.agent.internal.recording.ReportFile;
 import dev.loopguard.agent.internal.futures.RecordSlot;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;

@@ -1,5 +1,13 @@
 package dev.loopguard.agent.internal;
 
+import dev.loopguard.agent.internal.blocking.BlockingCallInstrumenter;
+import dev.loopguard.agent.internal.blocking.MonitorContentionDetector;
+import dev.loopguard.agent.internal.blocking.NativeCallSiteTransformer;
+import dev.loopguard.agent.internal.loops.LoopActivity;
+import dev.loopguard.agent.internal.loops.LoopThreadInstrumenter;
+import dev.loopguard.agent.internal.loops.StallWatchdog;
+import dev.loopguard.agent.internal.recording.FindingEvents;
+import dev.loopguard.agent.internal.recording.JsonWriter;
 import dev.loopguard.agent.bootstrap.Bridge;
 import dev.loopguard.agent.internal.weaving.LoopguardTransformer;
 import dev.loopguard.agent.internal.weaving.Transformations;

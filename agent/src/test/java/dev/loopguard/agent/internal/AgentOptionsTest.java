@@ -1,5 +1,6 @@
 package dev.loopguard.agent.internal;
 
+import dev.loopguard.agent.internal.loops.StallWatchdog;
 import dev.loopguard.agent.FindingKind;
 import org.junit.jupiter.api.Test;
 

@@ -14,7 +14,7 @@ import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.Instrumenter;
 import dev.loopguard.agent.internal.StackFrames;
 import dev.loopguard.agent.internal.JvmShutdown;
-import dev.loopguard.agent.internal.tasks.RuntimeDetectorContext;
+import dev.loopguard.agent.internal.RuntimeDetectorContext;
 import dev.loopguard.agent.internal.weaving.BridgeCall;
 import dev.loopguard.agent.internal.weaving.ClassHeader;
 import dev.loopguard.agent.internal.weaving.Hook;

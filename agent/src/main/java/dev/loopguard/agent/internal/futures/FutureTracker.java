@@ -1,10 +1,15 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.internal.tasks.RejectedTasks;
+import dev.loopguard.agent.internal.tasks.RejectionHandlerVerdicts;
+import dev.loopguard.agent.internal.tasks.SamplingWindow;
+import dev.loopguard.agent.internal.tasks.SiteSampler;
+import dev.loopguard.agent.internal.tasks.TrackingLevel;
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 import dev.loopguard.agent.bootstrap.TaskBridge;
 import dev.loopguard.agent.internal.TestScopes;
-import dev.loopguard.agent.internal.tasks.DetectorContext;
+import dev.loopguard.agent.internal.DetectorContext;
 import dev.loopguard.agent.internal.tasks.LostTasks;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;

@@ -1,5 +1,9 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.internal.tasks.PendingLoopTasks;
+import dev.loopguard.agent.internal.tasks.RejectionHandlerVerdicts;
+import dev.loopguard.agent.internal.tasks.SamplingWindow;
+import dev.loopguard.agent.internal.tasks.TrackingLevel;
 import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.argument;
 import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.constant;
 import static dev.loopguard.agent.internal.weaving.BridgeCall.Arg.field;
@@ -10,7 +14,7 @@ import static dev.loopguard.agent.internal.weaving.MethodFilter.named;
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.bootstrap.LoopTaskBridge;
 import dev.loopguard.agent.bootstrap.TaskBridge;
-import dev.loopguard.agent.internal.tasks.DetectorContext;
+import dev.loopguard.agent.internal.DetectorContext;
 import dev.loopguard.agent.internal.weaving.BridgeCall;
 import dev.loopguard.agent.internal.weaving.ClassHeader;
 import dev.loopguard.agent.internal.weaving.Hook;

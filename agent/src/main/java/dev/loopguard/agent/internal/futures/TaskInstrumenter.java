@@ -1,10 +1,11 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.internal.tasks.TrackingLevel;
 import dev.loopguard.agent.internal.AgentOptions;
 import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.Instrumenter;
 import dev.loopguard.agent.internal.JvmShutdown;
-import dev.loopguard.agent.internal.tasks.RuntimeDetectorContext;
+import dev.loopguard.agent.internal.RuntimeDetectorContext;
 import java.util.Set;
 import java.util.stream.Collectors;
 import dev.loopguard.agent.internal.weaving.Transformations;
