@@ -38,6 +38,7 @@ public final class ControllerInstrumenter implements Instrumenter {
         ControllerProfiles profiles = new ControllerProfiles(runtime.options().stallThreshold(),
                 new RuntimeDetectorContext(runtime));
         runtime.addProfileSection("controllers", profiles);
+        runtime.recorder().addEnricher(new ControllerScope.Enricher());
         runtime.beforeReport(() -> {
             if (JvmShutdown.inProgress()) {
                 profiles.reportUnreadFailures(); // until exit, someone may still ask for the health

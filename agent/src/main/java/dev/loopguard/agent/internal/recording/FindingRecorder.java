@@ -8,10 +8,12 @@ import dev.loopguard.agent.FindingListener;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -35,6 +37,8 @@ public final class FindingRecorder {
     private final AtomicIntegerArray kept = new AtomicIntegerArray(FindingKind.values().length);
     private final OmittedSites[] omitted = new OmittedSites[FindingKind.values().length];
     private final List<FindingListener> listeners = new CopyOnWriteArrayList<>();
+    /** Registered by features at start-up; an array, so that a finding reads one field and allocates nothing. */
+    private volatile FindingEnricher[] enrichers = new FindingEnricher[0];
     private final AgentRuntime runtime;
     private final FindingEvents events;
     private final int maxSitesPerKind;
@@ -76,7 +80,7 @@ public final class FindingRecorder {
      */
     public boolean record(Finding reported) {
         try {
-            Finding finding = chargeToTest(dev.loopguard.agent.internal.controllers.ControllerScope.attach(reported));
+            Finding finding = chargeToTest(enrich(reported));
             String key = key(finding);
             Site site = sites.get(key);
             if (site == null) {
@@ -150,6 +154,21 @@ public final class FindingRecorder {
             return null;
         }
         return created;
+    }
+
+    /** Adds {@code enricher} after those registered before it; every later finding passes through it. */
+    public synchronized void addEnricher(FindingEnricher enricher) {
+        FindingEnricher[] next = Arrays.copyOf(enrichers, enrichers.length + 1);
+        next[next.length - 1] = Objects.requireNonNull(enricher, "enricher");
+        enrichers = next;
+    }
+
+    private Finding enrich(Finding finding) {
+        Finding enriched = finding;
+        for (FindingEnricher enricher : enrichers) {
+            enriched = enricher.enrich(enriched);
+        }
+        return enriched;
     }
 
     /** The finding, naming the test scope it is charged to when it does not name one yet. */

@@ -47,6 +47,23 @@ class FindingRecorderTest {
     }
 
     @Test
+    void everyRegisteredEnricherAddsItsContextInOrderBeforeTheFindingIsMerged() {
+        FindingRecorder recorder = runtime.recorder();
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        recorder.record(stall("com.acme.B.run(B.java:2)", 150, t0));
+        recorder.addEnricher(f -> f.controller().isPresent() ? f : f.toBuilder().controller("kiln").build());
+        recorder.addEnricher(f -> f.toBuilder().controller(f.controller().orElseThrow() + "/fan").build());
+        recorder.record(stall("com.acme.A.run(A.java:1)", 200, t0.plusSeconds(1)));
+        recorder.record(stall("com.acme.A.run(A.java:1)", 300, t0.plusSeconds(2)));
+        List<Finding> all = recorder.snapshot();
+        assertThat(all).hasSize(2);
+        assertThat(all.get(0).controller()).isEmpty();
+        assertThat(all.get(0).count()).isEqualTo(1);
+        assertThat(all.get(1).controller()).hasValue("kiln/fan");
+        assertThat(all.get(1).count()).isEqualTo(2);
+    }
+
+    @Test
     void listenersSeeEveryOccurrenceAndAFailingListenerIsDroppedAndReportedOnce() {
         FindingRecorder recorder = runtime.recorder();
         List<Long> counts = new ArrayList<>();
