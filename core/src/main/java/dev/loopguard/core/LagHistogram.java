@@ -9,6 +9,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>Written only by the loop thread and read by any thread, so the writer needs no atomic read-modify-write: it uses
  * plain increments published with {@code lazySet}. Values go into log-linear buckets, 16 per power of two, which
  * bounds the error of a percentile to 1/16 of its value in a fixed 8 KiB.
+ *
+ * <p>The agent keeps its own histogram of the same shape for controller loop profiles ({@code LoopProfile}): the agent
+ * depends on nothing of core, so it cannot use this class. They differ on purpose: this one has one writer and no
+ * lock and reports a bucket's upper bound, so that a lag percentile never understates; the agent's is written by
+ * several threads under a lock, counts microseconds and reports a bucket's middle.
  */
 final class LagHistogram {
 

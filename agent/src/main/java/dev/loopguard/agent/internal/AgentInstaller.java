@@ -20,7 +20,7 @@ import java.util.List;
  * {@link Transformations} every {@link Instrumenter} contributes. Retransformation changes no class's format (no
  * added fields or methods), so JDK classes that are already loaded are retransformed on JDK 17 and 25 without extra
  * JVM flags; the one added field, in {@code CompletableFuture}, is added when that class first loads
- * ({@code RecordSlot}), never by retransformation.
+ * ({@code RecordField}), never by retransformation.
  */
 final class AgentInstaller {
     /** Every instrumenter, in order; a new detector adds its own here. */

@@ -65,7 +65,7 @@ public final class FutureTracker implements TaskBridge.Handler {
     private final SamplingWindow window;
     private final SiteSampler sampler;
     /**
-     * Tracked {@code CompletableFuture}s: found through the field the agent added to the class ({@link RecordSlot})
+     * Tracked {@code CompletableFuture}s: found through the field the agent added to the class ({@link RecordField})
      * when it could, else by identity hash.
      */
     private final FutureRecords table;
@@ -123,7 +123,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         // At sampled the tables keep the bridge's count, so that hooks skip the agent while nothing is tracked; at
         // full something always is, and start() pins the count instead of paying two atomic updates per future.
         IntConsumer watch = this.level == TrackingLevel.SAMPLED ? TaskBridge.watched::addAndGet : delta -> { };
-        this.table = internals != null && RecordSlot.present() ? SlotRecords.inCompletableFutures(watch)
+        this.table = internals != null && RecordField.present() ? RecordFieldStore.inCompletableFutures(watch)
                 : new FutureTable(fewLimit, watch);
         this.tasks = new FutureTable(fewLimit, watch);
     }

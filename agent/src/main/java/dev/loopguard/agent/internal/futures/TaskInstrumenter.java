@@ -24,7 +24,7 @@ public final class TaskInstrumenter implements Instrumenter {
         Set<String> fireAndForget = options.fireAndForget().stream()
                 .map(AgentOptions.MethodRef::toString)
                 .collect(Collectors.toUnmodifiableSet());
-        TaskInstrumentation tasks = TaskInstrumentation.create(new RuntimeDetectorContext(runtime), level, strict,
+        TaskTracking tasks = TaskTracking.create(new RuntimeDetectorContext(runtime), level, strict,
                 fireAndForget);
         runtime.pendingTaskCheck(tasks::checkPendingTasks);
         runtime.beforeReport(() -> {

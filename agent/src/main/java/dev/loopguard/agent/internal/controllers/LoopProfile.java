@@ -6,8 +6,14 @@ import java.time.Duration;
  * One controller's loop profile: count, mean, percentiles, max, failures, slow loops and the last error.
  * Percentiles come from a log-linear histogram of microseconds (16 sub-buckets per power of two, so a reported
  * percentile is within 1/16 of the true value) that costs a fixed 5 KB per controller however many loops run.
+ *
+ * <p>Core's {@code LagHistogram} uses the same 16 sub-buckets per power of two, but the agent cannot share it: the
+ * agent depends on nothing of core (it must run in applications that do not use core). The two also differ on
+ * purpose: this one counts microseconds under a lock, because several runner threads may record one controller,
+ * and reports a bucket's middle as a profile; core's counts nanoseconds written by the loop thread alone without a
+ * lock, and reports a bucket's upper bound so that a lag percentile never understates.
  */
-final class LoopStatistics {
+final class LoopProfile {
 
     private static final int SUB_BUCKETS = 16;
     private static final int BUCKETS = (64 - 4 + 1) * SUB_BUCKETS;
@@ -21,7 +27,7 @@ final class LoopStatistics {
     private long slowLoops;
     private String lastError;
 
-    LoopStatistics(Duration slowThreshold) {
+    LoopProfile(Duration slowThreshold) {
         this.slowNanos = slowThreshold.toNanos();
     }
 

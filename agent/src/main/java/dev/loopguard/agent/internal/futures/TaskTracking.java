@@ -36,7 +36,7 @@ import net.bytebuddy.jar.asm.ClassVisitor;
  * handler ({@code ThreadPoolExecutor.reject}) and the one-shot tasks of core's {@code EventLoop} from submission to
  * start.
  */
-public final class TaskInstrumentation {
+public final class TaskTracking {
 
     private static final String CF = "java.util.concurrent.CompletableFuture";
     private static final String NETTY_EXECUTOR = "io.netty.util.concurrent.SingleThreadEventExecutor";
@@ -52,7 +52,7 @@ public final class TaskInstrumentation {
     private volatile FutureTracker tracker;
     private volatile CallSitePolicy policy;
 
-    private TaskInstrumentation(DetectorContext context, TrackingLevel level, boolean strict,
+    private TaskTracking(DetectorContext context, TrackingLevel level, boolean strict,
                                 Set<String> fireAndForget) {
         this.context = context;
         this.requestedLevel = level;
@@ -65,9 +65,9 @@ public final class TaskInstrumentation {
      * The detectors, to be {@linkplain #contribute(Transformations) contributed} to the agent's transformations; they get
      * the {@link Instrumentation} they need when the transformer is installed.
      */
-    public static TaskInstrumentation create(DetectorContext context, TrackingLevel level, boolean strict,
+    public static TaskTracking create(DetectorContext context, TrackingLevel level, boolean strict,
                                              Set<String> fireAndForget) {
-        return new TaskInstrumentation(Objects.requireNonNull(context, "context"),
+        return new TaskTracking(Objects.requireNonNull(context, "context"),
                 Objects.requireNonNull(level, "level"), strict, Objects.requireNonNull(fireAndForget, "fireAndForget"));
     }
 
@@ -85,7 +85,7 @@ public final class TaskInstrumentation {
                 context.detectorFailed(FutureTracker.DETECTOR, e);
             }
         }
-        RecordSlot.release(instrumentation); // CompletableFuture is loaded by now, with or without the field
+        RecordField.release(instrumentation); // CompletableFuture is loaded by now, with or without the field
         FutureTracker created = new FutureTracker(sites, context, internals, requestedLevel, strict, window);
         policy = new CallSitePolicy(context::isApplicationClass, strict, fireAndForget,
                 created.level() != TrackingLevel.OFF);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * field (no agent added it), so the tests use a class of their own with one; the forked-JVM tests run the store on
  * the real field.
  */
-class SlotRecordsTest {
+class RecordFieldStoreTest {
 
     /** Stands in for a {@code CompletableFuture} with the agent's field. */
     static final class Holder {
@@ -40,7 +40,7 @@ class SlotRecordsTest {
     private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
     private final AtomicInteger watched = new AtomicInteger();
 
-    private final SlotRecords records = new SlotRecords(watched::addAndGet) {
+    private final RecordFieldStore records = new RecordFieldStore(watched::addAndGet) {
         @Override
         TrackedFuture slotOf(Object future) {
             return future instanceof Holder ? (TrackedFuture) RECORD.getAcquire(future) : null;

@@ -11,7 +11,7 @@ import java.util.function.IntConsumer;
 import java.util.function.ToLongFunction;
 
 /**
- * Records found through a field of the future itself ({@link RecordSlot}), kept in striped arrays of slots with a
+ * Records found through a field of the future itself ({@link RecordField}), kept in striped arrays of slots with a
  * free list: nothing here hashes a future, and a record costs one slot and one free-list entry (8 bytes) at full
  * occupancy. {@link #find} is one field read. A record's {@link TrackedFuture#key} is its place: stripe in the low
  * four bits, slot above them.
@@ -20,7 +20,7 @@ import java.util.function.ToLongFunction;
  * removal takes the stripe the record was added to. Each stripe's lock is one compare-and-set to take and a release
  * store to give back, held for a few array writes (or a resize), never across a call out.
  */
-abstract class SlotRecords implements FutureRecords {
+abstract class RecordFieldStore implements FutureRecords {
 
     private static final int STRIPES = 16;
 
@@ -28,27 +28,27 @@ abstract class SlotRecords implements FutureRecords {
     private final IntConsumer watch;
 
     /** @param watch told +1 before a record is added and -1 after one is removed (see {@code TaskBridge.watched}) */
-    SlotRecords(IntConsumer watch) {
+    RecordFieldStore(IntConsumer watch) {
         this.watch = Objects.requireNonNull(watch, "watch");
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Stripe();
         }
     }
 
-    /** Records held in {@code CompletableFuture}'s added field; only when {@link RecordSlot#present()}. */
-    static SlotRecords inCompletableFutures(IntConsumer watch) {
-        if (!RecordSlot.present()) {
-            throw new IllegalStateException("CompletableFuture has no " + RecordSlot.NAME + " field");
+    /** Records held in {@code CompletableFuture}'s added field; only when {@link RecordField#present()}. */
+    static RecordFieldStore inCompletableFutures(IntConsumer watch) {
+        if (!RecordField.present()) {
+            throw new IllegalStateException("CompletableFuture has no " + RecordField.NAME + " field");
         }
-        return new SlotRecords(watch) {
+        return new RecordFieldStore(watch) {
             @Override
             TrackedFuture slotOf(Object future) {
-                return future instanceof CompletableFuture ? RecordSlot.get((CompletableFuture<?>) future) : null;
+                return future instanceof CompletableFuture ? RecordField.get((CompletableFuture<?>) future) : null;
             }
 
             @Override
             void setSlot(Object future, TrackedFuture record) {
-                RecordSlot.set((CompletableFuture<?>) future, record);
+                RecordField.set((CompletableFuture<?>) future, record);
             }
         };
     }

@@ -30,12 +30,12 @@ import net.bytebuddy.jar.asm.Opcodes;
  * {@code CompletableFuture} is 20 bytes of header and fields, padded to 24, and the field takes four of the padding
  * bytes. With {@code -XX:+UseCompactObjectHeaders} or without compressed oops it adds 8 bytes per future.
  */
-public final class RecordSlot {
+public final class RecordField {
 
     static final String NAME = "loopguard$record";
     private static final String CF_INTERNAL = "java/util/concurrent/CompletableFuture";
 
-    private RecordSlot() {
+    private RecordField() {
     }
 
     /** The transformer {@link #reserve} registered, until {@link #release} removes it. */
