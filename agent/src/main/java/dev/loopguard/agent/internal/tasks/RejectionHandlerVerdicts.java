@@ -1,6 +1,5 @@
 package dev.loopguard.agent.internal.tasks;
 
-import dev.loopguard.agent.internal.futures.CallSiteClassVisitor;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,7 +83,7 @@ public final class RejectionHandlerVerdicts {
         return new Recorder(this, loader);
     }
 
-    /** The table seen from one class loader, for {@link CallSiteClassVisitor}. */
+    /** The table seen from one class loader, for the call-site visitor of {@code futures} that judges handlers. */
     public static final class Recorder {
         private final RejectionHandlerVerdicts verdicts;
         private final ClassLoader loader;
