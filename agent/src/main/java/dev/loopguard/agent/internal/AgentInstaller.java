@@ -1,5 +1,6 @@
 package dev.loopguard.agent.internal;
 
+import dev.loopguard.agent.internal.blocking.BlockingCallDetector;
 import dev.loopguard.agent.internal.blocking.BlockingCallInstrumenter;
 import dev.loopguard.agent.internal.blocking.MonitorContentionDetector;
 import dev.loopguard.agent.internal.blocking.NativeCallSiteTransformer;
@@ -38,8 +39,10 @@ final class AgentInstaller {
         AgentRuntime runtime = new AgentRuntime(options, System.err);
         LoopActivity activity = new LoopActivity(runtime);
         AgentStartupWork startup = new AgentStartupWork();
-        StallWatchdog watchdog = new StallWatchdog(runtime, startup);
-        MonitorContentionDetector monitors = new MonitorContentionDetector(runtime);
+        DetectorContext context = new RuntimeDetectorContext(runtime);
+        StallWatchdog watchdog = new StallWatchdog(context, options.stallThreshold(), startup);
+        MonitorContentionDetector monitors = new MonitorContentionDetector(context,
+                new BlockingCallDetector(context, options));
         warmUp(runtime, activity);
         AgentRuntime.setCurrent(runtime);
         runtime.beforeReport(watchdog::flushOngoing);

@@ -1,17 +1,39 @@
 package dev.loopguard.agent.internal;
 
 import dev.loopguard.agent.Finding;
+import dev.loopguard.agent.internal.loops.ThreadClassifier;
 import java.util.List;
 
 /**
- * What the task, future, controller and virtual-thread detectors need from the running agent: somewhere to record
- * findings, the rule for which frames are the application's, and the controller the current thread is inside.
- * The agent adapts its runtime to this; tests pass a recording implementation.
+ * What a detector needs from the running agent, and the one way every detector is wired: somewhere to record
+ * findings, whether the detector is still on, the rule for which frames are the application's, the threads the agent
+ * classifies, and the controller the current thread is inside. A detector takes a context and its own settings in
+ * its constructor, never the runtime. The agent adapts its runtime to this ({@code RuntimeDetectorContext}); tests
+ * pass a recording implementation.
  */
 public interface DetectorContext {
 
-    /** Records a finding; never throws. */
-    void record(Finding finding);
+    /**
+     * Records a finding; never throws.
+     *
+     * @return whether its site is kept (false when its kind already has its maximum of sites and it was only counted)
+     */
+    boolean record(Finding finding);
+
+    /**
+     * Records one more occurrence of a finding that {@link #record} kept, known by the recorder's key for it
+     * ({@code FindingRecorder.key}), without rebuilding anything; never throws.
+     */
+    void repeat(Finding finding, String key);
+
+    /** False once the detector was turned off after an internal failure. */
+    boolean detectorEnabled(String detector);
+
+    /** Runs {@code task} before each report is written (at exit and on demand), e.g. to flush pending findings. */
+    void beforeReport(Runnable task);
+
+    /** The threads the agent classifies: which are event loops, and the state it keeps for each. */
+    ThreadClassifier threads();
 
     /** The first application frame, rendered as {@link StackTraceElement#toString()}, or null when there is none. */
     String applicationSite(StackTraceElement[] stack);

@@ -2,10 +2,11 @@ package dev.loopguard.agent.internal;
 
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.internal.controllers.ControllerScope;
+import dev.loopguard.agent.internal.loops.ThreadClassifier;
 import java.util.List;
 import java.util.Objects;
 
-/** The running agent as the part-2 detectors see it. */
+/** The running agent as every detector sees it. */
 public final class RuntimeDetectorContext implements DetectorContext {
 
     private final AgentRuntime runtime;
@@ -15,8 +16,28 @@ public final class RuntimeDetectorContext implements DetectorContext {
     }
 
     @Override
-    public void record(Finding finding) {
-        runtime.recorder().record(finding);
+    public boolean record(Finding finding) {
+        return runtime.recorder().record(finding);
+    }
+
+    @Override
+    public void repeat(Finding finding, String key) {
+        runtime.recorder().repeat(finding, key);
+    }
+
+    @Override
+    public boolean detectorEnabled(String detector) {
+        return runtime.detectorEnabled(detector);
+    }
+
+    @Override
+    public void beforeReport(Runnable task) {
+        runtime.beforeReport(task);
+    }
+
+    @Override
+    public ThreadClassifier threads() {
+        return runtime.threads();
     }
 
     @Override

@@ -77,7 +77,8 @@ class AgentOptionsTest {
     void theLongestAcceptedStallThresholdStartsTheWatchdogWithoutOverflow() {
         AgentRuntime runtime = new AgentRuntime(parse("stallThreshold=106751d"),
                 new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
-        StallWatchdog watchdog = new StallWatchdog(runtime, new AgentStartupWork());
+        StallWatchdog watchdog = new StallWatchdog(new RuntimeDetectorContext(runtime),
+                runtime.options().stallThreshold(), new AgentStartupWork());
         watchdog.tick(System.nanoTime());
         assertThat(runtime.options().stallThreshold().toDays()).isEqualTo(106751);
     }

@@ -2,9 +2,12 @@ package dev.loopguard.agent.internal;
 
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
+import dev.loopguard.agent.internal.loops.ThreadClassifier;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -14,15 +17,38 @@ public final class RecordingContext implements DetectorContext {
     private final Predicate<String> applicationClass;
     private final List<Finding> findings = new ArrayList<>();
     private final List<Throwable> failures = new ArrayList<>();
+    private final Set<String> failed = new HashSet<>();
     private volatile String controller;
+    private final ThreadClassifier threads = new ThreadClassifier(List.of());
 
     public RecordingContext(Predicate<String> applicationClass) {
         this.applicationClass = applicationClass;
     }
 
     @Override
-    public synchronized void record(Finding finding) {
+    public synchronized boolean record(Finding finding) {
         findings.add(finding);
+        return true;
+    }
+
+    @Override
+    public void repeat(Finding finding, String key) {
+        record(finding);
+    }
+
+    @Override
+    public synchronized boolean detectorEnabled(String detector) {
+        return !failed.contains(detector);
+    }
+
+    @Override
+    public void beforeReport(Runnable task) {
+        // Tests call the detectors' report methods themselves.
+    }
+
+    @Override
+    public ThreadClassifier threads() {
+        return threads;
     }
 
     public synchronized List<Finding> findings() {
@@ -71,6 +97,7 @@ public final class RecordingContext implements DetectorContext {
 
     @Override
     public synchronized void detectorFailed(String detector, Throwable cause) {
+        failed.add(detector);
         failures.add(cause);
     }
 }

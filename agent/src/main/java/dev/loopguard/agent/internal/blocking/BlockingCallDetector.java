@@ -1,7 +1,7 @@
 package dev.loopguard.agent.internal.blocking;
 
+import dev.loopguard.agent.internal.DetectorContext;
 import dev.loopguard.agent.internal.AgentOptions;
-import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.StackFrames;
 import dev.loopguard.agent.internal.loops.Messages;
 import dev.loopguard.agent.internal.loops.ThreadState;
@@ -28,17 +28,17 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class BlockingCallDetector {
     public static final String NAME = "blocking";
 
-    private final AgentRuntime runtime;
+    private final DetectorContext context;
     private final List<AgentOptions.MethodRef> allow;
     private final boolean throwMode;
     /** Stacks seen before, by {@link #fingerprint}; bounded, after which new stacks take the full path every time. */
     private final Map<Long, KnownStack> knownStacks = new ConcurrentHashMap<>();
     static final int MAX_KNOWN_STACKS = 4096;
 
-    public BlockingCallDetector(AgentRuntime runtime) {
-        this.runtime = runtime;
-        this.allow = runtime.options().allow();
-        this.throwMode = runtime.options().mode() == AgentOptions.Mode.THROW;
+    public BlockingCallDetector(DetectorContext context, AgentOptions options) {
+        this.context = context;
+        this.allow = options.allow();
+        this.throwMode = options.mode() == AgentOptions.Mode.THROW;
     }
 
     /** Records a finding when the call is blocking; returns the exception to throw in throw mode, else null. */
@@ -56,7 +56,7 @@ public final class BlockingCallDetector {
             if (known.finding == null) {
                 return null;
             }
-            runtime.recorder().repeat(known.finding, known.key);
+            context.repeat(known.finding, known.key);
             return throwMode && flags != Bridge.PARK ? new BlockingCallException(known.finding) : null;
         }
         if (StackFrames.isClassLoading(stack) || StackFrames.isJdkClassInitialization(stack) || isAllowed(stack)) {
@@ -88,7 +88,7 @@ public final class BlockingCallDetector {
                 .advice(Messages.adviceFor(operation, waits))
                 .loop(state.loopName)
                 .build();
-        if (runtime.recorder().record(finding)) {
+        if (context.record(finding)) {
             remember(fingerprint, finding);
         }
         // Never throw from inside LockSupport.park: it runs in the middle of AQS queue bookkeeping.

@@ -1,6 +1,6 @@
 package dev.loopguard.agent.internal.blocking;
 
-import dev.loopguard.agent.internal.AgentRuntime;
+import dev.loopguard.agent.internal.DetectorContext;
 import dev.loopguard.agent.internal.loops.StallWatchdog;
 import dev.loopguard.agent.internal.loops.ThreadState;
 import java.lang.management.LockInfo;
@@ -44,7 +44,7 @@ final class EarlyMonitorSampler implements Runnable {
     /** Reported entries kept for matching JFR events: the sampler runs for about a second. */
     private static final int REPORTED_LIMIT = 256;
 
-    private final AgentRuntime runtime;
+    private final DetectorContext context;
     private final MonitorContentionDetector detector;
     private final Map<ThreadState, Entry> entries = new HashMap<>();
     /** Per reported entry: thread id, first and last instant it was seen blocked (epoch millis). */
@@ -91,8 +91,8 @@ final class EarlyMonitorSampler implements Runnable {
         }
     }
 
-    EarlyMonitorSampler(AgentRuntime runtime, MonitorContentionDetector detector) {
-        this.runtime = runtime;
+    EarlyMonitorSampler(DetectorContext context, MonitorContentionDetector detector) {
+        this.context = context;
         this.detector = detector;
     }
 
@@ -130,7 +130,7 @@ final class EarlyMonitorSampler implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable e) {
-            runtime.detectorFailed(NAME, e);
+            context.detectorFailed(NAME, e);
         }
     }
 
@@ -145,12 +145,12 @@ final class EarlyMonitorSampler implements Runnable {
     @Override
     public void run() {
         try {
-            while (!stopped && runtime.detectorEnabled(NAME) && runtime.detectorEnabled(MonitorContentionDetector.NAME)) {
+            while (!stopped && context.detectorEnabled(NAME) && context.detectorEnabled(MonitorContentionDetector.NAME)) {
                 tick(System.nanoTime());
                 LockSupport.parkNanos(TICK_NANOS);
             }
         } catch (Throwable e) {
-            runtime.detectorFailed(NAME, e);
+            context.detectorFailed(NAME, e);
         }
     }
 
@@ -159,7 +159,7 @@ final class EarlyMonitorSampler implements Runnable {
             return;
         }
         ThreadMXBean mx = threads;
-        for (ThreadState s : runtime.threads().loopThreads()) {
+        for (ThreadState s : context.threads().loopThreads()) {
             Entry entry = entries.get(s);
             boolean blocked = s.isLoop() && s.thread.getState() == Thread.State.BLOCKED;
             StackTraceElement[] stack = blocked ? s.thread.getStackTrace() : null;

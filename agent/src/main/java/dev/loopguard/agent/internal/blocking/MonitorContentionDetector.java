@@ -1,6 +1,6 @@
 package dev.loopguard.agent.internal.blocking;
 
-import dev.loopguard.agent.internal.AgentRuntime;
+import dev.loopguard.agent.internal.DetectorContext;
 import dev.loopguard.agent.internal.AgentStartupWork;
 import dev.loopguard.agent.internal.JvmShutdown;
 import dev.loopguard.agent.internal.StackFrames;
@@ -38,7 +38,7 @@ public final class MonitorContentionDetector {
     static final String NAME = "monitor";
     static final long DRAIN_LIMIT_MILLIS = 1_000;
 
-    private final AgentRuntime runtime;
+    private final DetectorContext context;
     private final BlockingCallDetector allowCheck;
     private volatile RecordingStream stream;
     private final EarlyMonitorSampler early;
@@ -48,11 +48,12 @@ public final class MonitorContentionDetector {
     private boolean starting;
     static final long START_WAIT_LIMIT_MILLIS = 5_000;
 
-    public MonitorContentionDetector(AgentRuntime runtime) {
-        this.runtime = runtime;
-        this.allowCheck = new BlockingCallDetector(runtime);
-        this.early = new EarlyMonitorSampler(runtime, this);
-        runtime.beforeReport(new FlushEarlyEntries(early));
+    /** @param allowCheck the blocking-call detector, whose {@code allow} list exempts a contended monitor too */
+    public MonitorContentionDetector(DetectorContext context, BlockingCallDetector allowCheck) {
+        this.context = context;
+        this.allowCheck = allowCheck;
+        this.early = new EarlyMonitorSampler(context, this);
+        context.beforeReport(new FlushEarlyEntries(early));
     }
 
     /**
@@ -116,7 +117,7 @@ public final class MonitorContentionDetector {
                 // just before the end), and JFR then refuses to register its hook: nothing is left to watch, and
                 // that is not a failure of the detector.
                 if (!JvmShutdown.inProgress()) {
-                    runtime.detectorFailed(NAME, e);
+                    context.detectorFailed(NAME, e);
                 }
             } finally {
                 early.stop();
@@ -180,7 +181,7 @@ public final class MonitorContentionDetector {
     }
 
     private void onEvent(RecordedEvent event) {
-        if (!runtime.detectorEnabled(NAME)) {
+        if (!context.detectorEnabled(NAME)) {
             return;
         }
         try {
@@ -188,7 +189,7 @@ public final class MonitorContentionDetector {
             if (t == null) {
                 return;
             }
-            ThreadState s = runtime.threads().byThreadId(t.getJavaThreadId());
+            ThreadState s = context.threads().byThreadId(t.getJavaThreadId());
             if (s == null || !s.isLoop()
                     || early.reported(t.getJavaThreadId(), event.getStartTime(), event.getEndTime())) {
                 return;
@@ -197,7 +198,7 @@ public final class MonitorContentionDetector {
             report(s, t.getJavaName(), frames(event.getStackTrace()), monitor == null ? "unknown" : monitor.getName(),
                     event.getDuration(), event.getStartTime(), event.getEndTime());
         } catch (Throwable e) {
-            runtime.detectorFailed(NAME, e);
+            context.detectorFailed(NAME, e);
         }
     }
 
@@ -230,7 +231,7 @@ public final class MonitorContentionDetector {
                 .firstSeen(start)
                 .lastSeen(end)
                 .build();
-        runtime.recorder().record(finding);
+        context.record(finding);
         return true;
     }
 

@@ -1,5 +1,6 @@
 package dev.loopguard.agent.internal.loops;
 
+import dev.loopguard.agent.internal.RuntimeDetectorContext;
 import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.blocking.BlockingCallDetector;
 import dev.loopguard.agent.BlockingCallException;
@@ -17,7 +18,7 @@ public final class LoopActivity implements Bridge.Sink {
     public LoopActivity(AgentRuntime runtime) {
         this.runtime = runtime;
         this.threads = runtime.threads();
-        this.blocking = new BlockingCallDetector(runtime);
+        this.blocking = new BlockingCallDetector(new RuntimeDetectorContext(runtime), runtime.options());
     }
 
     @Override

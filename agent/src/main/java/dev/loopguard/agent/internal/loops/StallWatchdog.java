@@ -1,6 +1,6 @@
 package dev.loopguard.agent.internal.loops;
 
-import dev.loopguard.agent.internal.AgentRuntime;
+import dev.loopguard.agent.internal.DetectorContext;
 import dev.loopguard.agent.internal.AgentStartupWork;
 import dev.loopguard.agent.internal.StackFrames;
 import dev.loopguard.agent.internal.TestScopes;
@@ -33,7 +33,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class StallWatchdog implements Runnable {
     static final String NAME = "stall";
 
-    private final AgentRuntime runtime;
+    private final DetectorContext context;
+    private final Duration threshold;
     private final AgentStartupWork startup;
     private final long thresholdNanos;
     private final long tickNanos;
@@ -88,10 +89,12 @@ public final class StallWatchdog implements Runnable {
         }
     }
 
-    public StallWatchdog(AgentRuntime runtime, AgentStartupWork startup) {
-        this.runtime = runtime;
+    /** @param threshold the {@code stallThreshold} option: a task busy longer than this is a stall */
+    public StallWatchdog(DetectorContext context, Duration threshold, AgentStartupWork startup) {
+        this.context = context;
+        this.threshold = threshold;
         this.startup = startup;
-        this.thresholdNanos = runtime.options().stallThreshold().toNanos();
+        this.thresholdNanos = threshold.toNanos();
         // A quarter of the threshold keeps the measured duration within 25% while waking rarely.
         this.tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(2),
                 Math.min(thresholdNanos / 4, TimeUnit.MILLISECONDS.toNanos(50)));
@@ -120,11 +123,11 @@ public final class StallWatchdog implements Runnable {
         synchronized (this) {
             cpu = threads;
         }
-        while (runtime.detectorEnabled(NAME)) {
+        while (context.detectorEnabled(NAME)) {
             try {
                 tick(System.nanoTime());
             } catch (Throwable e) {
-                runtime.detectorFailed(NAME, e);
+                context.detectorFailed(NAME, e);
                 return;
             }
             LockSupport.parkNanos(tickNanos);
@@ -133,7 +136,7 @@ public final class StallWatchdog implements Runnable {
 
     public synchronized void tick(long now) {
         boolean agentStarting = startup.inProgress();
-        for (ThreadState s : runtime.threads().loopThreads()) {
+        for (ThreadState s : context.threads().loopThreads()) {
             Watch w = watches.get(s);
             long period = s.busyPeriod();
             if (w != null && period != w.period) {
@@ -142,7 +145,7 @@ public final class StallWatchdog implements Runnable {
                 w = null;
             }
             if (!s.thread.isAlive()) {
-                runtime.threads().forget(s);
+                context.threads().forget(s);
                 continue;
             }
             if (period == 0) {
@@ -206,7 +209,6 @@ public final class StallWatchdog implements Runnable {
         long millis = TimeUnit.NANOSECONDS.toMillis(durationNanos);
         String site = StackFrames.applicationSite(w.sample);
         String thread = s.thread.getName();
-        Duration threshold = runtime.options().stallThreshold();
         // Recorded a tick after the stall ended, when the loop may already work for another test, or none.
         TestScopes.Scope previous = w.scope == null ? null : TestScopes.charge(w.scope);
         try {
@@ -219,7 +221,7 @@ public final class StallWatchdog implements Runnable {
     }
 
     private void recordStall(ThreadState s, Watch w, long millis, String site, String thread, Duration threshold) {
-        runtime.recorder().record(Finding.builder(FindingKind.LOOP_STALL)
+        context.record(Finding.builder(FindingKind.LOOP_STALL)
                 .thread(thread)
                 .durationMillis(millis)
                 .site(site)
