@@ -10,11 +10,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * plain increments published with {@code lazySet}. Values go into log-linear buckets, 16 per power of two, which
  * bounds the error of a percentile to 1/16 of its value in a fixed 8 KiB.
  *
- * <p>The agent's controller profiles (in its {@code controllers} package) keep a histogram with the same bucket
- * layout. It is a separate copy because the agent links against nothing but the JDK and its relocated Byte Buddy, so
- * it cannot use this class. The two differ on purpose: this one counts nanoseconds and
- * reports a bucket's upper bound (a lag is never under-reported), with one writer and no lock; the agent's counts
- * microseconds and reports a bucket's middle, under a lock.
+ * <p>The agent keeps its own histogram of the same shape for controller loop profiles ({@code LoopProfile}): the agent
+ * depends on nothing of core, so it cannot use this class. They differ on purpose: this one has one writer and no
+ * lock and reports a bucket's upper bound, so that a lag percentile never understates; the agent's is written by
+ * several threads under a lock, counts microseconds and reports a bucket's middle.
  */
 final class LagHistogram {
 

@@ -1,6 +1,7 @@
 package dev.loopguard.agent.internal;
 
-import dev.loopguard.agent.internal.futures.RecordSlot;
+import dev.loopguard.agent.internal.recording.ReportFile;
+import dev.loopguard.agent.internal.futures.RecordField;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 
@@ -44,7 +45,7 @@ public final class AgentEntry {
         }
         if (options.tasks() != AgentOptions.Tasks.OFF) {
             // First, before anything of the agent's loads CompletableFuture: its record field is added at load only.
-            RecordSlot.reserve(inst);
+            RecordField.reserve(inst);
         }
         try {
             BootstrapInjector.inject(inst, BootstrapInjector.agentJar());

@@ -1,5 +1,15 @@
 package dev.loopguard.agent.internal;
 
+import dev.loopguard.agent.internal.blocking.KnownCallSites;
+import dev.loopguard.agent.internal.blocking.BlockingCallDetector;
+import dev.loopguard.agent.internal.blocking.BlockingCallInstrumenter;
+import dev.loopguard.agent.internal.blocking.MonitorContentionDetector;
+import dev.loopguard.agent.internal.blocking.NativeCallSiteTransformer;
+import dev.loopguard.agent.internal.loops.LoopActivity;
+import dev.loopguard.agent.internal.loops.LoopThreadInstrumenter;
+import dev.loopguard.agent.internal.loops.StallWatchdog;
+import dev.loopguard.agent.internal.recording.FindingEvents;
+import dev.loopguard.agent.internal.recording.JsonWriter;
 import dev.loopguard.agent.bootstrap.Bridge;
 import dev.loopguard.agent.internal.weaving.LoopguardTransformer;
 import dev.loopguard.agent.internal.weaving.Transformations;
@@ -12,7 +22,7 @@ import java.util.List;
  * {@link Transformations} every {@link Instrumenter} contributes. Retransformation changes no class's format (no
  * added fields or methods), so JDK classes that are already loaded are retransformed on JDK 17 and 25 without extra
  * JVM flags; the one added field, in {@code CompletableFuture}, is added when that class first loads
- * ({@code RecordSlot}), never by retransformation.
+ * ({@code RecordField}), never by retransformation.
  */
 final class AgentInstaller {
     /** Every instrumenter, in order; a new detector adds its own here. */
@@ -31,8 +41,10 @@ final class AgentInstaller {
         KnownCallSites knownSites = new KnownCallSites(runtime, inst);
         LoopActivity activity = new LoopActivity(runtime, knownSites);
         AgentStartupWork startup = new AgentStartupWork();
-        StallWatchdog watchdog = new StallWatchdog(runtime, startup);
-        MonitorContentionDetector monitors = new MonitorContentionDetector(runtime);
+        DetectorContext context = new RuntimeDetectorContext(runtime);
+        StallWatchdog watchdog = new StallWatchdog(context, options.stallThreshold(), startup);
+        MonitorContentionDetector monitors = new MonitorContentionDetector(context,
+                new BlockingCallDetector(context, options));
         warmUp(runtime, activity);
         AgentRuntime.setCurrent(runtime);
         runtime.beforeReport(watchdog::flushOngoing);

@@ -1,5 +1,12 @@
 package dev.loopguard.agent.internal;
 
+import dev.loopguard.agent.internal.loops.ThreadClassifier;
+import dev.loopguard.agent.internal.loops.ThreadState;
+import dev.loopguard.agent.internal.recording.ConsoleSummary;
+import dev.loopguard.agent.internal.recording.FindingRecorder;
+import dev.loopguard.agent.internal.recording.ProfileSection;
+import dev.loopguard.agent.internal.recording.ReportFile;
+import dev.loopguard.agent.internal.recording.ReportWriter;
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 
@@ -40,7 +47,7 @@ public final class AgentRuntime {
     private volatile Supplier<List<Finding>> pendingTaskCheck = List::of;
     private final PrintStream console;
 
-    AgentRuntime(AgentOptions options, PrintStream console) {
+    public AgentRuntime(AgentOptions options, PrintStream console) {
         this.options = options;
         this.console = console;
         this.threads = new ThreadClassifier(options.eventLoopThreads());
@@ -81,7 +88,7 @@ public final class AgentRuntime {
     }
 
     /** Records an internal error once per source without disabling anything. Never throws. */
-    void agentError(String source, Throwable cause) {
+    public void agentError(String source, Throwable cause) {
         try {
             String text = cause.getClass().getName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
             if (agentErrors.putIfAbsent(source, text) == null) {
@@ -93,7 +100,7 @@ public final class AgentRuntime {
         }
     }
 
-    Map<String, String> agentErrors() {
+    public Map<String, String> agentErrors() {
         return new LinkedHashMap<>(agentErrors);
     }
 
@@ -104,7 +111,7 @@ public final class AgentRuntime {
         }
     }
 
-    Map<String, ProfileSection> profileSections() {
+    public Map<String, ProfileSection> profileSections() {
         return new LinkedHashMap<>(profile);
     }
 
@@ -119,7 +126,7 @@ public final class AgentRuntime {
     }
 
     /** The application calls {@code Runtime.halt}: runs the {@link #beforeHalt} tasks. Never throws. */
-    void halting() {
+    public void halting() {
         for (Runnable task : beforeHalt) {
             try {
                 task.run();

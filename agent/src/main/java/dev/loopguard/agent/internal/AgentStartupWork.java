@@ -9,19 +9,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it is in progress the stall watchdog measures a loop by the CPU time the loop thread got rather than by the wall
  * clock, so the agent's start-up does not make the first requests through a cold loop look like a stall.
  */
-final class AgentStartupWork {
+public final class AgentStartupWork {
     private final AtomicInteger inProgress = new AtomicInteger();
 
     /** A piece of start-up work begins; {@link #finished()} must follow, whatever happens. */
-    void started() {
+    public void started() {
         inProgress.incrementAndGet();
     }
 
-    void finished() {
+    public void finished() {
         inProgress.decrementAndGet();
     }
 
-    boolean inProgress() {
+    public boolean inProgress() {
         return inProgress.get() > 0;
     }
 }

@@ -81,7 +81,7 @@ public final class StackFrames {
         return false;
     }
 
-    static boolean isAgentFrame(String className) {
+    public static boolean isAgentFrame(String className) {
         return className.startsWith("dev.loopguard.agent.");
     }
 
@@ -126,13 +126,13 @@ public final class StackFrames {
     private static final Map<String, String> RETRANSFORMED_SOURCE_FILES = new ConcurrentHashMap<>();
 
     /** Remembers a class's source file name before the agent retransforms it. */
-    static void retransforming(String className, String sourceFile) {
+    public static void retransforming(String className, String sourceFile) {
         if (sourceFile != null) {
             RETRANSFORMED_SOURCE_FILES.putIfAbsent(className, sourceFile);
         }
     }
 
-    static int firstApplicationFrame(StackTraceElement[] stack) {
+    public static int firstApplicationFrame(StackTraceElement[] stack) {
         for (int i = 0; i < stack.length; i++) {
             if (isApplicationFrame(stack[i].getClassName())) {
                 return i;
@@ -142,7 +142,7 @@ public final class StackFrames {
     }
 
     /** Index of the first frame that is not the agent's (where the interesting part of the stack starts). */
-    static int firstNonAgentFrame(StackTraceElement[] stack) {
+    public static int firstNonAgentFrame(StackTraceElement[] stack) {
         for (int i = 0; i < stack.length; i++) {
             if (!isAgentFrame(stack[i].getClassName())) {
                 return i;
@@ -156,7 +156,7 @@ public final class StackFrames {
      * with internal JDK classes named by their public type. {@code fallback} when the application called the
      * operation directly (a call site) or no application frame is on the stack.
      */
-    static String publicOperation(StackTraceElement[] stack, String fallback) {
+    public static String publicOperation(StackTraceElement[] stack, String fallback) {
         int app = firstApplicationFrame(stack);
         if (app <= 0) {
             return fallback;
@@ -180,7 +180,7 @@ public final class StackFrames {
      * constant (lambdas, string concatenation), or the agent's own work (transforming a class as it loads). Each of
      * these happens once per class or call site, the first time a code path runs.
      */
-    static boolean isWarmUp(StackTraceElement[] stack) {
+    public static boolean isWarmUp(StackTraceElement[] stack) {
         if (isClassLoading(stack)) {
             return true;
         }
@@ -199,7 +199,7 @@ public final class StackFrames {
      * security providers reading {@code java.security} and opening the random devices on the first
      * {@code UUID.randomUUID()}. Like class loading, it happens once and has no line of the application to change.
      */
-    static boolean isJdkClassInitialization(StackTraceElement[] stack) {
+    public static boolean isJdkClassInitialization(StackTraceElement[] stack) {
         for (StackTraceElement e : stack) {
             if ("<clinit>".equals(e.getMethodName())) {
                 String c = e.getClassName();
@@ -221,7 +221,7 @@ public final class StackFrames {
      * {@code DefaultEventExecutor} queue a task. A wait for room ({@code put}, a timed {@code offer}, a rejection
      * handler that waits or backs off) parks elsewhere and stays a finding.
      */
-    static boolean isQueueLockForInsert(StackTraceElement[] stack) {
+    public static boolean isQueueLockForInsert(StackTraceElement[] stack) {
         for (int i = 0; i < stack.length - 1; i++) {
             StackTraceElement e = stack[i];
             if (!e.getClassName().startsWith("java.util.concurrent.locks.")) {
@@ -244,7 +244,7 @@ public final class StackFrames {
     }
 
     /** Whether a frame of {@code ClassLoader.loadClass} (or a subclass's) or class definition is on the stack. */
-    static boolean isClassLoading(StackTraceElement[] stack) {
+    public static boolean isClassLoading(StackTraceElement[] stack) {
         for (StackTraceElement e : stack) {
             String m = e.getMethodName();
             // defineClass0/1/2 are the native halves of defineClass

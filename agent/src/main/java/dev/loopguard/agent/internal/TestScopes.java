@@ -234,7 +234,7 @@ public final class TestScopes {
     }
 
     /** The name of the scope a finding recorded now on this thread is charged to, or null. */
-    static String chargedName() {
+    public static String chargedName() {
         Scope charged = CHARGED.get();
         if (charged != null) {
             return charged == NONE ? null : charged.name;

@@ -1,5 +1,6 @@
 package dev.loopguard.agent.internal;
 
+import dev.loopguard.agent.internal.loops.StallWatchdog;
 import dev.loopguard.agent.FindingKind;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +77,8 @@ class AgentOptionsTest {
     void theLongestAcceptedStallThresholdStartsTheWatchdogWithoutOverflow() {
         AgentRuntime runtime = new AgentRuntime(parse("stallThreshold=106751d"),
                 new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
-        StallWatchdog watchdog = new StallWatchdog(runtime, new AgentStartupWork());
+        StallWatchdog watchdog = new StallWatchdog(new RuntimeDetectorContext(runtime),
+                runtime.options().stallThreshold(), new AgentStartupWork());
         watchdog.tick(System.nanoTime());
         assertThat(runtime.options().stallThreshold().toDays()).isEqualTo(106751);
     }

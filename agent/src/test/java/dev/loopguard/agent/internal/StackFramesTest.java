@@ -15,7 +15,7 @@ class StackFramesTest {
     }
 
     private static final StackTraceElement[] JOIN = {
-        frame("dev.loopguard.agent.internal.LoopActivity", "enterBlocking", 30),
+        frame("dev.loopguard.agent.internal.loops.LoopActivity", "enterBlocking", 30),
         frame("dev.loopguard.agent.bootstrap.Bridge", "enter", 70),
         frame("java.util.concurrent.locks.LockSupport", "park", 211),
         frame("java.util.concurrent.CompletableFuture$Signaller", "block", 1864),
@@ -148,7 +148,7 @@ class StackFramesTest {
             frame("com.acme.Pump", "run", 41),
         };
         StackTraceElement[] transforming = {
-            frame("dev.loopguard.agent.internal.NativeCallSiteTransformer", "transform", 1),
+            frame("dev.loopguard.agent.internal.blocking.NativeCallSiteTransformer", "transform", 1),
             frame("com.acme.Pump", "run", 41),
         };
         StackTraceElement[] crunching = {

@@ -10,7 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Correct programs on real frameworks find nothing; the part-2 options change what is reported. */
+/**
+ * Correct programs on real frameworks find nothing; the task-tracking options ({@code tasks}, {@code ignoredFutures})
+ * change what is reported.
+ */
 @DisplayName("Task and future rules: correct programs and options")
 class TaskOptionsIT {
     @Test

@@ -14,7 +14,7 @@ import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.Instrumenter;
 import dev.loopguard.agent.internal.StackFrames;
 import dev.loopguard.agent.internal.JvmShutdown;
-import dev.loopguard.agent.internal.tasks.RuntimeDetectorContext;
+import dev.loopguard.agent.internal.RuntimeDetectorContext;
 import dev.loopguard.agent.internal.weaving.BridgeCall;
 import dev.loopguard.agent.internal.weaving.ClassHeader;
 import dev.loopguard.agent.internal.weaving.Hook;
@@ -38,6 +38,7 @@ public final class ControllerInstrumenter implements Instrumenter {
         ControllerProfiles profiles = new ControllerProfiles(runtime.options().stallThreshold(),
                 new RuntimeDetectorContext(runtime));
         runtime.addProfileSection("controllers", profiles);
+        runtime.recorder().addEnricher(new ControllerScope.Enricher());
         runtime.beforeReport(() -> {
             if (JvmShutdown.inProgress()) {
                 profiles.reportUnreadFailures(); // until exit, someone may still ask for the health

@@ -3,9 +3,9 @@ package dev.loopguard.agent.internal.controllers;
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 import dev.loopguard.agent.bootstrap.ControllerBridge;
-import dev.loopguard.agent.internal.tasks.DetectorContext;
-import dev.loopguard.agent.internal.JsonWriter;
-import dev.loopguard.agent.internal.ProfileSection;
+import dev.loopguard.agent.internal.DetectorContext;
+import dev.loopguard.agent.internal.recording.JsonWriter;
+import dev.loopguard.agent.internal.recording.ProfileSection;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -34,7 +34,7 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
     private final DetectorContext context;
     private final Map<String, UnreadFailures> unread = new ConcurrentHashMap<>();
     private final Map<Object, String> names = Collections.synchronizedMap(new WeakHashMap<>());
-    private final Map<String, LoopStatistics> statistics = new ConcurrentHashMap<>();
+    private final Map<String, LoopProfile> statistics = new ConcurrentHashMap<>();
     private final ThreadLocal<ArrayDeque<Object>> running = ThreadLocal.withInitial(ArrayDeque::new);
     /** Controllers a runner is stopping, by name: the iteration it cancels (or interrupts) is not a failure. */
     private final Set<String> stopping = ConcurrentHashMap.newKeySet();
@@ -181,7 +181,7 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
 
     /** Records one loop; public to the package for tests. */
     void record(String name, String step, long nanos, Throwable failure) {
-        statistics.computeIfAbsent(name, n -> new LoopStatistics(slowThreshold)).record(nanos, failure);
+        statistics.computeIfAbsent(name, n -> new LoopProfile(slowThreshold)).record(nanos, failure);
         ControllerLoopEvent event = new ControllerLoopEvent();
         if (event.isEnabled()) {
             event.controller = name;
@@ -195,16 +195,16 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
     }
 
     /** The statistics of one controller, or null when it never looped. */
-    LoopStatistics.Snapshot statistics(String name) {
-        LoopStatistics s = statistics.get(name);
+    LoopProfile.Snapshot statistics(String name) {
+        LoopProfile s = statistics.get(name);
         return s == null ? null : s.snapshot();
     }
 
     @Override
     public void writeJson(JsonWriter out) {
         out.beginObject();
-        for (Map.Entry<String, LoopStatistics> e : new TreeMap<>(statistics).entrySet()) {
-            LoopStatistics.Snapshot s = e.getValue().snapshot();
+        for (Map.Entry<String, LoopProfile> e : new TreeMap<>(statistics).entrySet()) {
+            LoopProfile.Snapshot s = e.getValue().snapshot();
             out.name(e.getKey()).beginObject()
                     .name("loops").value(s.count)
                     .name("meanMillis").value(millis(s.meanNanos))

@@ -1,6 +1,7 @@
 package dev.loopguard.agent.internal.controllers;
 
 import dev.loopguard.agent.Finding;
+import dev.loopguard.agent.internal.recording.FindingEnricher;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,12 +32,20 @@ public final class ControllerScope {
     }
 
     /** The finding, naming the current thread's controller when it does not name one yet. */
-    public static Finding attach(Finding finding) {
+    static Finding attach(Finding finding) {
         String controller = CURRENT.get();
         if (controller == null || finding.controller().isPresent()) {
             return finding;
         }
         return finding.toBuilder().controller(controller).build();
+    }
+
+    /** Names the current thread's controller in every finding raised inside a step; registered with the recorder. */
+    static final class Enricher implements FindingEnricher {
+        @Override
+        public Finding enrich(Finding finding) {
+            return attach(finding);
+        }
     }
 
     /** Enters {@code name}; returns the previous scope for {@link #restore}. */

@@ -1,5 +1,8 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.internal.tasks.LambdaHandlerSites;
+import dev.loopguard.agent.internal.tasks.RejectionHandlerAnalyzer;
+import dev.loopguard.agent.internal.tasks.RejectionHandlerVerdicts;
 import dev.loopguard.agent.internal.weaving.TypeHierarchy;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +18,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  * and every method that could be the body of a lambda or method reference handler, records the verdicts when the
  * class ends, and marks where the class creates such handlers ({@link LambdaHandlerSites}).
  */
-final class CallSiteClassVisitor extends ClassVisitor {
+public final class CallSiteClassVisitor extends ClassVisitor {
 
     private final ReturnTypeClassifier classifier;
     private final TypeHierarchy hierarchy;
@@ -29,13 +32,13 @@ final class CallSiteClassVisitor extends ClassVisitor {
     /** Methods that may be the body of a lambda or method reference handler, by name and descriptor. */
     private final Map<String, RejectionHandlerAnalyzer> implementations = new HashMap<>();
 
-    CallSiteClassVisitor(ClassVisitor next, TypeHierarchy hierarchy, ReturnTypeClassifier classifier, CallSitePolicy policy,
+    public CallSiteClassVisitor(ClassVisitor next, TypeHierarchy hierarchy, ReturnTypeClassifier classifier, CallSitePolicy policy,
                          CallSites sites) {
         this(next, hierarchy, classifier, policy, sites, null);
     }
 
     /** @param handlers where rejection-handler verdicts go; null when handlers are not judged (tracking off) */
-    CallSiteClassVisitor(ClassVisitor next, TypeHierarchy hierarchy, ReturnTypeClassifier classifier, CallSitePolicy policy,
+    public CallSiteClassVisitor(ClassVisitor next, TypeHierarchy hierarchy, ReturnTypeClassifier classifier, CallSitePolicy policy,
                          CallSites sites, RejectionHandlerVerdicts.Recorder handlers) {
         super(Opcodes.ASM9, next);
         this.handlers = handlers;

@@ -9,7 +9,7 @@ import java.util.function.Predicate;
  * dropped JDK and framework futures are findings ({@code ignoredFutures=strict}), which methods may drop their future
  * ({@code fireAndForget}), and whether futures kept by the application are tracked ({@code tasks} not {@code off}).
  */
-final class CallSitePolicy {
+public final class CallSitePolicy {
 
     private final Predicate<String> applicationClass;
     private final boolean strict;
@@ -20,7 +20,7 @@ final class CallSitePolicy {
      * @param applicationClass tests a binary class name ({@code com.acme.Repo}) for being application code
      * @param fireAndForget    {@code CLASS#METHOD} entries whose futures may be dropped
      */
-    CallSitePolicy(Predicate<String> applicationClass, boolean strict, Set<String> fireAndForget, boolean trackFutures) {
+    public CallSitePolicy(Predicate<String> applicationClass, boolean strict, Set<String> fireAndForget, boolean trackFutures) {
         this.applicationClass = Objects.requireNonNull(applicationClass, "applicationClass");
         this.strict = strict;
         this.fireAndForget = Set.copyOf(Objects.requireNonNull(fireAndForget, "fireAndForget"));

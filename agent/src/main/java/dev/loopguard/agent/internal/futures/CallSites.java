@@ -7,7 +7,7 @@ import java.util.Arrays;
  * Registration happens during class transformation (rare, synchronised); look-ups happen at every tracked call
  * (frequent, lock-free on a published array).
  */
-final class CallSites {
+public final class CallSites {
 
     private final Object lock = new Object();
     private volatile CallSite[] sites = new CallSite[256];

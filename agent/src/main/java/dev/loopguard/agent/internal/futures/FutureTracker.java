@@ -1,10 +1,15 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.internal.tasks.RejectedTasks;
+import dev.loopguard.agent.internal.tasks.RejectionHandlerVerdicts;
+import dev.loopguard.agent.internal.tasks.SamplingWindow;
+import dev.loopguard.agent.internal.tasks.SiteSampler;
+import dev.loopguard.agent.internal.tasks.TrackingLevel;
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 import dev.loopguard.agent.bootstrap.TaskBridge;
 import dev.loopguard.agent.internal.TestScopes;
-import dev.loopguard.agent.internal.tasks.DetectorContext;
+import dev.loopguard.agent.internal.DetectorContext;
 import dev.loopguard.agent.internal.tasks.LostTasks;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
@@ -60,7 +65,7 @@ public final class FutureTracker implements TaskBridge.Handler {
     private final SamplingWindow window;
     private final SiteSampler sampler;
     /**
-     * Tracked {@code CompletableFuture}s: found through the field the agent added to the class ({@link RecordSlot})
+     * Tracked {@code CompletableFuture}s: found through the field the agent added to the class ({@link RecordField})
      * when it could, else by identity hash.
      */
     private final FutureRecords table;
@@ -118,7 +123,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         // At sampled the tables keep the bridge's count, so that hooks skip the agent while nothing is tracked; at
         // full something always is, and start() pins the count instead of paying two atomic updates per future.
         IntConsumer watch = this.level == TrackingLevel.SAMPLED ? TaskBridge.watched::addAndGet : delta -> { };
-        this.table = internals != null && RecordSlot.present() ? SlotRecords.inCompletableFutures(watch)
+        this.table = internals != null && RecordField.present() ? RecordFieldStore.inCompletableFutures(watch)
                 : new FutureTable(fewLimit, watch);
         this.tasks = new FutureTable(fewLimit, watch);
     }

@@ -14,7 +14,7 @@ import dev.loopguard.agent.internal.weaving.TypeHierarchy;
  * transformer that loads the classes it inspects changes the program's class-initialisation order, and can deadlock).
  * A type that cannot be resolved is {@link ResultKind#OTHER}: an unknown type is never reported.
  */
-final class ReturnTypeClassifier {
+public final class ReturnTypeClassifier {
 
     private static final Set<String> LAZY_ROOTS = Set.of(
             "org.reactivestreams.Publisher",
@@ -42,7 +42,7 @@ final class ReturnTypeClassifier {
     private final TypeHierarchy hierarchy;
     private final Map<String, ResultKind> cache = new ConcurrentHashMap<>();
 
-    ReturnTypeClassifier(TypeHierarchy hierarchy) {
+    public ReturnTypeClassifier(TypeHierarchy hierarchy) {
         this.hierarchy = Objects.requireNonNull(hierarchy, "hierarchy");
     }
 

@@ -1,10 +1,11 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.internal.tasks.TrackingLevel;
 import dev.loopguard.agent.internal.AgentOptions;
 import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.Instrumenter;
 import dev.loopguard.agent.internal.JvmShutdown;
-import dev.loopguard.agent.internal.tasks.RuntimeDetectorContext;
+import dev.loopguard.agent.internal.RuntimeDetectorContext;
 import java.util.Set;
 import java.util.stream.Collectors;
 import dev.loopguard.agent.internal.weaving.Transformations;
@@ -23,7 +24,7 @@ public final class TaskInstrumenter implements Instrumenter {
         Set<String> fireAndForget = options.fireAndForget().stream()
                 .map(AgentOptions.MethodRef::toString)
                 .collect(Collectors.toUnmodifiableSet());
-        TaskInstrumentation tasks = TaskInstrumentation.create(new RuntimeDetectorContext(runtime), level, strict,
+        TaskTracking tasks = TaskTracking.create(new RuntimeDetectorContext(runtime), level, strict,
                 fireAndForget);
         runtime.pendingTaskCheck(tasks::checkPendingTasks);
         runtime.beforeReport(() -> {

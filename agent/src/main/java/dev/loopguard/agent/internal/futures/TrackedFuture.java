@@ -39,7 +39,7 @@ final class TrackedFuture extends WeakReference<Object> {
 
     /**
      * Where its store keeps it, set by {@link FutureRecords#add} before the record is published: the future's
-     * identity hash in a {@link FutureTable}, the stripe and slot in {@link SlotRecords}.
+     * identity hash in a {@link FutureTable}, the stripe and slot in {@link RecordFieldStore}.
      */
     int key;
     final int site;

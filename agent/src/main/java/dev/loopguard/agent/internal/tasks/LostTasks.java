@@ -1,5 +1,6 @@
 package dev.loopguard.agent.internal.tasks;
 
+import dev.loopguard.agent.internal.DetectorContext;
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 import java.util.List;

@@ -4,7 +4,7 @@ import dev.loopguard.agent.bootstrap.VirtualThreadBridge;
 import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.Instrumenter;
 import dev.loopguard.agent.internal.JvmShutdown;
-import dev.loopguard.agent.internal.tasks.RuntimeDetectorContext;
+import dev.loopguard.agent.internal.RuntimeDetectorContext;
 import dev.loopguard.agent.internal.weaving.BridgeCall;
 import dev.loopguard.agent.internal.weaving.Hook;
 import dev.loopguard.agent.internal.weaving.MethodFilter;

@@ -4,7 +4,7 @@ import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 import dev.loopguard.agent.bootstrap.Bridge;
 import dev.loopguard.agent.bootstrap.VirtualThreadBridge;
-import dev.loopguard.agent.internal.tasks.DetectorContext;
+import dev.loopguard.agent.internal.DetectorContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

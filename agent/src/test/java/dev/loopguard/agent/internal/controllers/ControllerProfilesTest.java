@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
-import dev.loopguard.agent.internal.JsonWriter;
-import dev.loopguard.agent.internal.tasks.RecordingContext;
+import dev.loopguard.agent.internal.recording.JsonWriter;
+import dev.loopguard.agent.internal.RecordingContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +27,7 @@ class ControllerProfilesTest {
         }
         profiles.record("fan", "loop", Duration.ofMillis(250).toNanos(), new IOException("sensor offline"));
 
-        LoopStatistics.Snapshot s = profiles.statistics("fan");
+        LoopProfile.Snapshot s = profiles.statistics("fan");
         assertThat(s.count).isEqualTo(101);
         assertThat(s.meanNanos / 1e6).isCloseTo((5050 + 250) / 101.0, within(0.01));
         assertThat(s.p50Nanos / 1e6).as("within the histogram's 1/16").isCloseTo(51, within(51 / 16.0));
@@ -41,7 +41,7 @@ class ControllerProfilesTest {
     @Test
     void theHistogramBucketOfAValueHoldsIt() {
         for (long micros : new long[] {0, 1, 15, 16, 17, 100, 1_000, 65_535, 1_000_000, 86_400_000_000L}) {
-            long middle = LoopStatistics.middleMicros(LoopStatistics.bucket(micros));
+            long middle = LoopProfile.middleMicros(LoopProfile.bucket(micros));
             assertThat((double) middle).as("bucket of %d", micros).isCloseTo(micros, within(micros / 16.0 + 1));
         }
     }
@@ -83,7 +83,7 @@ class ControllerProfilesTest {
         assertThat(profiles.statistics("fan")).as("not over before the stage completes").isNull();
 
         stage.completeExceptionally(new IllegalStateException("actuator stuck"));
-        LoopStatistics.Snapshot s = profiles.statistics("fan");
+        LoopProfile.Snapshot s = profiles.statistics("fan");
         assertThat(s.count).isEqualTo(1);
         assertThat(s.failures).isEqualTo(1);
         assertThat(s.lastError).startsWith("java.lang.IllegalStateException: actuator stuck");

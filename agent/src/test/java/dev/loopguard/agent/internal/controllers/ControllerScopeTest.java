@@ -2,6 +2,9 @@ package dev.loopguard.agent.internal.controllers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loopguard.agent.Finding;
+import dev.loopguard.agent.FindingKind;
+
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,5 +45,21 @@ class ControllerScopeTest {
         step.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(failure.get()).isNull();
         assertThat(ControllerScope.of(null)).isNull();
+    }
+
+    @Test
+    void theEnricherNamesTheControllerOfTheCurrentStepAndKeepsANameAlreadyGiven() {
+        ControllerScope.Enricher enricher = new ControllerScope.Enricher();
+        Finding plain = Finding.builder(FindingKind.BLOCKING_CALL).thread("t").message("m").build();
+        assertThat(enricher.enrich(plain)).isSameAs(plain);
+        String outer = ControllerScope.enter("kiln");
+        try {
+            assertThat(enricher.enrich(plain).controller()).hasValue("kiln");
+            Finding named = plain.toBuilder().controller("fan").build();
+            assertThat(enricher.enrich(named)).isSameAs(named);
+        } finally {
+            ControllerScope.restore(outer);
+        }
+        assertThat(enricher.enrich(plain)).isSameAs(plain);
     }
 }

@@ -1,12 +1,13 @@
 package dev.loopguard.agent.internal.futures;
 
+import dev.loopguard.agent.internal.tasks.TrackingLevel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
 import dev.loopguard.agent.bootstrap.TaskBridge;
-import dev.loopguard.agent.internal.tasks.RecordingContext;
+import dev.loopguard.agent.internal.RecordingContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
