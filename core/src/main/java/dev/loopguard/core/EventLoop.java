@@ -100,7 +100,7 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
     private boolean callerAwaitsUnrun;
     private List<Runnable> unrunForCaller;
 
-    private EventLoop(Builder builder) {
+    EventLoop(EventLoopBuilder builder) {
         int id = LOOP_IDS.incrementAndGet();
         this.name = builder.name != null ? builder.name : "loopguard-loop-" + id;
         this.clock = builder.clock;
@@ -124,8 +124,8 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
     }
 
     /** A builder for a loop with a chosen name, clock, offload pool and close policy. */
-    public static Builder builder() {
-        return new Builder();
+    public static EventLoopBuilder builder() {
+        return new EventLoopBuilder();
     }
 
     /** The loop whose thread is calling this method, if any. */
@@ -203,8 +203,8 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
      * Runs a blocking call on this loop's bounded worker pool and completes the returned future on the loop, so that
      * dependent stages attached with {@code ...Async(fn, loop)} or {@code thenXxx} from the loop run on the loop.
      *
-     * <p>The pool has {@link Builder#offloadThreads(int)} threads and a queue of
-     * {@link Builder#offloadQueueCapacity(int)} calls; when both are full the future fails with a
+     * <p>The pool has {@link EventLoopBuilder#offloadThreads(int)} threads and a queue of
+     * {@link EventLoopBuilder#offloadQueueCapacity(int)} calls; when both are full the future fails with a
      * {@link RejectedExecutionException} rather than blocking the caller. If the loop has terminated by the time the
      * call returns, the future is completed on the worker thread instead, so it is never lost.
      *
@@ -680,7 +680,7 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
      *
      * @throws IllegalStateException if called on the loop's own thread (it would wait for itself), or if the loop is
      *     still running a task when the close timeout expires; the tasks that do not run are then handed to
-     *     {@link Builder#onUnrunTasks(Consumer)} when the loop finally stops
+     *     {@link EventLoopBuilder#onUnrunTasks(Consumer)} when the loop finally stops
      */
     public List<Runnable> shutdownGracefully() {
         if (inEventLoop()) {
@@ -699,7 +699,7 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
 
     /**
      * {@link #shutdownGracefully()}, then hands any tasks that did not run to
-     * {@link Builder#onUnrunTasks(Consumer)} (by default, a warning on standard error that lists them).
+     * {@link EventLoopBuilder#onUnrunTasks(Consumer)} (by default, a warning on standard error that lists them).
      */
     @Override
     public void close() {
@@ -933,125 +933,6 @@ public final class EventLoop extends AbstractExecutorService implements Schedule
         @Override
         public String toString() {
             return "task " + task + " (" + (isDone() ? "done" : "pending") + ")";
-        }
-    }
-
-    /**
-     * Settings for a new {@link EventLoop}. Immutable: every setter returns a new builder, so a builder can be
-     * shared and specialised.
-     */
-    public static final class Builder {
-        private String name;
-        private LoopClock clock = LoopClock.system();
-        private int offloadThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-        private int offloadQueueCapacity = 1024;
-        private ClosePolicy closePolicy = ClosePolicy.RUN_QUEUED;
-        private Duration closeTimeout = Duration.ofSeconds(10);
-        private Consumer<List<Runnable>> onUnrunTasks;
-        private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
-        private boolean daemon = true;
-
-        private Builder() {
-        }
-
-        private Builder(Builder from) {
-            this.name = from.name;
-            this.clock = from.clock;
-            this.offloadThreads = from.offloadThreads;
-            this.offloadQueueCapacity = from.offloadQueueCapacity;
-            this.closePolicy = from.closePolicy;
-            this.closeTimeout = from.closeTimeout;
-            this.onUnrunTasks = from.onUnrunTasks;
-            this.uncaughtExceptionHandler = from.uncaughtExceptionHandler;
-            this.daemon = from.daemon;
-        }
-
-        /** The loop's name and its thread's name; by default {@code loopguard-loop-N}. */
-        public Builder name(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("EventLoop name must not be blank, was '" + name + "'");
-            }
-            Builder copy = new Builder(this);
-            copy.name = name;
-            return copy;
-        }
-
-        /** The clock to schedule on; {@link LoopClock#system()} by default, a {@link VirtualClock} in tests. */
-        public Builder clock(LoopClock clock) {
-            Builder copy = new Builder(this);
-            copy.clock = Objects.requireNonNull(clock, "clock");
-            return copy;
-        }
-
-        /** Threads of the {@link #offload(Callable)} pool; default {@code max(4, 2 x cores)}. */
-        public Builder offloadThreads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("EventLoop offloadThreads must be >= 1, was " + threads);
-            }
-            Builder copy = new Builder(this);
-            copy.offloadThreads = threads;
-            return copy;
-        }
-
-        /** Offloaded calls that may wait for a free thread before offload fails fast; default 1024. */
-        public Builder offloadQueueCapacity(int capacity) {
-            if (capacity < 1) {
-                throw new IllegalArgumentException("EventLoop offloadQueueCapacity must be >= 1, was " + capacity);
-            }
-            Builder copy = new Builder(this);
-            copy.offloadQueueCapacity = capacity;
-            return copy;
-        }
-
-        /** What closing does with queued work; {@link ClosePolicy#RUN_QUEUED} by default. */
-        public Builder closePolicy(ClosePolicy policy) {
-            Builder copy = new Builder(this);
-            copy.closePolicy = Objects.requireNonNull(policy, "closePolicy");
-            return copy;
-        }
-
-        /** How long close() waits, in real time, for the loop to stop; 10 seconds by default. */
-        public Builder closeTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "closeTimeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("EventLoop closeTimeout must be positive, was " + timeout);
-            }
-            Builder copy = new Builder(this);
-            copy.closeTimeout = timeout;
-            return copy;
-        }
-
-        /**
-         * Receives the tasks that did not run when the loop was closed; by default they are listed on standard error
-         * (periodic tasks, which are expected to stop with the loop, are not listed).
-         */
-        public Builder onUnrunTasks(Consumer<List<Runnable>> handler) {
-            Builder copy = new Builder(this);
-            copy.onUnrunTasks = Objects.requireNonNull(handler, "onUnrunTasks");
-            return copy;
-        }
-
-        /**
-         * Receives exceptions thrown by tasks given to {@code execute} and by periodic tasks, which have no future to
-         * carry them; by default the JVM's default handling, which prints the stack trace.
-         */
-        public Builder uncaughtExceptionHandler(Thread.UncaughtExceptionHandler handler) {
-            Builder copy = new Builder(this);
-            copy.uncaughtExceptionHandler = Objects.requireNonNull(handler, "uncaughtExceptionHandler");
-            return copy;
-        }
-
-        /** Whether the loop thread is a daemon thread (the default) that does not keep the JVM alive. */
-        public Builder daemon(boolean daemon) {
-            Builder copy = new Builder(this);
-            copy.daemon = daemon;
-            return copy;
-        }
-
-        /** Builds the loop and starts its thread. */
-        public EventLoop build() {
-            return new EventLoop(this);
         }
     }
 }
