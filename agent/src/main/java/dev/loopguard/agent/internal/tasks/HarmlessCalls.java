@@ -53,7 +53,7 @@ final class HarmlessCalls {
     }
 
     /**
-     * A call that receives a value that may be the task: the encoded result when it cannot keep it ({@code TaskFlowPass.TASK} when its
+     * A call that receives a value that may be the task: the encoded result when it cannot keep it ({@code TaintStack.TASK} when its
      * result is the task itself), or MayKeep.
      */
     static int harmlessCall(int opcode, String owner, String name, String descriptor, boolean receiverIsTask,
@@ -66,11 +66,11 @@ final class HarmlessCalls {
             }
             if (RETURNS_FIRST_ARGUMENT.contains(key)) {
                 for (int i = 1; i < arguments.length; i++) {
-                    if (TaskFlowPass.isTask(arguments[i])) {
+                    if (TaintStack.isTask(arguments[i])) {
                         throw TaskFlowPass.MayKeep.INSTANCE;
                     }
                 }
-                return TaskFlowPass.TASK;
+                return TaintStack.TASK;
             }
             throw TaskFlowPass.MayKeep.INSTANCE;
         }

@@ -33,9 +33,6 @@ import net.bytebuddy.jar.asm.Type;
  * throws {@link MayKeep} the moment such a value goes somewhere not modelled as harmless ({@link HarmlessCalls}).
  */
 final class TaskFlowPass {
-    /** Value encoding of a stack slot: bit 0 = may hold the task; the rest = id of a fresh array on the stack. */
-    static final int TASK = 1;
-
     /** Thrown inside a pass the moment a value that may be the task goes somewhere not modelled as harmless. */
     static final class MayKeep extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -50,9 +47,7 @@ final class TaskFlowPass {
     private final Set<Label> jumpTargets;
     private final Set<Label> handlers;
     private final BitSet taintedLocals;
-    private final BitSet aliasedArrays = new BitSet();
-    private int[] stack = new int[16];
-    private int size;
+    private final TaintStack stack = new TaintStack();
     private int nextArray = 1;
     private boolean localsGrew;
     /** After goto, return, throw or a switch: the stack is unknown until the next frame. */
@@ -107,20 +102,19 @@ final class TaskFlowPass {
             atHandler |= handlers.contains(label);
         }
         if (atHandler && slots == 1) {
-            size = 0;
-            push(0); // the caught exception
+            stack.clear();
+            stack.push(0); // the caught exception
         } else if (slots == 0) {
-            size = 0;
+            stack.clear();
         } else {
-            int[] merged = unknownStack ? null : plain(java.util.Arrays.copyOf(stack, size));
+            int[] merged = unknownStack ? null : stack.plainCopy();
             for (Label label : here) {
-                merged = union(merged, incoming.get(label));
+                merged = TaintStack.union(merged, incoming.get(label));
             }
             if (merged == null || merged.length != slots) {
                 throw MayKeep.INSTANCE; // a stack reached in a way not seen: not modelled
             }
-            stack = java.util.Arrays.copyOf(merged, Math.max(16, merged.length * 2));
-            size = merged.length;
+            stack.replaceWith(merged);
         }
         unknownStack = false;
         needFrame = false;
@@ -129,14 +123,12 @@ final class TaskFlowPass {
     /** The stack as it reaches {@code target} from here. */
     private void branchTo(Label target) {
         if (passed.contains(target)) {
-            for (int i = 0; i < size; i++) {
-                if (isTask(stack[i])) {
-                    throw MayKeep.INSTANCE; // backward, with the task on the stack: not modelled
-                }
+            if (stack.mayHoldTask()) {
+                throw MayKeep.INSTANCE; // backward, with the task on the stack: not modelled
             }
             return;
         }
-        int[] merged = union(incoming.get(target), plain(java.util.Arrays.copyOf(stack, size)));
+        int[] merged = TaintStack.union(incoming.get(target), stack.plainCopy());
         incoming.put(target, merged);
     }
 
@@ -147,9 +139,9 @@ final class TaskFlowPass {
                 break;
             case INT_INSN:
                 if (insn.opcode == Opcodes.NEWARRAY) {
-                    primitive(1, 1);
+                    stack.primitive(1, 1);
                 } else {
-                    push(0); // BIPUSH, SIPUSH
+                    stack.push(0); // BIPUSH, SIPUSH
                 }
                 break;
             case VAR_INSN:
@@ -176,14 +168,14 @@ final class TaskFlowPass {
             case IINC_INSN:
                 break;
             case SWITCH_INSN:
-                primitive(1, 0);
+                stack.primitive(1, 0);
                 for (Label target : (Label[]) insn.constant) {
                     branchTo(target);
                 }
                 unknownStack = true;
                 break;
             case MULTI_ANEWARRAY_INSN:
-                primitive(insn.operand, 1);
+                stack.primitive(insn.operand, 1);
                 break;
             default:
                 throw MayKeep.INSTANCE;
@@ -209,30 +201,30 @@ final class TaskFlowPass {
             case Opcodes.FCONST_0:
             case Opcodes.FCONST_1:
             case Opcodes.FCONST_2:
-                push(0);
+                stack.push(0);
                 break;
             case Opcodes.LCONST_0:
             case Opcodes.LCONST_1:
             case Opcodes.DCONST_0:
             case Opcodes.DCONST_1:
-                push(0);
-                push(0);
+                stack.push(0);
+                stack.push(0);
                 break;
             case Opcodes.IALOAD:
             case Opcodes.FALOAD:
             case Opcodes.BALOAD:
             case Opcodes.CALOAD:
             case Opcodes.SALOAD:
-                primitive(2, 1);
+                stack.primitive(2, 1);
                 break;
             case Opcodes.LALOAD:
             case Opcodes.DALOAD:
-                primitive(2, 2);
+                stack.primitive(2, 2);
                 break;
             case Opcodes.AALOAD: {
-                primitive(1, 0); // index
-                int array = pop();
-                push(isTask(array) ? TASK : 0);
+                stack.primitive(1, 0); // index
+                int array = stack.pop();
+                stack.push(TaintStack.isTask(array) ? TaintStack.TASK : 0);
                 break;
             }
             case Opcodes.IASTORE:
@@ -240,111 +232,111 @@ final class TaskFlowPass {
             case Opcodes.BASTORE:
             case Opcodes.CASTORE:
             case Opcodes.SASTORE:
-                primitive(3, 0);
+                stack.primitive(3, 0);
                 break;
             case Opcodes.LASTORE:
             case Opcodes.DASTORE:
-                primitive(4, 0);
+                stack.primitive(4, 0);
                 break;
             case Opcodes.AASTORE:
                 arrayStore();
                 break;
             case Opcodes.POP:
-                pop();
+                stack.pop();
                 break;
             case Opcodes.POP2:
-                pop();
-                pop();
+                stack.pop();
+                stack.pop();
                 break;
             case Opcodes.DUP: {
-                int v1 = pop();
-                push(v1);
-                push(v1);
+                int v1 = stack.pop();
+                stack.push(v1);
+                stack.push(v1);
                 break;
             }
             case Opcodes.DUP_X1: {
-                int v1 = pop();
-                int v2 = pop();
-                push(v1);
-                push(v2);
-                push(v1);
+                int v1 = stack.pop();
+                int v2 = stack.pop();
+                stack.push(v1);
+                stack.push(v2);
+                stack.push(v1);
                 break;
             }
             case Opcodes.DUP_X2: {
-                int v1 = pop();
-                int v2 = pop();
-                int v3 = pop();
-                push(v1);
-                push(v3);
-                push(v2);
-                push(v1);
+                int v1 = stack.pop();
+                int v2 = stack.pop();
+                int v3 = stack.pop();
+                stack.push(v1);
+                stack.push(v3);
+                stack.push(v2);
+                stack.push(v1);
                 break;
             }
             case Opcodes.DUP2: {
-                int v1 = pop();
-                int v2 = pop();
-                push(v2);
-                push(v1);
-                push(v2);
-                push(v1);
+                int v1 = stack.pop();
+                int v2 = stack.pop();
+                stack.push(v2);
+                stack.push(v1);
+                stack.push(v2);
+                stack.push(v1);
                 break;
             }
             case Opcodes.DUP2_X1: {
-                int v1 = pop();
-                int v2 = pop();
-                int v3 = pop();
-                push(v2);
-                push(v1);
-                push(v3);
-                push(v2);
-                push(v1);
+                int v1 = stack.pop();
+                int v2 = stack.pop();
+                int v3 = stack.pop();
+                stack.push(v2);
+                stack.push(v1);
+                stack.push(v3);
+                stack.push(v2);
+                stack.push(v1);
                 break;
             }
             case Opcodes.DUP2_X2: {
-                int v1 = pop();
-                int v2 = pop();
-                int v3 = pop();
-                int v4 = pop();
-                push(v2);
-                push(v1);
-                push(v4);
-                push(v3);
-                push(v2);
-                push(v1);
+                int v1 = stack.pop();
+                int v2 = stack.pop();
+                int v3 = stack.pop();
+                int v4 = stack.pop();
+                stack.push(v2);
+                stack.push(v1);
+                stack.push(v4);
+                stack.push(v3);
+                stack.push(v2);
+                stack.push(v1);
                 break;
             }
             case Opcodes.SWAP: {
-                int v1 = pop();
-                int v2 = pop();
-                push(v1);
-                push(v2);
+                int v1 = stack.pop();
+                int v2 = stack.pop();
+                stack.push(v1);
+                stack.push(v2);
                 break;
             }
             case Opcodes.IRETURN:
             case Opcodes.FRETURN:
-                primitive(1, 0);
+                stack.primitive(1, 0);
                 unknownStack = true;
                 break;
             case Opcodes.LRETURN:
             case Opcodes.DRETURN:
-                primitive(2, 0);
+                stack.primitive(2, 0);
                 unknownStack = true;
                 break;
             case Opcodes.ARETURN:
             case Opcodes.ATHROW:
-                consume(pop());
+                stack.consume(stack.pop());
                 unknownStack = true;
                 break;
             case Opcodes.RETURN:
                 unknownStack = true;
                 break;
             case Opcodes.ARRAYLENGTH:
-                pop();
-                push(0);
+                stack.pop();
+                stack.push(0);
                 break;
             case Opcodes.MONITORENTER:
             case Opcodes.MONITOREXIT:
-                pop(); // locking on the task does not keep it
+                stack.pop(); // locking on the task does not keep it
                 break;
             default:
                 throw MayKeep.INSTANCE;
@@ -355,35 +347,35 @@ final class TaskFlowPass {
     private void arithmetic(int opcode) {
         if (opcode <= Opcodes.DREM) { // IADD .. DREM: binary, by type int, long, float, double
             boolean wide = (opcode - Opcodes.IADD) % 2 == 1;
-            primitive(wide ? 4 : 2, wide ? 2 : 1);
+            stack.primitive(wide ? 4 : 2, wide ? 2 : 1);
         } else if (opcode <= Opcodes.DNEG) {
             boolean wide = (opcode - Opcodes.INEG) % 2 == 1;
-            primitive(wide ? 2 : 1, wide ? 2 : 1);
+            stack.primitive(wide ? 2 : 1, wide ? 2 : 1);
         } else if (opcode <= Opcodes.LUSHR) { // ISHL LSHL ISHR LSHR IUSHR LUSHR: value, int shift
             boolean wide = (opcode - Opcodes.ISHL) % 2 == 1;
-            primitive(wide ? 3 : 2, wide ? 2 : 1);
+            stack.primitive(wide ? 3 : 2, wide ? 2 : 1);
         } else if (opcode <= Opcodes.LXOR) {
             boolean wide = (opcode - Opcodes.IAND) % 2 == 1;
-            primitive(wide ? 4 : 2, wide ? 2 : 1);
+            stack.primitive(wide ? 4 : 2, wide ? 2 : 1);
         } else {
             switch (opcode) {
                 case Opcodes.I2L: case Opcodes.I2D: case Opcodes.F2L: case Opcodes.F2D:
-                    primitive(1, 2);
+                    stack.primitive(1, 2);
                     break;
                 case Opcodes.I2F: case Opcodes.F2I: case Opcodes.I2B: case Opcodes.I2C: case Opcodes.I2S:
-                    primitive(1, 1);
+                    stack.primitive(1, 1);
                     break;
                 case Opcodes.L2I: case Opcodes.L2F: case Opcodes.D2I: case Opcodes.D2F:
-                    primitive(2, 1);
+                    stack.primitive(2, 1);
                     break;
                 case Opcodes.L2D: case Opcodes.D2L:
-                    primitive(2, 2);
+                    stack.primitive(2, 2);
                     break;
                 case Opcodes.LCMP: case Opcodes.DCMPL: case Opcodes.DCMPG:
-                    primitive(4, 1);
+                    stack.primitive(4, 1);
                     break;
                 case Opcodes.FCMPL: case Opcodes.FCMPG:
-                    primitive(2, 1);
+                    stack.primitive(2, 1);
                     break;
                 default:
                     throw MayKeep.INSTANCE;
@@ -392,21 +384,17 @@ final class TaskFlowPass {
     }
 
     private void arrayStore() {
-        int value = pop();
-        primitive(1, 0); // index
-        int array = pop();
-        if (isTask(value)) {
-            int id = arrayId(array);
-            if (id == 0 || aliasedArrays.get(id)) {
+        int value = stack.pop();
+        stack.primitive(1, 0); // index
+        int array = stack.pop();
+        if (TaintStack.isTask(value)) {
+            int id = TaintStack.arrayId(array);
+            if (id == 0 || stack.isAliased(id)) {
                 throw MayKeep.INSTANCE; // an array that is, or may be, reachable from elsewhere
             }
-            for (int i = 0; i < size; i++) {
-                if (arrayId(stack[i]) == id) {
-                    stack[i] |= TASK;
-                }
-            }
+            stack.taintArray(id);
         } else {
-            alias(value);
+            stack.alias(value);
         }
     }
 
@@ -414,28 +402,28 @@ final class TaskFlowPass {
         switch (opcode) {
             case Opcodes.ILOAD:
             case Opcodes.FLOAD:
-                push(0);
+                stack.push(0);
                 break;
             case Opcodes.LLOAD:
             case Opcodes.DLOAD:
-                push(0);
-                push(0);
+                stack.push(0);
+                stack.push(0);
                 break;
             case Opcodes.ALOAD:
-                push(taintedLocals.get(index) ? TASK : 0);
+                stack.push(taintedLocals.get(index) ? TaintStack.TASK : 0);
                 break;
             case Opcodes.ISTORE:
             case Opcodes.FSTORE:
-                primitive(1, 0);
+                stack.primitive(1, 0);
                 break;
             case Opcodes.LSTORE:
             case Opcodes.DSTORE:
-                primitive(2, 0);
+                stack.primitive(2, 0);
                 break;
             case Opcodes.ASTORE: {
-                int value = pop();
-                alias(value);
-                if (isTask(value) && !taintedLocals.get(index)) {
+                int value = stack.pop();
+                stack.alias(value);
+                if (TaintStack.isTask(value) && !taintedLocals.get(index)) {
                     taintedLocals.set(index);
                     localsGrew = true;
                 }
@@ -449,18 +437,18 @@ final class TaskFlowPass {
     private void type(int opcode) {
         switch (opcode) {
             case Opcodes.NEW:
-                push(0);
+                stack.push(0);
                 break;
             case Opcodes.ANEWARRAY:
-                primitive(1, 0);
-                push(nextArray++ << 1);
+                stack.primitive(1, 0);
+                stack.push(nextArray++ << 1);
                 break;
             case Opcodes.CHECKCAST:
-                push(pop());
+                stack.push(stack.pop());
                 break;
             case Opcodes.INSTANCEOF:
-                pop();
-                push(0);
+                stack.pop();
+                stack.push(0);
                 break;
             default:
                 throw MayKeep.INSTANCE;
@@ -471,20 +459,20 @@ final class TaskFlowPass {
         int width = Type.getType(descriptor).getSize();
         switch (opcode) {
             case Opcodes.GETSTATIC:
-                pushValue(width, 0);
+                stack.pushValue(width, 0);
                 break;
             case Opcodes.PUTSTATIC:
-                popValue(width);
+                stack.popValue(width);
                 break;
             case Opcodes.GETFIELD: {
                 // A field of the task is not the task, but what it refers to is not modelled: keep the taint.
-                int owner = pop();
-                pushValue(width, isTask(owner) ? TASK : 0);
+                int owner = stack.pop();
+                stack.pushValue(width, TaintStack.isTask(owner) ? TaintStack.TASK : 0);
                 break;
             }
             case Opcodes.PUTFIELD:
-                popValue(width);
-                consume(pop());
+                stack.popValue(width);
+                stack.consume(stack.pop());
                 break;
             default:
                 throw MayKeep.INSTANCE;
@@ -497,22 +485,22 @@ final class TaskFlowPass {
         boolean argumentIsTask = false;
         for (int i = arguments.length - 1; i >= 0; i--) {
             if (arguments[i].getSize() == 2) {
-                primitive(2, 0);
+                stack.primitive(2, 0);
             } else {
-                values[i] = pop();
-                argumentIsTask |= isTask(values[i]);
+                values[i] = stack.pop();
+                argumentIsTask |= TaintStack.isTask(values[i]);
             }
         }
-        int receiver = opcode == Opcodes.INVOKESTATIC ? 0 : pop();
+        int receiver = opcode == Opcodes.INVOKESTATIC ? 0 : stack.pop();
         int result = 0;
-        if (isTask(receiver) || argumentIsTask) {
-            result = HarmlessCalls.harmlessCall(opcode, owner, name, descriptor, isTask(receiver), values);
+        if (TaintStack.isTask(receiver) || argumentIsTask) {
+            result = HarmlessCalls.harmlessCall(opcode, owner, name, descriptor, TaintStack.isTask(receiver), values);
         }
-        alias(receiver);
+        stack.alias(receiver);
         for (int value : values) {
-            alias(value);
+            stack.alias(value);
         }
-        pushValue(Type.getReturnType(descriptor).getSize(), result);
+        stack.pushValue(Type.getReturnType(descriptor).getSize(), result);
     }
 
     private void invokeDynamic(String bootstrapOwner, String descriptor) {
@@ -520,16 +508,16 @@ final class TaskFlowPass {
         boolean concatenation = "java/lang/invoke/StringConcatFactory".equals(bootstrapOwner);
         for (int i = arguments.length - 1; i >= 0; i--) {
             if (arguments[i].getSize() == 2) {
-                primitive(2, 0);
+                stack.primitive(2, 0);
             } else {
-                int value = pop();
+                int value = stack.pop();
                 if (!concatenation) {
-                    consume(value); // captured by a lambda, or handed to some other call site
+                    stack.consume(value); // captured by a lambda, or handed to some other call site
                 }
-                alias(value);
+                stack.alias(value);
             }
         }
-        pushValue(Type.getReturnType(descriptor).getSize(), 0);
+        stack.pushValue(Type.getReturnType(descriptor).getSize(), 0);
     }
 
     private void jump(int opcode, Label target) {
@@ -540,12 +528,12 @@ final class TaskFlowPass {
                 return;
             case Opcodes.IFNULL:
             case Opcodes.IFNONNULL:
-                pop();
+                stack.pop();
                 break;
             case Opcodes.IF_ACMPEQ:
             case Opcodes.IF_ACMPNE:
-                pop();
-                pop();
+                stack.pop();
+                stack.pop();
                 break;
             case Opcodes.IFEQ:
             case Opcodes.IFNE:
@@ -553,7 +541,7 @@ final class TaskFlowPass {
             case Opcodes.IFGE:
             case Opcodes.IFGT:
             case Opcodes.IFLE:
-                primitive(1, 0);
+                stack.primitive(1, 0);
                 break;
             case Opcodes.IF_ICMPEQ:
             case Opcodes.IF_ICMPNE:
@@ -561,7 +549,7 @@ final class TaskFlowPass {
             case Opcodes.IF_ICMPGE:
             case Opcodes.IF_ICMPGT:
             case Opcodes.IF_ICMPLE:
-                primitive(2, 0);
+                stack.primitive(2, 0);
                 break;
             default: // JSR
                 throw MayKeep.INSTANCE;
@@ -572,96 +560,6 @@ final class TaskFlowPass {
     private void ldc(Object constant) {
         boolean wide = constant instanceof Long || constant instanceof Double
                 || constant instanceof ConstantDynamic && ((ConstantDynamic) constant).getSize() == 2;
-        pushValue(wide ? 2 : 1, 0);
-    }
-
-    // ------------------------------------------------------------------------------------ stack helpers
-
-    private void push(int value) {
-        if (size == stack.length) {
-            stack = java.util.Arrays.copyOf(stack, size * 2);
-        }
-        stack[size++] = value;
-    }
-
-    private int pop() {
-        if (size == 0) {
-            throw MayKeep.INSTANCE; // stack underflow: not code we understand
-        }
-        return stack[--size];
-    }
-
-    private void pushValue(int width, int value) {
-        if (width == 2) {
-            push(0);
-            push(0);
-        } else if (width == 1) {
-            push(value);
-        }
-    }
-
-    private void popValue(int width) {
-        for (int i = 0; i < width; i++) {
-            consume(pop());
-        }
-    }
-
-    /** Pops {@code pops} slots that must not hold the task, pushes {@code pushes} plain slots. */
-    private void primitive(int pops, int pushes) {
-        for (int i = 0; i < pops; i++) {
-            consume(pop());
-        }
-        for (int i = 0; i < pushes; i++) {
-            push(0);
-        }
-    }
-
-    /** The value goes somewhere the analysis does not follow: fine unless it may be the task. */
-    private void consume(int value) {
-        if (isTask(value)) {
-            throw MayKeep.INSTANCE;
-        }
-        alias(value);
-    }
-
-    /** A fresh array left the stack: from now on it may be reachable from elsewhere. */
-    private void alias(int value) {
-        int id = arrayId(value);
-        if (id != 0) {
-            aliasedArrays.set(id);
-        }
-    }
-
-    static boolean isTask(int value) {
-        return (value & TASK) != 0;
-    }
-
-    /** Stack slots as they meet other paths: taint kept, fresh-array identities dropped (conservative). */
-    private static int[] plain(int[] slots) {
-        for (int i = 0; i < slots.length; i++) {
-            slots[i] &= TASK;
-        }
-        return slots;
-    }
-
-    private static int[] union(int[] a, int[] b) {
-        if (a == null) {
-            return b;
-        }
-        if (b == null) {
-            return a;
-        }
-        if (a.length != b.length) {
-            throw MayKeep.INSTANCE; // stacks of different heights meet: not valid code
-        }
-        int[] out = new int[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i] | b[i];
-        }
-        return out;
-    }
-
-    private static int arrayId(int value) {
-        return value >>> 1;
+        stack.pushValue(wide ? 2 : 1, 0);
     }
 }
