@@ -39,13 +39,12 @@ final class AgentInstaller {
     static AgentRuntime install(AgentOptions options, Instrumentation inst) {
         AgentRuntime runtime = new AgentRuntime(options, System.err);
         KnownCallSites knownSites = new KnownCallSites(runtime, inst);
-        DetectorContext context = new RuntimeDetectorContext(runtime);
-        // One blocking-call detector: the loop hooks report through it, and contended monitors use its allow list.
-        BlockingCallDetector blocking = new BlockingCallDetector(context, options, knownSites);
-        LoopActivity activity = new LoopActivity(runtime, blocking);
+        LoopActivity activity = new LoopActivity(runtime, knownSites);
         AgentStartupWork startup = new AgentStartupWork();
+        DetectorContext context = new RuntimeDetectorContext(runtime);
         StallWatchdog watchdog = new StallWatchdog(context, options.stallThreshold(), startup);
-        MonitorContentionDetector monitors = new MonitorContentionDetector(context, blocking);
+        MonitorContentionDetector monitors = new MonitorContentionDetector(context,
+                new BlockingCallDetector(context, options));
         warmUp(runtime, activity);
         AgentRuntime.setCurrent(runtime);
         runtime.beforeReport(watchdog::flushOngoing);

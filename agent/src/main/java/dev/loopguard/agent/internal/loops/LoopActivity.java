@@ -1,7 +1,9 @@
 package dev.loopguard.agent.internal.loops;
 
+import dev.loopguard.agent.internal.RuntimeDetectorContext;
 import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.blocking.BlockingCallDetector;
+import dev.loopguard.agent.internal.blocking.KnownCallSites;
 import dev.loopguard.agent.BlockingCallException;
 import dev.loopguard.agent.bootstrap.Bridge;
 
@@ -14,10 +16,10 @@ public final class LoopActivity implements Bridge.Sink {
     private final ThreadClassifier threads;
     private final BlockingCallDetector blocking;
 
-    public LoopActivity(AgentRuntime runtime, BlockingCallDetector blocking) {
+    public LoopActivity(AgentRuntime runtime, KnownCallSites knownSites) {
         this.runtime = runtime;
         this.threads = runtime.threads();
-        this.blocking = blocking;
+        this.blocking = new BlockingCallDetector(new RuntimeDetectorContext(runtime), runtime.options(), knownSites);
     }
 
     @Override
