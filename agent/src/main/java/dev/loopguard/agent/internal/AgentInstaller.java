@@ -66,7 +66,7 @@ final class AgentInstaller {
                 runtime::agentError);
         transformer.install();
         NativeCallSiteTransformer.installIfNeeded(runtime, inst);
-        knownSites.install(transformations.classesWithWatchedMethods());
+        knownSites.install(transformations.watchedMethodFilters());
 
         Thread hook = new Thread(() -> {
             monitors.stopAndDrain();

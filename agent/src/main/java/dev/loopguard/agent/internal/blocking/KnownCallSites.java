@@ -6,6 +6,7 @@ import dev.loopguard.agent.internal.AgentOptions;
 import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.StackFrames;
 import dev.loopguard.agent.internal.weaving.HookWeaver;
+import dev.loopguard.agent.internal.weaving.MethodFilter;
 import dev.loopguard.agent.internal.weaving.Transformations;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
@@ -47,16 +48,20 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Only classes of the class path (the unnamed module of a class loader other than the bootstrap one) are marked:
  * they alone read the bootstrap bridge without a module read edge. At most {@link #MAX_SITES} places get an id, in
- * the order their classes load; a class is skipped, without being parsed, unless its constant pool names a watched
- * method. The watched methods are the ones the blocking-call hooks are woven into ({@link BlockingHooks}), reported as
- * their classes are woven; {@link #install} loads the hooked JDK classes first, so that the set is whole before the
- * application's classes load.
+ * the order their classes load; a class is skipped, without reading its code, unless its constant pool names a
+ * class with watched static methods or the name of a watched instance method. The watched methods are the ones the
+ * blocking-call hooks are woven into ({@link BlockingHooks}): static ones by the hooks' own method filters on the class
+ * named at the call, instance ones as the weaver reports them. A JDK class the agent did not find loaded at start-up
+ * (the NIO channels, {@code Process}) reports its instance methods when it loads; an application class loaded before
+ * that has no marks on calls of them, and their repeats take the stack path. Loading those classes in
+ * {@code premain} instead added about 30 classes and 80 ms of CPU time to every JVM's start-up.
  */
 public final class KnownCallSites implements ClassFileTransformer, Transformations.WatchedMethods {
     /** Ids are 1 to this; 0 means none. */
     static final int MAX_SITES = Bridge.ARMED_SITES.length - 1;
     static final String NAME = "known-sites";
     private static final String BRIDGE = "dev/loopguard/agent/bootstrap/Bridge";
+    private static final int CLASS = 7;
     private static final int NAME_AND_TYPE = 12;
 
     private final AgentRuntime runtime;
@@ -64,7 +69,7 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
     /** The finding each armed id counts for; an id is bound once. */
     private final AtomicReferenceArray<Site> sites = new AtomicReferenceArray<>(MAX_SITES + 1);
     private final PlaceIds ids = new PlaceIds(MAX_SITES);
-    private volatile Watched watched = new Watched(Set.of(), Set.of(), Set.of());
+    private volatile Watched watched = new Watched(Map.of(), Set.of(), Set.of());
 
     public KnownCallSites(AgentRuntime runtime, Instrumentation inst) {
         this.runtime = runtime;
@@ -80,37 +85,32 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
     }
 
     /**
-     * Loads the JDK classes with watched methods that are not loaded yet (their hooks are woven as they load, which
-     * reports their methods here) and registers the transformer that marks application classes; last, so that it sees
-     * what the other transformers wrote. Does nothing when the options leave the marks unused.
+     * Takes the static watched methods from the hooks' declarations and registers the transformer that marks
+     * application classes; last, so that it sees what the other transformers wrote. Does nothing when the options
+     * leave the marks unused.
      */
-    public void install(List<String> watchedClasses) {
+    public void install(Map<String, List<MethodFilter>> watchedFilters) {
         if (!usable(runtime.options()) || !runtime.detectorEnabled(BlockingCallDetector.NAME)) {
             return;
         }
-        for (String name : watchedClasses) {
-            try {
-                Class.forName(name, false, null);
-            } catch (Throwable e) {
-                // Not in this JDK: nothing of it can be called.
-            }
+        synchronized (this) {
+            watched = watched.withStatics(watchedFilters);
         }
         inst.addTransformer(this, true);
     }
 
+    /** Records an instance method a watched hook was woven into; static ones are known by their filters. */
     @Override
     public synchronized void hooked(String owner, int access, String name, String descriptor) {
+        if ((access & Opcodes.ACC_STATIC) != 0) {
+            return;
+        }
         Watched w = watched;
-        Set<String> names = new HashSet<>(w.names);
-        Set<String> statics = new HashSet<>(w.statics);
+        Set<String> names = new HashSet<>(w.instanceNames);
         Set<String> instance = new HashSet<>(w.instance);
         names.add(name);
-        if ((access & Opcodes.ACC_STATIC) != 0) {
-            statics.add(owner + '.' + name + descriptor);
-        } else {
-            instance.add(name + descriptor);
-        }
-        watched = new Watched(names, statics, instance);
+        instance.add(name + descriptor);
+        watched = new Watched(w.statics, names, instance);
     }
 
     /** The watched methods reported so far. */
@@ -360,36 +360,59 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
         }
     }
 
-    /** The watched methods: their names, static ones by owner, instance ones by name and descriptor. */
+    /**
+     * The watched methods: static ones by their hooks' filters on the class named at the call (a static call can only
+     * land in that class's method), instance ones by name and descriptor, as they were woven.
+     */
     static final class Watched {
-        private final Set<String> names;
-        private final Set<String> statics;
+        private final Map<String, List<MethodFilter>> statics;
+        private final Set<String> instanceNames;
         private final Set<String> instance;
 
-        Watched(Set<String> names, Set<String> statics, Set<String> instance) {
-            this.names = names;
+        Watched(Map<String, List<MethodFilter>> statics, Set<String> instanceNames, Set<String> instance) {
             this.statics = statics;
+            this.instanceNames = instanceNames;
             this.instance = instance;
         }
 
+        /** The same instance methods, and the static methods these filters select on the classes they are keyed by. */
+        Watched withStatics(Map<String, List<MethodFilter>> filters) {
+            return new Watched(filters, instanceNames, instance);
+        }
+
         boolean isStatic(String owner, String name, String descriptor) {
-            return names.contains(name) && statics.contains(owner + '.' + name + descriptor);
+            List<MethodFilter> filters = statics.get(owner);
+            if (filters != null) {
+                for (MethodFilter f : filters) {
+                    if (f.matches(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, name, descriptor)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         boolean isInstance(String name, String descriptor) {
-            return names.contains(name) && instance.contains(name + descriptor);
+            return instanceNames.contains(name) && instance.contains(name + descriptor);
         }
 
-        /** Whether the class names a watched method in its constant pool; reads no instruction. */
+        /**
+         * Whether the class may call a watched method: its constant pool names a class with watched static methods or
+         * the name of a watched instance method. Reads no instruction.
+         */
         boolean mayBeCalledBy(ClassReader reader) {
-            if (names.isEmpty()) {
+            if (statics.isEmpty() && instanceNames.isEmpty()) {
                 return false;
             }
             char[] buffer = new char[reader.getMaxStringLength()];
             for (int i = 1; i < reader.getItemCount(); i++) {
                 int offset = reader.getItem(i);
-                if (offset > 0 && reader.readByte(offset - 1) == NAME_AND_TYPE
-                        && names.contains(reader.readUTF8(offset, buffer))) {
+                if (offset <= 0) {
+                    continue;
+                }
+                int tag = reader.readByte(offset - 1);
+                if (tag == NAME_AND_TYPE && instanceNames.contains(reader.readUTF8(offset, buffer))
+                        || tag == CLASS && statics.containsKey(reader.readUTF8(offset, buffer))) {
                     return true;
                 }
             }

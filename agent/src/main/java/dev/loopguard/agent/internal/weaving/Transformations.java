@@ -63,14 +63,22 @@ public final class Transformations {
         return this;
     }
 
-    /** The binary names of the classes named exactly with at least one hook watched at its call sites. */
-    public List<String> classesWithWatchedMethods() {
-        List<String> result = new ArrayList<>();
+    /**
+     * The method filters of the hooks {@linkplain Hook#watchedAtCallSites() watched at their call sites}, by the
+     * internal name ({@code java/lang/Thread}) of the class they are declared for.
+     */
+    public Map<String, List<MethodFilter>> watchedMethodFilters() {
+        Map<String, List<MethodFilter>> result = new HashMap<>();
         for (Map.Entry<String, List<Hook>> e : byName.entrySet()) {
             for (Hook hook : e.getValue()) {
                 if (hook.watchedAtCallSites) {
-                    result.add(e.getKey());
-                    break;
+                    String owner = e.getKey().replace('.', '/');
+                    List<MethodFilter> filters = result.get(owner);
+                    if (filters == null) {
+                        filters = new ArrayList<>();
+                        result.put(owner, filters);
+                    }
+                    filters.add(hook.methods);
                 }
             }
         }

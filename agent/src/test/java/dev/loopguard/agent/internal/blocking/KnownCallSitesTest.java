@@ -1,5 +1,6 @@
 package dev.loopguard.agent.internal.blocking;
 
+import dev.loopguard.agent.internal.weaving.MethodFilter;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.Label;
@@ -13,6 +14,7 @@ import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,8 +58,10 @@ class KnownCallSitesTest {
         sites.hooked("java/io/FileInputStream", Opcodes.ACC_PUBLIC, "read", "()I");
         sites.hooked("java/io/FileInputStream", Opcodes.ACC_PUBLIC, "read", "([BII)I");
         sites.hooked("java/io/FileInputStream", Opcodes.ACC_PUBLIC, "skip", "(J)J");
+        // Static methods are known by their hooks' filters on the class named at the call, not as they are woven.
         sites.hooked("java/lang/Thread", Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "sleep", "(J)V");
-        return sites.watched();
+        assertThat(sites.watched().isStatic("java/lang/Thread", "sleep", "(J)V")).isFalse();
+        return sites.watched().withStatics(Map.of("java/lang/Thread", List.of(MethodFilter.named("sleep", "join"))));
     }
 
     private static byte[] fixtureBytes() throws IOException {
@@ -197,6 +201,10 @@ class KnownCallSitesTest {
         assertThat(watched.mayBeCalledBy(new ClassReader(fixtureBytes()))).isTrue();
         try (InputStream in = KnownCallSitesTest.class.getResourceAsStream("/java/util/ArrayList.class")) {
             assertThat(watched.mayBeCalledBy(new ClassReader(in.readAllBytes()))).isFalse();
+        }
+        try (InputStream in = KnownCallSitesTest.class.getResourceAsStream("/java/lang/ThreadLocal.class")) {
+            assertThat(watched.mayBeCalledBy(new ClassReader(in.readAllBytes())))
+                    .as("names the class Thread, which has watched static methods").isTrue();
         }
     }
 }
