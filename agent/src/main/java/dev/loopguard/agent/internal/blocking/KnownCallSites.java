@@ -250,7 +250,7 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
 
     /**
      * A 64-bit digest of a call's place. Two places with one digest would share an id, and a repeat at the second could
-     * count for the first's finding: with n places the chance is about n^2 / 2^65 (below 10^-10 at the bound).
+     * count for the first's finding: with n places the chance is about n^2 / 2^65 (about 10^-10 at the bound).
      */
     static long place(String className, int loaderId, String method, String methodDescriptor, int line,
                       String calleeName, String calleeDescriptor) {
