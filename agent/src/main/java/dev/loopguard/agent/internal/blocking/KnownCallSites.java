@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * named at the call, instance ones as the weaver reports them. A JDK class the agent did not find loaded at start-up
  * (the NIO channels, {@code Process}) reports its instance methods when it loads; an application class loaded before
  * that has no marks on calls of them, and their repeats take the stack path. Loading those classes in
- * {@code premain} instead added about 30 classes and 80 ms of CPU time to every JVM's start-up.
+ * {@code premain} instead added about 30 classes and 80 ms of CPU time to every JVM's start-up (measured under load).
  */
 public final class KnownCallSites implements ClassFileTransformer, Transformations.WatchedMethods {
     /** Ids are 1 to this; 0 means none. */
@@ -102,10 +102,10 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
     /** Records an instance method a watched hook was woven into; static ones are known by their filters. */
     @Override
     public synchronized void hooked(String owner, int access, String name, String descriptor) {
-        if ((access & Opcodes.ACC_STATIC) != 0) {
-            return;
-        }
         Watched w = watched;
+        if ((access & Opcodes.ACC_STATIC) != 0 || w.instance.contains(name + descriptor)) {
+            return; // a static method, or a class woven again
+        }
         Set<String> names = new HashSet<>(w.instanceNames);
         Set<String> instance = new HashSet<>(w.instance);
         names.add(name);
