@@ -121,6 +121,30 @@ class RepeatedFindingsIT {
         assertThat(only("read").get("count").asLong()).isEqualTo(N);
     }
 
+    /**
+     * With an {@code allow} list no call is marked: a caller further down the stack decides whether an occurrence is
+     * allowed, which only the stack shows. Here {@code shared} is allowed through {@code viaFirst} and not through
+     * {@code viaSecond}; a mark armed by the first finding (through {@code viaSecond}) would count the allowed
+     * occurrences too.
+     */
+    @Test
+    void withAnAllowListEveryOccurrenceIsDecidedByItsStack() throws Exception {
+        ForkedJvm.Result allowed = ForkedJvm.main(RepeatedCalls.class, String.valueOf(N))
+                .agentOptions("eventLoopThreads=repeat-loop-*,stallThreshold=1h,"
+                        + "allow=com.acme.loops.RepeatedCalls#viaFirst")
+                .run("repeated-findings-allow");
+        allowed.completed();
+        JsonNode allowedReport = allowed.report();
+        assertThat(allowed.findingsAt(allowedReport, "BLOCKING_CALL", "shared")).as(allowedReport.toPrettyString())
+                .singleElement().satisfies(f -> {
+                    assertThat(f.get("count").asLong()).isEqualTo(N);
+                    assertThat(f.get("stack").toString()).contains("RepeatedCalls.viaSecond(")
+                            .doesNotContain("RepeatedCalls.viaFirst(");
+                });
+        assertThat(allowed.findingsAt(allowedReport, "BLOCKING_CALL", "tight")).singleElement()
+                .satisfies(f -> assertThat(f.get("count").asLong()).isEqualTo(N));
+    }
+
     @Test
     void countsEveryRepeatOfAStaticCall() {
         assertThat(only("sleeps").get("count").asLong()).isEqualTo(N);
