@@ -64,8 +64,9 @@ public final class Bridge {
          */
         void halting();
 
-        /** A call to a watched method at a known call site is about to be made; see {@link Bridge#knownSite}. */
+        /** A call to a watched method at an armed call site is about to be made; see {@link Bridge#knownSite}. */
         void knownSite(Object receiver, int site);
+
         /** A framework loop starts one task, and the stall watchdog asked to hear of it ({@link #taskStart()}). */
         void startedTask();
 
@@ -142,11 +143,27 @@ public final class Bridge {
     }
 
     /**
-     * Called in application code right before a call instruction that the agent marked as a known blocking-call site:
-     * {@code receiver} is the call's receiver (null for a static method), {@code site} the site's id. Lets the hook of
-     * the called method know its site without capturing the stack.
+     * One byte per call-site id of {@link #knownSite}: non-zero once the agent armed the site (its first occurrence was
+     * a finding), zero for every other site. The agent gives ids to sites as their classes load, so that a loop already
+     * running the site's code is counted at its next iteration; an unarmed site costs this one array read.
+     */
+    public static final byte[] ARMED_SITES = new byte[1 << 16];
+
+    /**
+     * Called in application code right before a call instruction that may land in a watched blocking method:
+     * {@code receiver} is the call's receiver (null for a static method), {@code site} the site's id (below
+     * {@code ARMED_SITES.length}). Nothing happens unless the site was armed; then the hook of the called method learns
+     * its site without capturing the stack. No branch is woven into the application's code: this method is small
+     * enough for the JIT to inline, leaving one array read at the call site.
      */
     public static void knownSite(Object receiver, int site) {
+        if (ARMED_SITES[site] != 0) {
+            armedSite(receiver, site);
+        }
+    }
+
+    @OutOfLine
+    private static void armedSite(Object receiver, int site) {
         Sink s = sink;
         if (s == null) {
             return;

@@ -59,11 +59,14 @@ final class AgentInstaller {
         for (Instrumenter instrumenter : INSTRUMENTERS) {
             instrumenter.contribute(transformations, runtime);
         }
+        if (KnownCallSites.usable(options)) {
+            transformations.reportWatchedMethods(knownSites);
+        }
         LoopguardTransformer transformer = new LoopguardTransformer(transformations, inst, Bridge.class.getModule(),
                 runtime::agentError);
         transformer.install();
         NativeCallSiteTransformer.installIfNeeded(runtime, inst);
-        knownSites.install();
+        knownSites.install(transformations.watchedMethodFilters());
 
         Thread hook = new Thread(() -> {
             monitors.stopAndDrain();

@@ -3,7 +3,6 @@ package dev.loopguard.agent.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Stack utilities shared by every detector: which frames belong to the application, where the user's line is, and
@@ -110,26 +109,8 @@ public final class StackFrames {
      * thread's own stack and one sampled from another thread: {@code com.acme.Pump.run(Pump.java:41)}.
      */
     public static String format(StackTraceElement e) {
-        String file = e.getFileName();
-        if (file == null && e.getLineNumber() >= 0) {
-            // A frame of a method that was running when the agent retransformed its class (to mark a known call
-            // site) keeps its line but loses its file name (the JVM names no file for an older class version).
-            file = RETRANSFORMED_SOURCE_FILES.get(e.getClassName());
-        }
-        return new StackTraceElement(e.getClassName(), e.getMethodName(), file, e.getLineNumber()).toString();
-    }
-
-    /**
-     * Source file names of the classes the agent retransformed while they ran, so that their frames are named the same
-     * before and after ({@link #format}).
-     */
-    private static final Map<String, String> RETRANSFORMED_SOURCE_FILES = new ConcurrentHashMap<>();
-
-    /** Remembers a class's source file name before the agent retransforms it. */
-    public static void retransforming(String className, String sourceFile) {
-        if (sourceFile != null) {
-            RETRANSFORMED_SOURCE_FILES.putIfAbsent(className, sourceFile);
-        }
+        return new StackTraceElement(e.getClassName(), e.getMethodName(), e.getFileName(), e.getLineNumber())
+                .toString();
     }
 
     public static int firstApplicationFrame(StackTraceElement[] stack) {

@@ -32,17 +32,6 @@ class StackFramesTest {
     }
 
     @Test
-    void namesAFrameOfAClassRetransformedWhileItRanWithTheFileItHadBefore() {
-        // The JVM names no file for a frame of an older class version; its line stays.
-        StackTraceElement older = new StackTraceElement("com.acme.Retransformed", "run", null, 41);
-        assertThat(StackFrames.format(older)).isEqualTo("com.acme.Retransformed.run(Unknown Source)");
-        StackFrames.retransforming("com.acme.Retransformed", "Retransformed.java");
-        assertThat(StackFrames.format(older)).isEqualTo("com.acme.Retransformed.run(Retransformed.java:41)");
-        assertThat(StackFrames.format(new StackTraceElement("com.acme.Retransformed", "<init>", null, -2)))
-                .as("a native frame has no line and stays as it is").isEqualTo("com.acme.Retransformed.<init>(Native Method)");
-    }
-
-    @Test
     void theOperationIsThePublicApiTheApplicationCalled() {
         assertThat(StackFrames.publicOperation(JOIN, "java.util.concurrent.locks.LockSupport.park"))
                 .isEqualTo("java.util.concurrent.CompletableFuture.join");

@@ -6,14 +6,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A repeat at a call site whose first occurrence was a finding is counted without a stack capture once the agent has
- * marked the call in the application's code: counts stay exact, sites stay distinct and named as before.
+ * A repeat at a call site whose first occurrence was a finding is counted without a stack capture: the agent marks
+ * the calls of watched methods as the application's classes load and arms a site at its first finding. Counts stay
+ * exact, sites stay distinct and named as before, and a loop inside one long call is counted through its mark from its
+ * next iteration on.
  */
 @DisplayName("Repeated findings at known call sites")
 class RepeatedFindingsIT {
@@ -25,7 +33,10 @@ class RepeatedFindingsIT {
     static void runScenario() throws Exception {
         run = ForkedJvm.main(RepeatedCalls.class, String.valueOf(N))
                 .agentOptions("eventLoopThreads=repeat-loop-*,stallThreshold=1h")
-                .jvmFlags("-Xlog:redefine+class+load=info:file=redefined.log")
+                .jvmFlags("-Xlog:redefine+class+load=info:file=redefined.log",
+                        // Every Throwable the JVM creates, with its stack: the detector's stack path creates one per
+                        // occurrence it handles, the marked path none.
+                        "-XX:StartFlightRecording=filename=throwables.jfr,jdk.JavaExceptionThrow#enabled=true")
                 .run("repeated-findings");
         run.completed();
         report = run.report();
@@ -38,12 +49,48 @@ class RepeatedFindingsIT {
     }
 
     @Test
-    void marksTheCallSitesInTheApplicationsClass() throws Exception {
-        assertThat(Files.readString(run.dir.resolve("redefined.log"))).contains("com.acme.loops.RepeatedCalls");
+    void marksTheCallSitesAsTheClassLoadsAndNeverRetransformsIt() throws Exception {
+        assertThat(run.dir.resolve("redefined.log")).exists();
+        assertThat(Files.readString(run.dir.resolve("redefined.log"))).doesNotContain("com.acme.loops.RepeatedCalls");
+    }
+
+    /**
+     * The stack path ran once per site, for its first occurrence: every repeat, including those of the loop that was
+     * already running inside {@code tight} when its site's first finding came, was counted through the mark. Before,
+     * the mark was woven by retransforming the class after the first finding, and the running loop kept its old code:
+     * {@code tight} took the stack path N times.
+     */
+    @Test
+    void capturesTheStackOnlyForTheFirstOccurrenceAtEachSiteEvenInsideARunningLoop() throws Exception {
+        Map<String, Integer> captures = new TreeMap<>();
+        for (RecordedEvent e : RecordingFile.readAllEvents(run.dir.resolve("throwables.jfr"))) {
+            if (!"jdk.JavaExceptionThrow".equals(e.getEventType().getName()) || e.getThread() == null
+                    || !"repeat-loop-1".equals(e.getThread().getJavaName()) || e.getStackTrace() == null) {
+                continue;
+            }
+            boolean detector = false;
+            for (RecordedFrame f : e.getStackTrace().getFrames()) {
+                String type = f.getMethod().getType().getName();
+                if (type.endsWith(".BlockingCallDetector") && f.getMethod().getName().equals("onBlocking")) {
+                    detector = true;
+                } else if (detector && type.equals(RepeatedCalls.class.getName())) {
+                    captures.merge(f.getMethod().getName(), 1, Integer::sum);
+                    break;
+                }
+            }
+        }
+        assertThat(captures).as("stack captures by the method that called the watched one")
+                .containsEntry("tight", 1).containsEntry("handler", 1).containsEntry("twoOnOneLine", 1)
+                .containsEntry("shared", 1);
+        if (!Modifier.isNative(Thread.class.getDeclaredMethod("sleep", long.class).getModifiers())) {
+            // JDK 21 and later: sleep(long) has a body and is hooked. Before, it is native and caught at its call
+            // site by a call woven there, whose repeats take the stack path.
+            assertThat(captures).containsEntry("sleeps", 1);
+        }
     }
 
     @Test
-    void countsEveryRepeatOfALoopInsideTheMethodThatWasRunningWhenItsSiteWasMarked() {
+    void countsEveryRepeatOfALoopInsideTheMethodThatWasRunningWhenItsSiteWasArmed() {
         JsonNode tight = only("tight");
         assertThat(tight.get("count").asLong()).isEqualTo(N);
         assertThat(tight.get("site").asText()).matches("com\\.acme\\.loops\\.RepeatedCalls\\.tight\\(RepeatedCalls\\.java:\\d+\\)");
@@ -72,6 +119,30 @@ class RepeatedFindingsIT {
         assertThat(only("readFrom").get("count").asLong()).isEqualTo(N);
         assertThat(only("read").get("site").asText()).contains("RepeatedCalls$Counting.read(");
         assertThat(only("read").get("count").asLong()).isEqualTo(N);
+    }
+
+    /**
+     * With an {@code allow} list no call is marked: a caller further down the stack decides whether an occurrence is
+     * allowed, which only the stack shows. Here {@code shared} is allowed through {@code viaFirst} and not through
+     * {@code viaSecond}; a mark armed by the first finding (through {@code viaSecond}) would count the allowed
+     * occurrences too.
+     */
+    @Test
+    void withAnAllowListEveryOccurrenceIsDecidedByItsStack() throws Exception {
+        ForkedJvm.Result allowed = ForkedJvm.main(RepeatedCalls.class, String.valueOf(N))
+                .agentOptions("eventLoopThreads=repeat-loop-*,stallThreshold=1h,"
+                        + "allow=com.acme.loops.RepeatedCalls#viaFirst")
+                .run("repeated-findings-allow");
+        allowed.completed();
+        JsonNode allowedReport = allowed.report();
+        assertThat(allowed.findingsAt(allowedReport, "BLOCKING_CALL", "shared")).as(allowedReport.toPrettyString())
+                .singleElement().satisfies(f -> {
+                    assertThat(f.get("count").asLong()).isEqualTo(N);
+                    assertThat(f.get("stack").toString()).contains("RepeatedCalls.viaSecond(")
+                            .doesNotContain("RepeatedCalls.viaFirst(");
+                });
+        assertThat(allowed.findingsAt(allowedReport, "BLOCKING_CALL", "tight")).singleElement()
+                .satisfies(f -> assertThat(f.get("count").asLong()).isEqualTo(N));
     }
 
     @Test

@@ -36,9 +36,8 @@ public final class BlockingCallDetector {
     static final int MAX_KNOWN_STACKS = 4096;
 
     /**
-     * Call sites marked after their first finding, whose repeats are counted without a stack capture; null when
-     * sites are not marked (throw mode, whose exception carries each occurrence's finding, and an {@code allow} list,
-     * which may name a caller further down the stack).
+     * Call sites marked in the application's classes as they load, armed by their first finding, whose repeats are
+     * counted without a stack capture; null when marks are not used ({@link KnownCallSites#usable}).
      */
     private final KnownCallSites knownSites;
 
@@ -50,7 +49,7 @@ public final class BlockingCallDetector {
         this.context = context;
         this.allow = options.allow();
         this.throwMode = options.mode() == AgentOptions.Mode.THROW;
-        this.knownSites = throwMode || !allow.isEmpty() ? null : knownSites;
+        this.knownSites = KnownCallSites.usable(options) ? knownSites : null;
     }
 
     /** Whether a marked call with this receiver is the known site's call (see {@link KnownCallSites}). */
@@ -60,7 +59,7 @@ public final class BlockingCallDetector {
 
     /**
      * Records a finding when the call is blocking; returns the exception to throw in throw mode, else null.
-     * {@code knownSite} is the id of the marked call site this call was made from, 0 when none.
+     * {@code knownSite} is the id of the armed call site this call was made from, 0 when none.
      */
     public BlockingCallException onBlocking(ThreadState state, String fallbackOperation, int flags, Object subject,
                                             int knownSite) {

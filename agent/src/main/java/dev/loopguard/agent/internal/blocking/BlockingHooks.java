@@ -101,9 +101,11 @@ public final class BlockingHooks {
                 .onExit(BridgeCall.to(Bridge.class, "loopThreadExit", token()));
     }
 
+    /** A blocking method; its call sites in application classes are marked ({@link KnownCallSites}). */
     private static Hook blocking(MethodFilter methods, int kind, BridgeCall.Arg subject) {
         return Hook.on(methods)
                 .enter(BridgeCall.to(Bridge.class, "enter", operation(), BridgeCall.Arg.constant(kind), subject))
-                .onExit(EXIT);
+                .onExit(EXIT)
+                .watchedAtCallSites();
     }
 }

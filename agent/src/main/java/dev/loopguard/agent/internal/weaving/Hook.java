@@ -14,12 +14,16 @@ public final class Hook {
     final BridgeCall enter;
     final BridgeCall onReturn;
     final BridgeCall onThrow;
+    /** Whether the methods' call sites in application classes are marked ({@link #watchedAtCallSites()}). */
+    final boolean watchedAtCallSites;
 
-    private Hook(MethodFilter methods, BridgeCall enter, BridgeCall onReturn, BridgeCall onThrow) {
+    private Hook(MethodFilter methods, BridgeCall enter, BridgeCall onReturn, BridgeCall onThrow,
+                 boolean watchedAtCallSites) {
         this.methods = Objects.requireNonNull(methods, "methods");
         this.enter = enter;
         this.onReturn = onReturn;
         this.onThrow = onThrow;
+        this.watchedAtCallSites = watchedAtCallSites;
         boolean tokenUsed = onReturn != null && onReturn.uses(BridgeCall.Arg.Kind.TOKEN)
                 || onThrow != null && onThrow.uses(BridgeCall.Arg.Kind.TOKEN);
         if (tokenUsed && (enter == null || enter.returnType.getSize() == 0)) {
@@ -36,24 +40,33 @@ public final class Hook {
     }
 
     public static Hook on(MethodFilter methods) {
-        return new Hook(methods, null, null, null);
+        return new Hook(methods, null, null, null, false);
     }
 
     public Hook enter(BridgeCall call) {
-        return new Hook(methods, call, onReturn, onThrow);
+        return new Hook(methods, call, onReturn, onThrow, watchedAtCallSites);
     }
 
     public Hook onReturn(BridgeCall call) {
-        return new Hook(methods, enter, call, onThrow);
+        return new Hook(methods, enter, call, onThrow, watchedAtCallSites);
     }
 
     public Hook onThrow(BridgeCall call) {
-        return new Hook(methods, enter, onReturn, call);
+        return new Hook(methods, enter, onReturn, call, watchedAtCallSites);
     }
 
     /** The same call on a normal return and on an exception: a {@code finally}. */
     public Hook onExit(BridgeCall call) {
-        return new Hook(methods, enter, call, call);
+        return new Hook(methods, enter, call, call, watchedAtCallSites);
+    }
+
+    /**
+     * The same hook, and every method it is woven into is reported to the {@link Transformations.WatchedMethods}
+     * listener: the call sites of those methods in application classes may be marked, so that a repeat there is
+     * known without capturing the stack.
+     */
+    public Hook watchedAtCallSites() {
+        return new Hook(methods, enter, onReturn, onThrow, true);
     }
 
     /** Whether the entry call's result is kept for an exit call. */

@@ -25,6 +25,7 @@ import net.bytebuddy.jar.asm.Type;
 public final class HookWeaver extends ClassVisitor {
 
     private final List<Hook> hooks;
+    private final Transformations.WatchedMethods watchedMethods;
     private final boolean expandFrames;
     private final Map<String, Integer> maxLocals;
     private final Map<String, String> fields = new HashMap<>();
@@ -34,8 +35,18 @@ public final class HookWeaver extends ClassVisitor {
 
     /** Weaves {@code hooks} into the class {@code reader} holds; read it with {@link #readerFlags()}. */
     public HookWeaver(ClassVisitor next, List<Hook> hooks, ClassReader reader) {
+        this(next, hooks, reader, null);
+    }
+
+    /**
+     * Weaves {@code hooks} and tells {@code watchedMethods} (when not null) of each method a hook
+     * {@linkplain Hook#watchedAtCallSites() watched at its call sites} was woven into.
+     */
+    public HookWeaver(ClassVisitor next, List<Hook> hooks, ClassReader reader,
+                      Transformations.WatchedMethods watchedMethods) {
         super(Opcodes.ASM9, next);
         this.hooks = List.copyOf(hooks);
+        this.watchedMethods = watchedMethods;
         boolean tokens = false;
         for (Hook hook : hooks) {
             tokens |= hook.keepsToken();
@@ -55,7 +66,7 @@ public final class HookWeaver extends ClassVisitor {
      * The original {@code max_locals} of each method, keyed by name followed by descriptor, read straight from the
      * methods' {@code Code} attributes without parsing any instruction.
      */
-    static Map<String, Integer> maxLocals(ClassReader reader) {
+    public static Map<String, Integer> maxLocals(ClassReader reader) {
         Map<String, Integer> result = new HashMap<>();
         char[] buffer = new char[reader.getMaxStringLength()];
         int offset = reader.header + 6; // access_flags, this_class, super_class
@@ -119,6 +130,9 @@ public final class HookWeaver extends ClassVisitor {
         for (Hook hook : hooks) {
             if (hook.methods.matches(access, name, descriptor)) {
                 applied.add(hook);
+                if (hook.watchedAtCallSites && watchedMethods != null) {
+                    watchedMethods.hooked(owner, access, name, descriptor);
+                }
             }
         }
         if (applied.isEmpty()) {

@@ -147,7 +147,7 @@ public final class LoopguardTransformer implements ClassFileTransformer {
         }
         HookWeaver weaver = null;
         if (!hooks.isEmpty()) {
-            weaver = new HookWeaver(chain, hooks, reader);
+            weaver = new HookWeaver(chain, hooks, reader, rules.watchedMethods);
             chain = weaver;
         }
         if (!rewritten && weaver == null) {

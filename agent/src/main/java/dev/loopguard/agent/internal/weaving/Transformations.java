@@ -19,6 +19,13 @@ public final class Transformations {
     final List<FilteredVisitor> visitors = new ArrayList<>();
     final List<Consumer<Instrumentation>> beforeInstall = new ArrayList<>();
     final List<Runnable> afterInstall = new ArrayList<>();
+    WatchedMethods watchedMethods;
+
+    /** Told of each method a hook {@linkplain Hook#watchedAtCallSites() watched at its call sites} is woven into. */
+    public interface WatchedMethods {
+        /** {@code owner} is the class's internal name ({@code java/lang/Thread}), {@code access} the method's flags. */
+        void hooked(String owner, int access, String name, String descriptor);
+    }
 
     /** Hooks in the class with this binary name, whatever its loader. */
     public Transformations hook(String className, Hook... hooks) {
@@ -48,6 +55,34 @@ public final class Transformations {
     public Transformations afterInstall(Runnable action) {
         afterInstall.add(action);
         return this;
+    }
+
+    /** Reports the methods hooks watched at their call sites are woven into, from now on, to {@code listener}. */
+    public Transformations reportWatchedMethods(WatchedMethods listener) {
+        watchedMethods = listener;
+        return this;
+    }
+
+    /**
+     * The method filters of the hooks {@linkplain Hook#watchedAtCallSites() watched at their call sites}, by the
+     * internal name ({@code java/lang/Thread}) of the class they are declared for.
+     */
+    public Map<String, List<MethodFilter>> watchedMethodFilters() {
+        Map<String, List<MethodFilter>> result = new HashMap<>();
+        for (Map.Entry<String, List<Hook>> e : byName.entrySet()) {
+            for (Hook hook : e.getValue()) {
+                if (hook.watchedAtCallSites) {
+                    String owner = e.getKey().replace('.', '/');
+                    List<MethodFilter> filters = result.get(owner);
+                    if (filters == null) {
+                        filters = new ArrayList<>();
+                        result.put(owner, filters);
+                    }
+                    filters.add(hook.methods);
+                }
+            }
+        }
+        return result;
     }
 
     static final class FilteredHooks {
