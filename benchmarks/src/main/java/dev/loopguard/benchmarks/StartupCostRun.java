@@ -17,8 +17,10 @@ import java.util.concurrent.TimeUnit;
  * Measures what the agent adds to the start-up of a hello-world JVM (target: +150 ms and +20 MiB): runs a
  * {@link HelloWorld} JVM without and with {@code -javaagent}, interleaved, and prints the medians, also written to
  * {@code benchmarks/target/startup-cost.md}. Wall time from process start to exit, so it includes writing the report
- * at exit; and, where GNU time is installed, each JVM's peak resident memory. JMH is not used: it measures code
- * inside a running JVM, and this is the JVM's own start and stop.
+ * at exit; and, where GNU time is installed, each JVM's CPU time (user + system) and peak resident memory. CPU time
+ * is the figure to compare on a shared machine, where wall time moves with the other work. Then one more JVM of
+ * each kind counts the classes it loads, and the 1-minute load average before and after the series is printed. JMH
+ * is not used: it measures code inside a running JVM, and this is the JVM's own start and stop.
  *
  * <p>Usage, from the repository root after {@code mvn -pl agent,benchmarks -am package -DskipTests}:
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.loopguard.benchmarks.StartupCostRun</pre>
@@ -39,12 +41,19 @@ public final class StartupCostRun {
     }
 
     /**
-     * One series: wall times in milliseconds, and peak resident memory in MiB (empty lists where the platform has no
-     * {@value #TIME} to measure it).
+     * One series: wall times in milliseconds, peak resident memory in MiB and CPU time in milliseconds (empty lists
+     * where the platform has no {@value #TIME} to measure them), the classes one more JVM of each kind loaded (-1:
+     * not counted), and the 1-minute load average before and after (NaN where the platform does not say).
      */
-    record Summary(List<Double> without, List<Double> with, List<Double> peakWithout, List<Double> peakWith) {
+    record Summary(List<Double> without, List<Double> with, List<Double> peakWithout, List<Double> peakWith,
+                   List<Double> cpuWithout, List<Double> cpuWith, int classesWithout, int classesWith,
+                   double loadBefore, double loadAfter) {
         Summary(List<Double> without, List<Double> with) {
             this(without, with, List.of(), List.of());
+        }
+
+        Summary(List<Double> without, List<Double> with, List<Double> peakWithout, List<Double> peakWith) {
+            this(without, with, peakWithout, peakWith, List.of(), List.of(), -1, -1, Double.NaN, Double.NaN);
         }
 
         double medianWithout() {
@@ -62,13 +71,24 @@ public final class StartupCostRun {
         boolean hasPeakMemory() {
             return !peakWithout.isEmpty() && !peakWith.isEmpty();
         }
+
+        boolean hasCpu() {
+            return !cpuWithout.isEmpty() && !cpuWith.isEmpty();
+        }
     }
 
-    /** GNU time, which reports a child's peak resident set size ({@code %M}, in KiB) after it exits. */
+    /**
+     * GNU time, which reports a child's user and system CPU seconds ({@code %U %S}) and peak resident set size
+     * ({@code %M}, in KiB) after it exits.
+     */
     static final String TIME = "/usr/bin/time";
 
-    /** One JVM: its wall time, and its peak resident memory in MiB or NaN when not measured. */
-    private record Run(double millis, double peakMiB) {
+    /** One JVM: its wall time, its peak resident memory in MiB and its CPU time in ms, both NaN when not measured. */
+    private record Run(double millis, double peakMiB, double cpuMillis) {
+    }
+
+    /** What {@value #TIME} reported for one JVM. */
+    record Usage(double cpuMillis, double peakMiB) {
     }
 
     private StartupCostRun() {
@@ -120,23 +140,62 @@ public final class StartupCostRun {
         Path classes = helloWorldClasses(work);
         Path report = work.resolve("startup-report.json");
         boolean memory = Files.isExecutable(Path.of(TIME));
+        double loadBefore = loadAverage();
         List<Double> without = new ArrayList<>();
         List<Double> with = new ArrayList<>();
         List<Double> peakWithout = new ArrayList<>();
         List<Double> peakWith = new ArrayList<>();
+        List<Double> cpuWithout = new ArrayList<>();
+        List<Double> cpuWith = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            Run plain = run(List.of(java.toString(), "-cp", classes.toString(), HelloWorld.class.getName()), work,
-                    memory);
-            Run agent = run(List.of(java.toString(), "-javaagent:" + agentJar + "=report=" + report, "-cp",
-                    classes.toString(), HelloWorld.class.getName()), work, memory);
+            Run plain = run(helloWorld(java, classes, null, null), work, memory);
+            Run agent = run(helloWorld(java, classes, agentJar, report), work, memory);
             without.add(plain.millis());
             with.add(agent.millis());
             if (memory) {
                 peakWithout.add(plain.peakMiB());
                 peakWith.add(agent.peakMiB());
+                cpuWithout.add(plain.cpuMillis());
+                cpuWith.add(agent.cpuMillis());
             }
         }
-        return new Summary(List.copyOf(without), List.copyOf(with), List.copyOf(peakWithout), List.copyOf(peakWith));
+        double loadAfter = loadAverage();
+        int classesWithout = loadedClasses(java, classes, null, null, work);
+        int classesWith = loadedClasses(java, classes, agentJar, report, work);
+        return new Summary(List.copyOf(without), List.copyOf(with), List.copyOf(peakWithout), List.copyOf(peakWith),
+                List.copyOf(cpuWithout), List.copyOf(cpuWith), classesWithout, classesWith, loadBefore, loadAfter);
+    }
+
+    /** The hello-world command line, with the agent when {@code agentJar} is not null. */
+    private static List<String> helloWorld(Path java, Path classes, Path agentJar, Path report, String... flags) {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(List.of(flags));
+        if (agentJar != null) {
+            command.add("-javaagent:" + agentJar + "=report=" + report);
+        }
+        command.addAll(List.of("-cp", classes.toString(), HelloWorld.class.getName()));
+        return command;
+    }
+
+    /** The classes one more hello world loads, from the JVM's own class-loading log. */
+    private static int loadedClasses(Path java, Path classes, Path agentJar, Path report, Path work)
+            throws IOException, InterruptedException {
+        Path log = work.resolve("class-load.log");
+        Files.deleteIfExists(log);
+        run(helloWorld(java, classes, agentJar, report, "-Xlog:class+load=info:file=" + log), work, false);
+        try (var lines = Files.lines(log)) {
+            return (int) lines.count();
+        }
+    }
+
+    /** The 1-minute load average, or NaN where {@code /proc/loadavg} is not there. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /** One JVM; fails when it does not print the greeting or exit with status 0. */
@@ -145,7 +204,7 @@ public final class StartupCostRun {
         List<String> command = new ArrayList<>();
         if (memory) {
             Files.deleteIfExists(peakFile);
-            command.addAll(List.of(TIME, "-f", "%M", "-o", peakFile.toString()));
+            command.addAll(List.of(TIME, "-f", "%U %S %M", "-o", peakFile.toString()));
         }
         command.addAll(jvm);
         long start = System.nanoTime();
@@ -162,17 +221,29 @@ public final class StartupCostRun {
             throw new IllegalStateException("the hello-world JVM failed (exit status " + process.exitValue() + "): "
                     + command + "\n" + printed);
         }
-        return new Run(millis, memory ? peakMiB(Files.readString(peakFile), command) : Double.NaN);
+        if (!memory) {
+            return new Run(millis, Double.NaN, Double.NaN);
+        }
+        Usage usage = usage(Files.readString(peakFile), command);
+        return new Run(millis, usage.peakMiB(), usage.cpuMillis());
     }
 
-    /** The last line {@value #TIME} wrote, a number of KiB, in MiB. */
-    static double peakMiB(String timeOutput, List<String> command) {
+    /**
+     * The last line {@value #TIME} wrote: user and system CPU seconds and the peak resident memory in KiB, as CPU
+     * milliseconds and MiB.
+     */
+    static Usage usage(String timeOutput, List<String> command) {
         String[] lines = timeOutput.strip().split("\\R");
+        String[] fields = lines[lines.length - 1].trim().split(" ");
         try {
-            return Long.parseLong(lines[lines.length - 1].trim()) / 1024.0;
+            if (fields.length != 3) {
+                throw new NumberFormatException("expected 3 fields");
+            }
+            double cpuSeconds = Double.parseDouble(fields[0]) + Double.parseDouble(fields[1]);
+            return new Usage(cpuSeconds * 1000, Long.parseLong(fields[2]) / 1024.0);
         } catch (NumberFormatException e) {
-            throw new IllegalStateException(TIME + " reported no peak memory (expected a number of KiB, was '"
-                    + timeOutput.strip() + "') for " + command, e);
+            throw new IllegalStateException(TIME + " reported no CPU time and peak memory (expected user seconds, "
+                    + "system seconds and KiB, was '" + timeOutput.strip() + "') for " + command, e);
         }
     }
 
@@ -238,7 +309,36 @@ public final class StartupCostRun {
                 System.getProperty("os.version"), runs,
                 summary.medianWithout(), Collections.min(summary.without()), Collections.max(summary.without()),
                 summary.medianWith(), Collections.min(summary.with()), Collections.max(summary.with()),
-                summary.added(), memoryTable(summary));
+                summary.added(), memoryTable(summary)) + cpuTable(summary) + classesAndLoad(summary);
+    }
+
+    private static String cpuTable(Summary summary) {
+        if (!summary.hasCpu()) {
+            return "";
+        }
+        double without = median(summary.cpuWithout());
+        double with = median(summary.cpuWith());
+        return String.format(Locale.ROOT, "%nCPU time of the same JVMs, user + system (the figure to compare on a "
+                        + "shared machine):%n%n"
+                        + "| | median | range |%n|---|---:|---:|%n"
+                        + "| without agent | %.0f ms | %.0f–%.0f ms |%n"
+                        + "| with agent | %.0f ms | %.0f–%.0f ms |%n"
+                        + "| **added by the agent** | **%+.0f ms** | |%n",
+                without, Collections.min(summary.cpuWithout()), Collections.max(summary.cpuWithout()),
+                with, Collections.min(summary.cpuWith()), Collections.max(summary.cpuWith()), with - without);
+    }
+
+    private static String classesAndLoad(Summary summary) {
+        StringBuilder out = new StringBuilder();
+        if (summary.classesWithout() >= 0 && summary.classesWith() >= 0) {
+            out.append(String.format(Locale.ROOT, "%nLoaded classes (one more JVM of each kind, `-Xlog:class+load`):"
+                    + " %d without the agent, %d with it.%n", summary.classesWithout(), summary.classesWith()));
+        }
+        if (!Double.isNaN(summary.loadBefore()) && !Double.isNaN(summary.loadAfter())) {
+            out.append(String.format(Locale.ROOT, "%n1-minute load average: %.2f before the series, %.2f after.%n",
+                    summary.loadBefore(), summary.loadAfter()));
+        }
+        return out.toString();
     }
 
     private static String memoryTable(Summary summary) {

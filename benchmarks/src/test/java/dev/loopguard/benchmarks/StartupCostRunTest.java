@@ -2,6 +2,7 @@ package dev.loopguard.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.file.Files;
@@ -42,11 +43,27 @@ class StartupCostRunTest {
     }
 
     @Test
-    void peakMemoryIsReadFromTheLastLineOfGnuTimeAndAnythingElseIsNamed() {
-        assertThat(StartupCostRun.peakMiB("Command exited with non-zero status 1\n51200\n", List.of("java")))
-                .isEqualTo(50.0);
-        assertThatThrownBy(() -> StartupCostRun.peakMiB("n/a", List.of("java")))
-                .hasMessageContaining("reported no peak memory").hasMessageContaining("'n/a'");
+    void theTableGivesCpuTimeLoadedClassesAndTheLoadWhenMeasured() {
+        StartupCostRun.Summary summary = new StartupCostRun.Summary(List.of(40.0, 30.0, 35.0),
+                List.of(260.0, 250.0, 290.0), List.of(36.0, 37.0, 36.5), List.of(50.0, 52.0, 51.0),
+                List.of(30.0, 40.0, 30.0), List.of(300.0, 280.0, 320.0), 406, 1073, 0.5, 1.25);
+
+        assertThat(StartupCostRun.table(summary, "OpenJDK 17", 3)).contains(
+                "| without agent | 30 ms | 30–40 ms |", "| with agent | 300 ms | 280–320 ms |",
+                "| **added by the agent** | **+270 ms** | |", "406 without the agent, 1073 with it",
+                "load average: 0.50 before the series, 1.25 after");
+    }
+
+    @Test
+    void cpuTimeAndPeakMemoryAreReadFromTheLastLineOfGnuTimeAndAnythingElseIsNamed() {
+        StartupCostRun.Usage usage = StartupCostRun.usage("Command exited with non-zero status 1\n0.25 0.05 51200\n",
+                List.of("java"));
+        assertThat(usage.cpuMillis()).isCloseTo(300.0, within(1e-9));
+        assertThat(usage.peakMiB()).isEqualTo(50.0);
+        assertThatThrownBy(() -> StartupCostRun.usage("51200", List.of("java")))
+                .hasMessageContaining("reported no CPU time and peak memory").hasMessageContaining("'51200'");
+        assertThatThrownBy(() -> StartupCostRun.usage("n/a n/a n/a", List.of("java")))
+                .hasMessageContaining("'n/a n/a n/a'");
     }
 
     @Test
@@ -71,7 +88,10 @@ class StartupCostRunTest {
         assertThat(summary.with()).singleElement().satisfies(ms -> assertThat(ms).isPositive());
         if (Files.isExecutable(Path.of(StartupCostRun.TIME))) {
             assertThat(summary.peakWith()).singleElement().satisfies(mib -> assertThat(mib).isGreaterThan(1.0));
+            assertThat(summary.cpuWith()).singleElement().satisfies(ms -> assertThat(ms).isPositive());
         }
+        assertThat(summary.classesWith()).as("the agent's own classes load too")
+                .isGreaterThan(summary.classesWithout()).isGreaterThan(100);
         assertThat(work.resolve("startup-report.json")).as("the agent wrote its report at exit").isRegularFile();
     }
 }

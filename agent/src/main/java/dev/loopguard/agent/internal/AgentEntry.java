@@ -45,7 +45,7 @@ public final class AgentEntry {
         }
         if (options.tasks() != AgentOptions.Tasks.OFF) {
             // First, before anything of the agent's loads CompletableFuture: its record field is added at load only.
-            RecordField.reserve(inst);
+            RecordField.addNow(inst);
         }
         try {
             BootstrapInjector.inject(inst, BootstrapInjector.agentJar());

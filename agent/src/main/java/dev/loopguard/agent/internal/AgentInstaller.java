@@ -16,6 +16,7 @@ import dev.loopguard.agent.internal.weaving.Transformations;
 
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Builds the runtime, connects the {@link Bridge}, and installs one {@link LoopguardTransformer} with the
@@ -47,12 +48,8 @@ final class AgentInstaller {
                 new BlockingCallDetector(context, options));
         warmUp(runtime, activity);
         AgentRuntime.setCurrent(runtime);
-        runtime.beforeReport(watchdog::flushOngoing);
-        runtime.threads().onFirstLoop(() -> {
-            watchdog.start();
-            monitors.start(startup);
-            prepareSlowPath(runtime, startup);
-        });
+        runtime.beforeReport(new FlushStalls(watchdog));
+        runtime.threads().onFirstLoop(new StartWatchers(runtime, watchdog, monitors, startup));
         Bridge.install(activity);
 
         Transformations transformations = new Transformations();
@@ -63,17 +60,98 @@ final class AgentInstaller {
             transformations.reportWatchedMethods(knownSites);
         }
         LoopguardTransformer transformer = new LoopguardTransformer(transformations, inst, Bridge.class.getModule(),
-                runtime::agentError);
+                new AgentErrors(runtime));
         transformer.install();
+        runtime.threads().beforeLoopsRun(new WeaveForLoops(transformer));
         NativeCallSiteTransformer.installIfNeeded(runtime, inst);
         knownSites.install(transformations.watchedMethodFilters());
 
-        Thread hook = new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(new AtExit(runtime, monitors), "loopguard-report"));
+        return runtime;
+    }
+
+    // Named classes rather than lambdas: each lambda on the start-up path spins a class at run time.
+
+    /** Starts the watchers when the first event loop appears, so that a JVM without loops never pays for them. */
+    private static final class StartWatchers implements Runnable {
+        private final AgentRuntime runtime;
+        private final StallWatchdog watchdog;
+        private final MonitorContentionDetector monitors;
+        private final AgentStartupWork startup;
+
+        StartWatchers(AgentRuntime runtime, StallWatchdog watchdog, MonitorContentionDetector monitors,
+                      AgentStartupWork startup) {
+            this.runtime = runtime;
+            this.watchdog = watchdog;
+            this.monitors = monitors;
+            this.startup = startup;
+        }
+
+        @Override
+        public void run() {
+            watchdog.start();
+            monitors.start(startup);
+            prepareSlowPath(runtime, startup);
+        }
+    }
+
+    /** Before each report: the stalls still in progress become findings. */
+    private static final class FlushStalls implements Runnable {
+        private final StallWatchdog watchdog;
+
+        FlushStalls(StallWatchdog watchdog) {
+            this.watchdog = watchdog;
+        }
+
+        @Override
+        public void run() {
+            watchdog.flushOngoing();
+        }
+    }
+
+    /** Weaves the loop-only hooks as each thread becomes a loop (see {@link LoopguardTransformer#weaveForLoops()}). */
+    private static final class WeaveForLoops implements Runnable {
+        private final LoopguardTransformer transformer;
+
+        WeaveForLoops(LoopguardTransformer transformer) {
+            this.transformer = transformer;
+        }
+
+        @Override
+        public void run() {
+            transformer.weaveForLoops();
+        }
+    }
+
+    /** Where the transformer reports a class it could not instrument. */
+    private static final class AgentErrors implements BiConsumer<String, Throwable> {
+        private final AgentRuntime runtime;
+
+        AgentErrors(AgentRuntime runtime) {
+            this.runtime = runtime;
+        }
+
+        @Override
+        public void accept(String source, Throwable cause) {
+            runtime.agentError(source, cause);
+        }
+    }
+
+    /** The shutdown hook: stop the monitor stream, then report. */
+    private static final class AtExit implements Runnable {
+        private final AgentRuntime runtime;
+        private final MonitorContentionDetector monitors;
+
+        AtExit(AgentRuntime runtime, MonitorContentionDetector monitors) {
+            this.runtime = runtime;
+            this.monitors = monitors;
+        }
+
+        @Override
+        public void run() {
             monitors.stopAndDrain();
             runtime.onExit();
-        }, "loopguard-report");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return runtime;
+        }
     }
 
     /**

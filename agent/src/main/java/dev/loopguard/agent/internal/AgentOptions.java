@@ -67,11 +67,35 @@ public final class AgentOptions {
      */
     static final List<String> TOOL_PROPERTIES = List.of("agentJar");
 
-    private static final Pattern CLASS_NAME =
-            Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*(\\$[\\p{javaJavaIdentifierPart}]+)*");
-    private static final Pattern METHOD_NAME = Pattern.compile("\\*|[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*");
-    private static final Pattern PACKAGE_PREFIX =
-            Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*\\.?");
+    /**
+     * The form of an option's items. Each pattern is compiled on first use: default options use none of them, and
+     * compiling one loads about 30 regex classes and spins lambdas while the JVM starts.
+     */
+    private enum Syntax {
+        ANY(null),
+        CLASS_NAME("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*(\\.[\\p{javaJavaIdentifierStart}]"
+                + "[\\p{javaJavaIdentifierPart}]*)*(\\$[\\p{javaJavaIdentifierPart}]+)*"),
+        METHOD_NAME("\\*|[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"),
+        PACKAGE_PREFIX("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*(\\.[\\p{javaJavaIdentifierStart}]"
+                + "[\\p{javaJavaIdentifierPart}]*)*\\.?");
+
+        private final String regex;
+        private Pattern pattern;
+
+        Syntax(String regex) {
+            this.regex = regex;
+        }
+
+        synchronized boolean matches(String text) {
+            if (regex == null) {
+                return true;
+            }
+            if (pattern == null) {
+                pattern = Pattern.compile(regex);
+            }
+            return pattern.matcher(text).matches();
+        }
+    }
 
     private final Path report;
     private final List<String> eventLoopThreads;
@@ -92,9 +116,11 @@ public final class AgentOptions {
         // ProcessHandle's class initialisation is start-up cost: only a path that has a placeholder pays it.
         this.report = path("report", report.indexOf('%') < 0 ? report
                 : expandReportPlaceholders(report, ProcessHandle.current().pid()));
-        this.eventLoopThreads = list(values, "eventLoopThreads", "a thread-name pattern such as 'worker-*'", null);
+        this.eventLoopThreads = list(values, "eventLoopThreads", "a thread-name pattern such as 'worker-*'",
+                Syntax.ANY);
         this.allow = methodRefs(values, "allow");
-        this.packages = list(values, "packages", "a package prefix such as 'com.acme'", PACKAGE_PREFIX);
+        this.packages = list(values, "packages", "a package prefix such as 'com.acme'",
+                Syntax.PACKAGE_PREFIX);
         this.stallThreshold = duration(values.getOrDefault("stallThreshold", "100ms"));
         this.failOn = kinds(values.get("failOn"));
         this.mode = choice(Mode.class, "mode", values.getOrDefault("mode", "report"), "report|throw");
@@ -102,7 +128,7 @@ public final class AgentOptions {
         this.ignoredFutures = choice(IgnoredFutures.class, "ignoredFutures",
                 values.getOrDefault("ignoredFutures", "default"), "default|strict");
         this.controllers = list(values, "controllers", "a fully qualified class name such as 'com.acme.PumpController'",
-                CLASS_NAME);
+                Syntax.CLASS_NAME);
         this.fireAndForget = methodRefs(values, "fireAndForget");
     }
 
@@ -257,18 +283,16 @@ public final class AgentOptions {
         return items;
     }
 
-    private static List<String> list(Map<String, String> values, String key, String form, Pattern pattern) {
+    private static List<String> list(Map<String, String> values, String key, String form, Syntax syntax) {
         String value = values.get(key);
         if (value == null) {
             return List.of();
         }
         List<String> items = items(key, value, form);
-        if (pattern != null) {
-            for (String item : items) {
-                if (!pattern.matcher(item).matches()) {
-                    throw new IllegalArgumentException(key + " item '" + item + "' is malformed: expected "
-                            + form + " (items separated by ';')");
-                }
+        for (String item : items) {
+            if (!syntax.matches(item)) {
+                throw new IllegalArgumentException(key + " item '" + item + "' is malformed: expected "
+                        + form + " (items separated by ';')");
             }
         }
         return List.copyOf(items);
@@ -285,7 +309,7 @@ public final class AgentOptions {
             int hash = item.indexOf('#');
             String cls = hash < 0 ? item : item.substring(0, hash);
             String method = hash < 0 ? "" : item.substring(hash + 1);
-            if (hash < 0 || !CLASS_NAME.matcher(cls).matches() || !METHOD_NAME.matcher(method).matches()) {
+            if (hash < 0 || !Syntax.CLASS_NAME.matches(cls) || !Syntax.METHOD_NAME.matches(method)) {
                 throw new IllegalArgumentException(key + " item '" + item + "' is malformed: expected "
                         + form + ", items separated by ';'");
             }
@@ -362,7 +386,9 @@ public final class AgentOptions {
         m.put("packages", packages);
         m.put("stallThreshold", given.getOrDefault("stallThreshold", "100ms"));
         List<String> kinds = new ArrayList<>();
-        failOn.forEach(k -> kinds.add(k.name()));
+        for (FindingKind kind : failOn) {
+            kinds.add(kind.name());
+        }
         m.put("failOn", kinds);
         m.put("mode", mode.name().toLowerCase(Locale.ROOT));
         m.put("tasks", tasks.name().toLowerCase(Locale.ROOT));
@@ -374,7 +400,9 @@ public final class AgentOptions {
 
     private static List<String> strings(List<MethodRef> refs) {
         List<String> out = new ArrayList<>();
-        refs.forEach(r -> out.add(r.toString()));
+        for (MethodRef ref : refs) {
+            out.add(ref.toString());
+        }
         return out;
     }
 }

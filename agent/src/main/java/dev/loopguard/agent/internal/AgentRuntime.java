@@ -44,7 +44,8 @@ public final class AgentRuntime {
     private final Map<String, ProfileSection> profile = new ConcurrentHashMap<>();
     private final List<Runnable> beforeReport = new CopyOnWriteArrayList<>();
     private final List<Runnable> beforeHalt = new CopyOnWriteArrayList<>();
-    private volatile Supplier<List<Finding>> pendingTaskCheck = List::of;
+    /** Null until the task detectors register their check: then there is nothing pending to report. */
+    private volatile Supplier<List<Finding>> pendingTaskCheck;
     private final PrintStream console;
 
     public AgentRuntime(AgentOptions options, PrintStream console) {
@@ -143,7 +144,8 @@ public final class AgentRuntime {
 
     /** Reports tasks still pending now; see {@code LoopguardAgent.checkPendingTasks()}. Never null. */
     public List<Finding> checkPendingTasks() {
-        return pendingTaskCheck.get();
+        Supplier<List<Finding>> check = pendingTaskCheck;
+        return check == null ? List.of() : check.get();
     }
 
     /**

@@ -7,7 +7,8 @@ public final class JvmShutdown {
     }
 
     public static boolean inProgress() {
-        Thread probe = new Thread(() -> { }, "loopguard-shutdown-probe");
+        // Never started: an empty thread, not a lambda, which would spin a class at the JVM's exit.
+        Thread probe = new Thread("loopguard-shutdown-probe");
         try {
             Runtime.getRuntime().addShutdownHook(probe);
             Runtime.getRuntime().removeShutdownHook(probe);

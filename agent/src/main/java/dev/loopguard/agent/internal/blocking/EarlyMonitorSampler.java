@@ -191,9 +191,22 @@ final class EarlyMonitorSampler implements Runnable {
         }
     }
 
-    /** A thread taking its monitor back after Object.wait is BLOCKED too: that wait is already a blocking call. */
+    /**
+     * A thread taking its monitor back after Object.wait is BLOCKED too: that wait is already a blocking call. The
+     * innermost frame is {@code wait} where that method is native (JDK 17) and {@code wait0} where {@code wait} is Java
+     * code calling it (JDK 21 and later); a re-entry counted as a contended monitor at the same line would be merged
+     * into the wait's finding and count it twice.
+     */
     private static boolean isWaitReentry(Entry entry) {
-        return "java.lang.Object".equals(entry.stack[0].getClassName()) && "wait".equals(entry.stack[0].getMethodName());
+        return isWaitReentry(entry.stack);
+    }
+
+    static boolean isWaitReentry(StackTraceElement[] stack) {
+        if (stack.length == 0 || !"java.lang.Object".equals(stack[0].getClassName())) {
+            return false;
+        }
+        String method = stack[0].getMethodName();
+        return "wait".equals(method) || "wait0".equals(method);
     }
 
     /**

@@ -39,11 +39,7 @@ public final class ControllerInstrumenter implements Instrumenter {
                 new RuntimeDetectorContext(runtime));
         runtime.addProfileSection("controllers", profiles);
         runtime.recorder().addEnricher(new ControllerScope.Enricher());
-        runtime.beforeReport(() -> {
-            if (JvmShutdown.inProgress()) {
-                profiles.reportUnreadFailures(); // until exit, someone may still ask for the health
-            }
-        });
+        runtime.beforeReport(new UnreadFailuresAtExit(profiles));
         ControllerBridge.install(profiles);
         Set<String> named = Set.copyOf(runtime.options().controllers());
         transformations
@@ -85,8 +81,24 @@ public final class ControllerInstrumenter implements Instrumenter {
                     return false;
                 }
                 // A supertype that cannot be read (an absent optional dependency) is not core's Controller.
-                return named.contains(header.name()) || hierarchy.anySupertype(header, CONTROLLER::equals);
+                return named.contains(header.name()) || hierarchy.isSubtype(header, CONTROLLER);
             }
         };
+    }
+
+    /** Before the report at exit: failures nobody read. A class, not a lambda, to spin nothing at start-up. */
+    private static final class UnreadFailuresAtExit implements Runnable {
+        private final ControllerProfiles profiles;
+
+        UnreadFailuresAtExit(ControllerProfiles profiles) {
+            this.profiles = profiles;
+        }
+
+        @Override
+        public void run() {
+            if (JvmShutdown.inProgress()) {
+                profiles.reportUnreadFailures(); // until exit, someone may still ask for the health
+            }
+        }
     }
 }

@@ -53,6 +53,23 @@ public final class RecordField {
         }
     }
 
+    /**
+     * Adds the field now: {@link #reserve}, then loads {@code CompletableFuture} (without initialising it) through the
+     * transformer, then {@link #release}. The transformer is not left waiting for the class: while one is registered,
+     * the JVM copies every class it loads into a byte array and hands it to Java code, and the agent's own start-up
+     * loads a few hundred classes.
+     */
+    public static void addNow(Instrumentation instrumentation) {
+        reserve(instrumentation);
+        try {
+            Class.forName(CF_INTERNAL.replace('/', '.'), false, null);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("java.base has no " + CF_INTERNAL, e);
+        } finally {
+            release(instrumentation);
+        }
+    }
+
     /** Removes the transformer {@link #reserve} registered, if any: it has nothing left to do once the class is in. */
     static synchronized void release(Instrumentation instrumentation) {
         ClassFileTransformer adder = reserved;

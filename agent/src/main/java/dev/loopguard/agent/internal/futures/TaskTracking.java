@@ -26,6 +26,7 @@ import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import net.bytebuddy.jar.asm.ClassVisitor;
 
 /**
@@ -103,7 +104,7 @@ public final class TaskTracking {
 
     /** Adds this part's hooks and call-site rewriting to the agent's transformations. */
     public void contribute(Transformations t) {
-        t.beforeInstall(this::prepare).afterInstall(this::start)
+        t.beforeInstall(new Prepare()).afterInstall(new Start())
                 .visit(applicationClasses(), new CallSiteFactory())
                 .hook("java.util.concurrent.ThreadPoolExecutor$DiscardPolicy", Hook.on(named("rejectedExecution"))
                         .enter(BridgeCall.to(TaskBridge.class, "rejected", argument(0), argument(1), self())))
@@ -233,6 +234,22 @@ public final class TaskTracking {
 
     FutureTracker tracker() {
         return tracker;
+    }
+
+    // Named classes rather than method references: contribute runs in premain, where each would spin a class.
+
+    private final class Prepare implements Consumer<Instrumentation> {
+        @Override
+        public void accept(Instrumentation instrumentation) {
+            prepare(instrumentation);
+        }
+    }
+
+    private final class Start implements Runnable {
+        @Override
+        public void run() {
+            start();
+        }
     }
 
     private TypeFilter applicationClasses() {

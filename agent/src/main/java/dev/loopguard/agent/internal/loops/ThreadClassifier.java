@@ -41,6 +41,8 @@ public final class ThreadClassifier {
     private final Map<Long, ThreadState> loops = new ConcurrentHashMap<>();
     private final List<Runnable> onFirstLoop = new ArrayList<>();
     private volatile boolean anyLoop;
+    /** Run by each thread as it becomes an event loop, before it goes on ({@link #beforeLoopsRun}); may be null. */
+    private volatile Runnable loopGate;
 
     public ThreadClassifier(List<String> namePatterns) {
         this.namePatterns = List.copyOf(namePatterns);
@@ -62,6 +64,25 @@ public final class ThreadClassifier {
             }
         }
         namePatterns = List.copyOf(all);
+        Runnable gate = loopGate;
+        if (gate != null && !patterns.isEmpty()) {
+            // A thread is matched by name at its first instrumented call, which may be the blocking call itself.
+            gate.run();
+        }
+    }
+
+    /**
+     * Sets what every thread runs when it is recognised as an event loop, before it returns to the loop: the weaving
+     * of the hooks that only loop threads need. {@code gate} must be idempotent and make a second caller wait until
+     * the first has finished. Runs it at once, on this thread, when a loop has already been seen or
+     * {@code eventLoopThreads} patterns are set: a thread matched by name is recognised at its first instrumented
+     * call, which may be its first blocking call, so those hooks must already be there.
+     */
+    public void beforeLoopsRun(Runnable gate) {
+        loopGate = gate;
+        if (anyLoop || !namePatterns.isEmpty()) {
+            gate.run();
+        }
     }
 
     /** Whether the thread is an event loop now. */
@@ -131,6 +152,10 @@ public final class ThreadClassifier {
         state.registered = true;
         state.loopName = coreLoopName(state.thread);
         loops.put(state.thread.getId(), state);
+        Runnable gate = loopGate;
+        if (gate != null) {
+            gate.run();
+        }
         if (!anyLoop) {
             List<Runnable> tasks;
             synchronized (onFirstLoop) {
@@ -141,7 +166,9 @@ public final class ThreadClassifier {
                 tasks = new ArrayList<>(onFirstLoop);
                 onFirstLoop.clear();
             }
-            tasks.forEach(Runnable::run);
+            for (Runnable task : tasks) {
+                task.run();
+            }
         }
     }
 

@@ -56,6 +56,21 @@ public final class FindingEvents {
             return;
         }
         try {
+            Commit.event(f, occurrences, repeat);
+        } catch (Throwable e) {
+            runtime.detectorFailed("jfr", e);
+        }
+    }
+
+    /**
+     * Creates and commits the events. Apart so that loading and verifying {@code FindingEvents}, which the recorder
+     * does at start-up, loads none of the event classes: a JVM without findings never loads them.
+     */
+    private static final class Commit {
+        private Commit() {
+        }
+
+        static void event(Finding f, long occurrences, boolean repeat) {
             FindingEvent event = create(f);
             if (!event.isEnabled()) {
                 return;
@@ -70,20 +85,18 @@ public final class FindingEvents {
             event.stack = repeat ? null : String.join("\n", f.stack());
             event.occurrences = occurrences;
             event.commit();
-        } catch (Throwable e) {
-            runtime.detectorFailed("jfr", e);
         }
-    }
 
-    private static FindingEvent create(Finding f) {
-        switch (f.kind()) {
-            case BLOCKING_CALL: return new BlockingCall();
-            case LOOP_STALL: return new LoopStall();
-            case LOST_TASK: return new LostTask();
-            case UNHANDLED_FAILURE: return new UnhandledFailure();
-            case IGNORED_FUTURE: return new IgnoredFuture();
-            case PINNED_THREAD: return new PinnedThread();
-            default: throw new IllegalArgumentException("finding kind has no JFR event: " + f.kind());
+        private static FindingEvent create(Finding f) {
+            switch (f.kind()) {
+                case BLOCKING_CALL: return new BlockingCall();
+                case LOOP_STALL: return new LoopStall();
+                case LOST_TASK: return new LostTask();
+                case UNHANDLED_FAILURE: return new UnhandledFailure();
+                case IGNORED_FUTURE: return new IgnoredFuture();
+                case PINNED_THREAD: return new PinnedThread();
+                default: throw new IllegalArgumentException("finding kind has no JFR event: " + f.kind());
+            }
         }
     }
 

@@ -206,6 +206,9 @@ public final class FindingRecorder {
     public List<Finding> snapshot() {
         List<Site> kept = new ArrayList<>(sites.values());
         List<Finding> out = new ArrayList<>(kept.size());
+        if (kept.isEmpty()) {
+            return out; // the common exit of a JVM without findings: no comparator classes to spin
+        }
         kept.sort(Comparator.comparingLong(s -> s.sequence));
         for (Site site : kept) {
             out.add(site.snapshot());

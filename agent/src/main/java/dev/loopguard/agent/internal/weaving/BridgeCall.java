@@ -2,7 +2,9 @@ package dev.loopguard.agent.internal.weaving;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import net.bytebuddy.jar.asm.Type;
 
 /**
@@ -78,6 +80,9 @@ public final class BridgeCall {
         }
     }
 
+    /** By bridge class; the bridges are the agent's bootstrap classes, which live as long as the JVM anyway. */
+    private static final Map<Class<?>, Method[]> PUBLIC_METHODS = new HashMap<>();
+
     final String owner;
     final String name;
     final String descriptor;
@@ -97,7 +102,7 @@ public final class BridgeCall {
     /** {@code bridge.method(args...)}: the bridge must have exactly one public static method of that name and arity. */
     public static BridgeCall to(Class<?> bridge, String method, Arg... args) {
         Method found = null;
-        for (Method m : bridge.getMethods()) {
+        for (Method m : publicMethods(bridge)) {
             if (m.getName().equals(method) && m.getParameterCount() == args.length
                     && Modifier.isStatic(m.getModifiers())) {
                 if (found != null) {
@@ -117,6 +122,21 @@ public final class BridgeCall {
             }
         }
         return new BridgeCall(found, List.of(args));
+    }
+
+    /**
+     * The bridge's public methods, listed once per bridge: {@code getMethods()} copies every {@code Method} on each
+     * call, and the instrumenters ask for about fifty bridge calls in premain (some 2,000 copies otherwise).
+     */
+    private static Method[] publicMethods(Class<?> bridge) {
+        synchronized (PUBLIC_METHODS) {
+            Method[] methods = PUBLIC_METHODS.get(bridge);
+            if (methods == null) {
+                methods = bridge.getMethods();
+                PUBLIC_METHODS.put(bridge, methods);
+            }
+            return methods;
+        }
     }
 
     boolean uses(Arg.Kind kind) {

@@ -11,10 +11,15 @@ import java.util.function.Consumer;
  * What the agent's instrumenters ask for, collected before the one {@link LoopguardTransformer} is installed: hooks
  * on classes named exactly (the JDK's entry points), hooks and rewriters on classes a {@link TypeFilter} selects
  * (framework loops, controllers, application classes), and what to run around installation.
+ *
+ * <p>Hooks added with {@link #hookForLoops} are woven only once the first event-loop thread is recognised
+ * ({@link LoopguardTransformer#weaveForLoops()}): they act on loop threads only, so a JVM that never runs a loop
+ * never pays for retransforming the JDK classes they are in.
  */
 public final class Transformations {
 
     final Map<String, List<Hook>> byName = new HashMap<>();
+    final Map<String, List<Hook>> forLoops = new HashMap<>();
     final List<FilteredHooks> filteredHooks = new ArrayList<>();
     final List<FilteredVisitor> visitors = new ArrayList<>();
     final List<Consumer<Instrumentation>> beforeInstall = new ArrayList<>();
@@ -29,8 +34,26 @@ public final class Transformations {
 
     /** Hooks in the class with this binary name, whatever its loader. */
     public Transformations hook(String className, Hook... hooks) {
-        byName.computeIfAbsent(className, n -> new ArrayList<>()).addAll(List.of(hooks));
+        add(byName, className, hooks);
         return this;
+    }
+
+    /**
+     * Hooks in the class with this binary name, whatever its loader, that only matter on event-loop threads: woven
+     * when the first loop thread is recognised, before that thread goes on (see {@link LoopguardTransformer}).
+     */
+    public Transformations hookForLoops(String className, Hook... hooks) {
+        add(forLoops, className, hooks);
+        return this;
+    }
+
+    private static void add(Map<String, List<Hook>> rules, String className, Hook... hooks) {
+        List<Hook> list = rules.get(className);
+        if (list == null) {
+            list = new ArrayList<>();
+            rules.put(className, list);
+        }
+        list.addAll(List.of(hooks));
     }
 
     /** Hooks in every class the filter selects. */

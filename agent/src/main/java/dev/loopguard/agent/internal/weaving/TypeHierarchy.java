@@ -38,7 +38,19 @@ public final class TypeHierarchy {
 
     /** The hierarchy as {@code loader} (null for the bootstrap loader) sees it; cached while the loader lives. */
     public static TypeHierarchy of(ClassLoader loader) {
-        return loader == null ? BOOT : BY_LOADER.computeIfAbsent(loader, TypeHierarchy::new);
+        if (loader == null) {
+            return BOOT;
+        }
+        // get, then putIfAbsent: a method reference here would spin a class while the first application class loads
+        TypeHierarchy known = BY_LOADER.get(loader);
+        if (known == null) {
+            TypeHierarchy created = new TypeHierarchy(loader);
+            known = BY_LOADER.putIfAbsent(loader, created);
+            if (known == null) {
+                known = created;
+            }
+        }
+        return known;
     }
 
     /** The header of a type by binary name, or null when its class file cannot be found or read. */
@@ -85,7 +97,21 @@ public final class TypeHierarchy {
 
     /** Whether {@code type} is {@code target} or extends or implements it. */
     public boolean isSubtype(ClassHeader type, String target) {
-        return type.name().equals(target) || anySupertype(type, target::equals);
+        return type.name().equals(target) || anySupertype(type, new NameIs(target));
+    }
+
+    /** A supertype test by name; a class rather than {@code target::equals}, which would spin one at run time. */
+    private static final class NameIs implements Predicate<String> {
+        private final String name;
+
+        NameIs(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public boolean test(String candidate) {
+            return name.equals(candidate);
+        }
     }
 
     private static void enqueue(ClassHeader type, ArrayDeque<String> pending) {

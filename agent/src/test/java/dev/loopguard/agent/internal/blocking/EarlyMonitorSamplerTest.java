@@ -1,0 +1,67 @@
+package dev.loopguard.agent.internal.blocking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class EarlyMonitorSamplerTest {
+
+    /**
+     * The stack of a thread that was notified and waits to take its monitor back, as this JDK shows it, is a wait's
+     * re-entry, not a contended {@code synchronized}: on JDK 21 and later the innermost frame is {@code wait0}.
+     */
+    @Test
+    void aThreadTakingItsMonitorBackAfterWaitIsAWaitReentry() throws Exception {
+        Object lock = new Object();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Thread waiter = new Thread(() -> {
+            synchronized (lock) {
+                waiting.countDown();
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "waiter");
+        waiter.start();
+        assertThat(waiting.await(30, TimeUnit.SECONDS)).isTrue();
+        StackTraceElement[] reentry;
+        synchronized (lock) {
+            // The waiter released the lock inside wait(); this thread holds it now, so after the notify the waiter
+            // is BLOCKED taking it back until this block ends.
+            await().atMost(Duration.ofSeconds(30)).until(() -> waiter.getState() == Thread.State.WAITING);
+            lock.notifyAll();
+            await().atMost(Duration.ofSeconds(30)).until(() -> waiter.getState() == Thread.State.BLOCKED);
+            reentry = waiter.getStackTrace();
+        }
+        waiter.join(30_000);
+
+        assertThat(EarlyMonitorSampler.isWaitReentry(reentry)).as(Arrays.toString(reentry)).isTrue();
+    }
+
+    @Test
+    void aContendedSynchronizedBlockIsNoWaitReentry() throws Exception {
+        Object lock = new Object();
+        Thread contender = new Thread(() -> {
+            synchronized (lock) {
+                lock.hashCode();
+            }
+        }, "contender");
+        StackTraceElement[] blocked;
+        synchronized (lock) {
+            contender.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> contender.getState() == Thread.State.BLOCKED);
+            blocked = contender.getStackTrace();
+        }
+        contender.join(30_000);
+
+        assertThat(EarlyMonitorSampler.isWaitReentry(blocked)).as(Arrays.toString(blocked)).isFalse();
+        assertThat(EarlyMonitorSampler.isWaitReentry(new StackTraceElement[0])).isFalse();
+    }
+}
