@@ -12,10 +12,14 @@ import dev.loopguard.agent.internal.recording.FindingEvents;
 import dev.loopguard.agent.internal.recording.JsonWriter;
 import dev.loopguard.agent.bootstrap.Bridge;
 import dev.loopguard.agent.internal.weaving.LoopguardTransformer;
+import dev.loopguard.agent.internal.weaving.MethodFilter;
 import dev.loopguard.agent.internal.weaving.Transformations;
 
 import java.lang.instrument.Instrumentation;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -62,9 +66,13 @@ final class AgentInstaller {
         LoopguardTransformer transformer = new LoopguardTransformer(transformations, inst, Bridge.class.getModule(),
                 new AgentErrors(runtime));
         transformer.install();
-        runtime.threads().beforeLoopsRun(new WeaveForLoops(transformer));
+        Map<String, List<MethodFilter>> watchedFilters = transformations.watchedMethodFilters();
+        Set<String> watchedLoaded = loadedAmong(inst, watchedFilters.keySet());
         NativeCallSiteTransformer.installIfNeeded(runtime, inst);
-        knownSites.install(transformations.watchedMethodFilters());
+        knownSites.install(watchedFilters, watchedLoaded);
+        // Last: with eventLoopThreads patterns the loop-only hooks are woven right here, and the known call sites
+        // must be installed by then to hear which methods they went into.
+        runtime.threads().beforeLoopsRun(new WeaveForLoops(transformer, knownSites));
 
         Runtime.getRuntime().addShutdownHook(new Thread(new AtExit(runtime, monitors), "loopguard-report"));
         return runtime;
@@ -112,15 +120,32 @@ final class AgentInstaller {
     /** Weaves the loop-only hooks as each thread becomes a loop (see {@link LoopguardTransformer#weaveForLoops()}). */
     private static final class WeaveForLoops implements Runnable {
         private final LoopguardTransformer transformer;
+        private final KnownCallSites knownSites;
 
-        WeaveForLoops(LoopguardTransformer transformer) {
+        WeaveForLoops(LoopguardTransformer transformer, KnownCallSites knownSites) {
             this.transformer = transformer;
+            this.knownSites = knownSites;
         }
 
         @Override
         public void run() {
             transformer.weaveForLoops();
+            knownSites.hooksWoven();
         }
+    }
+
+    /** The internal names among {@code names} of classes loaded now. */
+    private static Set<String> loadedAmong(Instrumentation inst, Set<String> names) {
+        Set<String> loaded = new HashSet<>();
+        for (Class<?> type : inst.getAllLoadedClasses()) {
+            if (type.getClassLoader() == null && !type.isArray() && !type.isPrimitive()) {
+                String name = type.getName().replace('.', '/');
+                if (names.contains(name)) {
+                    loaded.add(name);
+                }
+            }
+        }
+        return loaded;
     }
 
     /** Where the transformer reports a class it could not instrument. */

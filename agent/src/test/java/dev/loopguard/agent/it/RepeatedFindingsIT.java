@@ -1,6 +1,7 @@
 package dev.loopguard.agent.it;
 
 import com.acme.loops.RepeatedCalls;
+import com.acme.loops.RepeatsOnCoreLoop;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -62,23 +63,7 @@ class RepeatedFindingsIT {
      */
     @Test
     void capturesTheStackOnlyForTheFirstOccurrenceAtEachSiteEvenInsideARunningLoop() throws Exception {
-        Map<String, Integer> captures = new TreeMap<>();
-        for (RecordedEvent e : RecordingFile.readAllEvents(run.dir.resolve("throwables.jfr"))) {
-            if (!"jdk.JavaExceptionThrow".equals(e.getEventType().getName()) || e.getThread() == null
-                    || !"repeat-loop-1".equals(e.getThread().getJavaName()) || e.getStackTrace() == null) {
-                continue;
-            }
-            boolean detector = false;
-            for (RecordedFrame f : e.getStackTrace().getFrames()) {
-                String type = f.getMethod().getType().getName();
-                if (type.endsWith(".BlockingCallDetector") && f.getMethod().getName().equals("onBlocking")) {
-                    detector = true;
-                } else if (detector && type.equals(RepeatedCalls.class.getName())) {
-                    captures.merge(f.getMethod().getName(), 1, Integer::sum);
-                    break;
-                }
-            }
-        }
+        Map<String, Integer> captures = stackCaptures(run, RepeatedCalls.class.getName());
         assertThat(captures).as("stack captures by the method that called the watched one")
                 .containsEntry("tight", 1).containsEntry("handler", 1).containsEntry("twoOnOneLine", 1)
                 .containsEntry("shared", 1);
@@ -143,6 +128,53 @@ class RepeatedFindingsIT {
                 });
         assertThat(allowed.findingsAt(allowedReport, "BLOCKING_CALL", "tight")).singleElement()
                 .satisfies(f -> assertThat(f.get("count").asLong()).isEqualTo(N));
+    }
+
+    /**
+     * A loop recognised by its class (core's), with no {@code eventLoopThreads}: the blocking hooks are woven only
+     * when the loop starts, after the application's main class loaded. Calls in that class are marked by the hooks'
+     * declared filters, calls in a class loaded later by the methods woven; both count a loop inside one call through
+     * the mark, with one stack capture each.
+     */
+    @Test
+    void marksTheCallsOfClassesLoadedBeforeAndAfterTheFirstLoopStarts() throws Exception {
+        ForkedJvm.Result core = ForkedJvm.main(RepeatsOnCoreLoop.class, String.valueOf(N))
+                .agentOptions("stallThreshold=1h")
+                .jvmFlags("-XX:StartFlightRecording=filename=throwables.jfr,jdk.JavaExceptionThrow#enabled=true")
+                .run("repeated-findings-core-loop");
+        core.completed();
+        JsonNode coreReport = core.report();
+        for (String method : List.of("early", "late")) {
+            assertThat(core.findingsAt(coreReport, "BLOCKING_CALL", method)).as(coreReport.toPrettyString())
+                    .singleElement().satisfies(f -> assertThat(f.get("count").asLong()).isEqualTo(N));
+        }
+        assertThat(stackCaptures(core, RepeatsOnCoreLoop.class.getName()))
+                .as("stack captures by the method that called the watched one")
+                .containsEntry("early", 1).containsEntry("late", 1);
+    }
+
+    /**
+     * How many times the detector's stack path ran, by the method of {@code className} (or a nested class of it) that
+     * called the watched method: every Throwable the JVM created on the way, from the run's JFR recording.
+     */
+    private static Map<String, Integer> stackCaptures(ForkedJvm.Result result, String className) throws Exception {
+        Map<String, Integer> captures = new TreeMap<>();
+        for (RecordedEvent e : RecordingFile.readAllEvents(result.dir.resolve("throwables.jfr"))) {
+            if (!"jdk.JavaExceptionThrow".equals(e.getEventType().getName()) || e.getStackTrace() == null) {
+                continue;
+            }
+            boolean detector = false;
+            for (RecordedFrame f : e.getStackTrace().getFrames()) {
+                String type = f.getMethod().getType().getName();
+                if (type.endsWith(".BlockingCallDetector") && f.getMethod().getName().equals("onBlocking")) {
+                    detector = true;
+                } else if (detector && (type.equals(className) || type.startsWith(className + "$"))) {
+                    captures.merge(f.getMethod().getName(), 1, Integer::sum);
+                    break;
+                }
+            }
+        }
+        return captures;
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -51,10 +52,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the order their classes load; a class is skipped, without reading its code, unless its constant pool names a
  * class with watched static methods or the name of a watched instance method. The watched methods are the ones the
  * blocking-call hooks are woven into ({@link BlockingHooks}): static ones by the hooks' own method filters on the class
- * named at the call, instance ones as the weaver reports them. A JDK class the agent did not find loaded at start-up
- * (the NIO channels, {@code Process}) reports its instance methods when it loads; an application class loaded before
- * that has no marks on calls of them, and their repeats take the stack path. Loading those classes in
- * {@code premain} instead added about 30 classes and 80 ms of CPU time to every JVM's start-up (measured under load).
+ * named at the call, instance ones as the weaver reports them. Those hooks are woven only when the first event loop
+ * appears (or at once with {@code eventLoopThreads}); until then, the instance filters of the hooks on JDK classes
+ * already loaded at start-up ({@code FileInputStream}, {@code Thread}, {@code Object}...) stand for the methods they
+ * will be woven into, by name and descriptor whatever the owner, so the application's first classes (its main class,
+ * what it loads before starting a loop) are marked too, a few more calls than strictly needed among them. A JDK class
+ * not loaded at start-up (the NIO channels, {@code Process}) reports its instance methods when it is woven; an
+ * application class loaded before that has no marks on calls of them, and their repeats take the stack path. Loading
+ * those classes in {@code premain} instead added about 30 classes and 80 ms of CPU time to every JVM's start-up
+ * (measured under load).
  */
 public final class KnownCallSites implements ClassFileTransformer, Transformations.WatchedMethods {
     /** Ids are 1 to this; 0 means none. */
@@ -69,7 +75,7 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
     /** The finding each armed id counts for; an id is bound once. */
     private final AtomicReferenceArray<Site> sites = new AtomicReferenceArray<>(MAX_SITES + 1);
     private final PlaceIds ids = new PlaceIds(MAX_SITES);
-    private volatile Watched watched = new Watched(Map.of(), Set.of(), Set.of());
+    private volatile Watched watched = new Watched(Map.of(), Set.of(), Set.of(), List.of());
 
     public KnownCallSites(AgentRuntime runtime, Instrumentation inst) {
         this.runtime = runtime;
@@ -85,18 +91,43 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
     }
 
     /**
-     * Takes the static watched methods from the hooks' declarations and registers the transformer that marks
-     * application classes; last, so that it sees what the other transformers wrote. Does nothing when the options
-     * leave the marks unused.
+     * Takes the watched methods from the hooks' declarations and registers the transformer that marks application
+     * classes; last, so that it sees what the other transformers wrote. Does nothing when the options leave the marks
+     * unused.
+     *
+     * @param watchedFilters the hooks' method filters by the internal name of the class they are declared for
+     * @param loaded         the internal names of the classes among those that are loaded now: until the hooks are
+     *                       woven ({@link #hooksWoven()}), their instance filters stand for the methods they will be
+     *                       woven into, so that the application's first classes are marked too
      */
-    public void install(Map<String, List<MethodFilter>> watchedFilters) {
+    public void install(Map<String, List<MethodFilter>> watchedFilters, Set<String> loaded) {
         if (!usable(runtime.options()) || !runtime.detectorEnabled(BlockingCallDetector.NAME)) {
             return;
         }
+        List<MethodFilter> early = new ArrayList<>();
+        for (Map.Entry<String, List<MethodFilter>> e : watchedFilters.entrySet()) {
+            if (loaded.contains(e.getKey())) {
+                for (MethodFilter f : e.getValue()) {
+                    if (f.mayMatchInstanceMethodsByName()) {
+                        early.add(f);
+                    }
+                }
+            }
+        }
         synchronized (this) {
-            watched = watched.withStatics(watchedFilters);
+            watched = watched.withStatics(watchedFilters).withEarly(early);
         }
         inst.addTransformer(this, true);
+    }
+
+    /**
+     * The hooks are woven (the first loop appeared, or loops are named): from now on instance calls are marked by the
+     * methods the weaver reported, no longer by the hooks' filters.
+     */
+    public synchronized void hooksWoven() {
+        if (!watched.early.isEmpty()) {
+            watched = watched.withEarly(List.of());
+        }
     }
 
     /** Records an instance method a watched hook was woven into; static ones are known by their filters. */
@@ -110,7 +141,7 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
         Set<String> instance = new HashSet<>(w.instance);
         names.add(name);
         instance.add(name + descriptor);
-        watched = new Watched(w.statics, names, instance);
+        watched = new Watched(w.statics, names, instance, w.early);
     }
 
     /** The watched methods reported so far. */
@@ -368,16 +399,29 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
         private final Map<String, List<MethodFilter>> statics;
         private final Set<String> instanceNames;
         private final Set<String> instance;
+        /**
+         * Until the hooks are woven: the instance filters of the hooks on classes loaded at start-up, which may match
+         * a call by name and descriptor whatever its owner (a few more places get an unarmed mark than once the
+         * woven methods are known).
+         */
+        private final List<MethodFilter> early;
 
-        Watched(Map<String, List<MethodFilter>> statics, Set<String> instanceNames, Set<String> instance) {
+        Watched(Map<String, List<MethodFilter>> statics, Set<String> instanceNames, Set<String> instance,
+                List<MethodFilter> early) {
             this.statics = statics;
             this.instanceNames = instanceNames;
             this.instance = instance;
+            this.early = early;
         }
 
         /** The same instance methods, and the static methods these filters select on the classes they are keyed by. */
         Watched withStatics(Map<String, List<MethodFilter>> filters) {
-            return new Watched(filters, instanceNames, instance);
+            return new Watched(filters, instanceNames, instance, early);
+        }
+
+        /** The same, with these filters standing for the instance methods not woven yet. */
+        Watched withEarly(List<MethodFilter> filters) {
+            return new Watched(statics, instanceNames, instance, filters);
         }
 
         boolean isStatic(String owner, String name, String descriptor) {
@@ -393,7 +437,28 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
         }
 
         boolean isInstance(String name, String descriptor) {
-            return instanceNames.contains(name) && instance.contains(name + descriptor);
+            if (instanceNames.contains(name) && instance.contains(name + descriptor)) {
+                return true;
+            }
+            for (MethodFilter f : early) {
+                if (f.matches(Opcodes.ACC_PUBLIC, name, descriptor)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean isInstanceName(String name) {
+            return instanceNames.contains(name) || !early.isEmpty() && isEarlyInstanceName(name);
+        }
+
+        private boolean isEarlyInstanceName(String name) {
+            for (MethodFilter f : early) {
+                if (f.mayMatchInstanceMethodNamed(name)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /**
@@ -401,7 +466,7 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
          * the name of a watched instance method. Reads no instruction.
          */
         boolean mayBeCalledBy(ClassReader reader) {
-            if (statics.isEmpty() && instanceNames.isEmpty()) {
+            if (statics.isEmpty() && instanceNames.isEmpty() && early.isEmpty()) {
                 return false;
             }
             char[] buffer = new char[reader.getMaxStringLength()];
@@ -411,7 +476,7 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
                     continue;
                 }
                 int tag = reader.readByte(offset - 1);
-                if (tag == NAME_AND_TYPE && instanceNames.contains(reader.readUTF8(offset, buffer))
+                if (tag == NAME_AND_TYPE && isInstanceName(reader.readUTF8(offset, buffer))
                         || tag == CLASS && statics.containsKey(reader.readUTF8(offset, buffer))) {
                     return true;
                 }

@@ -92,6 +92,16 @@ public final class MethodFilter {
         return new MethodFilter(names, prefixes, arguments, argumentTypes, returnType, isStatic, true);
     }
 
+    /** Whether this filter may select instance methods, and only by their names (not every method of its class). */
+    public boolean mayMatchInstanceMethodsByName() {
+        return isStatic != Flag.YES && (names != null || !prefixes.isEmpty());
+    }
+
+    /** Whether an instance method with this name may be selected (see {@link #mayMatchInstanceMethodsByName()}). */
+    public boolean mayMatchInstanceMethodNamed(String name) {
+        return mayMatchInstanceMethodsByName() && nameMatches(name);
+    }
+
     public boolean matches(int access, String name, String descriptor) {
         if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || name.charAt(0) == '<'
                 || !nameMatches(name)) {

@@ -87,12 +87,19 @@ public final class Transformations {
     }
 
     /**
-     * The method filters of the hooks {@linkplain Hook#watchedAtCallSites() watched at their call sites}, by the
-     * internal name ({@code java/lang/Thread}) of the class they are declared for.
+     * The method filters of the hooks {@linkplain Hook#watchedAtCallSites() watched at their call sites}, woven at once
+     * or {@linkplain #hookForLoops for loops}, by the internal name ({@code java/lang/Thread}) of the class they are
+     * declared for.
      */
     public Map<String, List<MethodFilter>> watchedMethodFilters() {
         Map<String, List<MethodFilter>> result = new HashMap<>();
-        for (Map.Entry<String, List<Hook>> e : byName.entrySet()) {
+        addWatchedFilters(byName, result);
+        addWatchedFilters(forLoops, result);
+        return result;
+    }
+
+    private static void addWatchedFilters(Map<String, List<Hook>> rules, Map<String, List<MethodFilter>> result) {
+        for (Map.Entry<String, List<Hook>> e : rules.entrySet()) {
             for (Hook hook : e.getValue()) {
                 if (hook.watchedAtCallSites) {
                     String owner = e.getKey().replace('.', '/');
@@ -105,7 +112,6 @@ public final class Transformations {
                 }
             }
         }
-        return result;
     }
 
     static final class FilteredHooks {
