@@ -68,11 +68,9 @@ final class AgentInstaller {
         transformer.install();
         Map<String, List<MethodFilter>> watchedFilters = transformations.watchedMethodFilters();
         Set<String> watchedLoaded = loadedAmong(inst, watchedFilters.keySet());
+        runtime.threads().beforeLoopsRun(new WeaveForLoops(transformer, knownSites));
         NativeCallSiteTransformer.installIfNeeded(runtime, inst);
         knownSites.install(watchedFilters, watchedLoaded);
-        // Last: with eventLoopThreads patterns the loop-only hooks are woven right here, and the known call sites
-        // must be installed by then to hear which methods they went into.
-        runtime.threads().beforeLoopsRun(new WeaveForLoops(transformer, knownSites));
 
         Runtime.getRuntime().addShutdownHook(new Thread(new AtExit(runtime, monitors), "loopguard-report"));
         return runtime;

@@ -75,6 +75,8 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
     /** The finding each armed id counts for; an id is bound once. */
     private final AtomicReferenceArray<Site> sites = new AtomicReferenceArray<>(MAX_SITES + 1);
     private final PlaceIds ids = new PlaceIds(MAX_SITES);
+    /** Whether the blocking hooks are woven (see {@link #hooksWoven()}). */
+    private boolean hooksWoven;
     private volatile Watched watched = new Watched(Map.of(), Set.of(), Set.of(), List.of());
 
     public KnownCallSites(AgentRuntime runtime, Instrumentation inst) {
@@ -115,7 +117,8 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
             }
         }
         synchronized (this) {
-            watched = watched.withStatics(watchedFilters).withEarly(early);
+            // With eventLoopThreads patterns the hooks were woven before this, and the weaver named their methods.
+            watched = watched.withStatics(watchedFilters).withEarly(hooksWoven ? List.of() : early);
         }
         inst.addTransformer(this, true);
     }
@@ -125,6 +128,7 @@ public final class KnownCallSites implements ClassFileTransformer, Transformatio
      * methods the weaver reported, no longer by the hooks' filters.
      */
     public synchronized void hooksWoven() {
+        hooksWoven = true;
         if (!watched.early.isEmpty()) {
             watched = watched.withEarly(List.of());
         }
