@@ -148,10 +148,16 @@ public final class LoopTaskBridge {
      * Netty's {@code SingleThreadEventExecutor.execute(Runnable, boolean)}, behind {@code execute} and
      * {@code lazyExecute}: a task queued on a Netty (or Vert.x) loop. A scheduled task passes here only to reach its
      * loop's schedule queue; its schedule call follows it instead ({@link #onNettySchedule}).
+     *
+     * <p>The sampled-out probe comes first and the {@code ScheduledFuture} test only after it: testing a task against
+     * an interface its class does not implement makes the JIT scan the class's list of interfaces on JDK 17 to 22
+     * (JDK 23 and later look it up in a hash table), and that scan, paid per task, was most of what the default
+     * level took from a task hop on a Netty loop. A scheduled task is left alone either way: by the probe once its
+     * class is sampled out, by the test before.
      */
     public static void onNettyExecute(Object loop, Object task) {
-        if (!(task instanceof java.util.concurrent.ScheduledFuture)) {
-            queued(loop, task, false);
+        if (task != null && !isSampledOut(task.getClass()) && !(task instanceof java.util.concurrent.ScheduledFuture)) {
+            follow(loop, task, false);
         }
     }
 

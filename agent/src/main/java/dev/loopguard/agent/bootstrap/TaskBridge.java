@@ -33,12 +33,28 @@ public final class TaskBridge {
     /**
      * How many records the agent holds that a completion or a stage of a future can concern (tracked futures and
      * tasks, rejected tasks under suspicion), less {@link #OFF} while tracking is off; kept above zero for good at
-     * {@code tasks=full}. While not positive, the completion and stage hooks do not call in: at {@code tasks=sampled}
-     * that is almost always, and a call per completion was the largest cost left (the JIT would not inline the
-     * agent's side into {@code CompletableFuture}). One field rather than a count and a switch, because each hook
-     * runs several times per future.
+     * {@code tasks=full}. While not positive, the hooks that cannot read a record field of their own ({@code FutureTask}
+     * completions, forced and failed completions, {@code allOf}/{@code anyOf}) do not call in: at
+     * {@code tasks=sampled} that is almost always, and a call per completion was the largest cost left (the JIT would
+     * not inline the agent's side into {@code CompletableFuture}). One field rather than a count and a switch, because
+     * each hook runs several times per future. The frequent {@code CompletableFuture} hooks read the future's record
+     * field instead, and {@link #unmarkedConcerns}.
      */
     public static final java.util.concurrent.atomic.AtomicInteger watched =
+            new java.util.concurrent.atomic.AtomicInteger(-OFF);
+
+    /**
+     * What can make the completion or a stage of a {@code CompletableFuture} that holds no record in its own record
+     * field matter to the agent, less {@link #OFF} while tracking is off: records the agent keeps elsewhere (in its
+     * hashed table, when this JVM's {@code CompletableFuture} has no record field), rejected tasks under suspicion, a
+     * failure waiting to be observed (counted once, however many), and composed futures whose outcome an untracked
+     * stage relays. The hooks on {@code CompletableFuture} pass the future's record field ({@code null} when it holds
+     * none, or when the class has no field) and call in when it holds a record or when this is positive: a future
+     * nothing tracks costs a field read and this read, even while other futures are tracked. Before, every completion
+     * called in while any future was tracked (at {@code tasks=sampled}, on a loop whose pending futures include one
+     * tracked future, every completion), and looked for its record there.
+     */
+    public static final java.util.concurrent.atomic.AtomicInteger unmarkedConcerns =
             new java.util.concurrent.atomic.AtomicInteger(-OFF);
 
     /** {@link #used}: a read that sees the failure ({@code join}, {@code get}, {@code isCompletedExceptionally}). */
@@ -150,6 +166,7 @@ public final class TaskBridge {
         if (on != tracking) {
             tracking = on;
             watched.addAndGet(on ? OFF : -OFF);
+            unmarkedConcerns.addAndGet(on ? OFF : -OFF);
         }
     }
 
@@ -297,11 +314,23 @@ public final class TaskBridge {
     // Entry points for woven code. Woven code never branches (branches would need new stack map frames), so the cheap
     // checks live here; each is small enough for the JIT to inline into the hooked method.
 
-    /** A {@code CompletableFuture} completion method returned {@code completed}. */
-    public static void onCompletion(boolean completed, Object future) {
-        if (completed && watched.get() > 0) {
+    /**
+     * A {@code CompletableFuture} completion method returned {@code completed}; {@code record} is the future's record
+     * field (see {@link #unmarkedConcerns}).
+     */
+    public static void onCompletion(boolean completed, Object future, Object record) {
+        if (completed && concerns(record)) {
             completed(future);
         }
+    }
+
+    /**
+     * Whether a hook on a {@code CompletableFuture} holding {@code record} (its record field) calls in: when the future
+     * is tracked, or when something the field does not show may concern it. A record left over from a tracker that
+     * stopped does not make it call in.
+     */
+    private static boolean concerns(Object record) {
+        return record != null ? tracking : unmarkedConcerns.get() > 0;
     }
 
     /**
@@ -331,9 +360,12 @@ public final class TaskBridge {
         }
     }
 
-    /** A callback that sees a failure: {@code handle}, {@code whenComplete}, {@code exceptionally}… */
-    public static void onHandle(Object future) {
-        if (watched.get() > 0) {
+    /**
+     * A callback that sees a failure: {@code handle}, {@code whenComplete}, {@code exceptionally}…; {@code record} is
+     * the future's record field.
+     */
+    public static void onHandle(Object future, Object record) {
+        if (concerns(record)) {
             used(future, HANDLE);
         }
     }
@@ -348,19 +380,20 @@ public final class TaskBridge {
         }
     }
 
-    /** A stage that passes a failure on: {@code thenApply}, {@code thenCompose}… */
-    public static void onChain(Object future) {
-        if (watched.get() > 0) {
+    /** A stage that passes a failure on: {@code thenApply}, {@code thenCompose}…; {@code record} as for a callback. */
+    public static void onChain(Object future, Object record) {
+        if (concerns(record)) {
             used(future, CHAIN);
         }
     }
 
     /**
      * {@code toCompletableFuture()}: {@code thenCompose} is about to take over the future its function returned. Only
-     * while something is watched, like a stage; a future that nothing tracks has nothing to hand over.
+     * for a tracked future (or while something its record field does not show is watched), like a stage; a future that
+     * nothing tracks has nothing to hand over.
      */
-    public static void onCompose(Object future) {
-        if (watched.get() > 0) {
+    public static void onCompose(Object future, Object record) {
+        if (concerns(record)) {
             used(future, COMPOSE);
         }
     }

@@ -46,6 +46,57 @@ class LoopTaskBridgeTest {
     }
 
     @Test
+    void nettyExecuteHandsOverOnlyUnscheduledTasksOfClassesNotSampledOut() {
+        LoopTaskBridge.install(new Recording());
+        Runnable hot = new HotTask();
+        Runnable fresh = () -> { };
+        ScheduledTask scheduled = new ScheduledTask();
+        int[] table = new int[8];
+        int key = LoopTaskBridge.classKey(HotTask.class);
+        table[key & 7] = key;
+        LoopTaskBridge.sampleInWindows(table);
+
+        LoopTaskBridge.onNettyExecute(loop, hot);
+        LoopTaskBridge.onNettyExecute(loop, fresh);
+        LoopTaskBridge.onNettyExecute(loop, scheduled); // followed by its schedule call, not here
+        assertThat(handedOver).as("window closed").containsExactly(fresh);
+
+        LoopTaskBridge.windowChanged(true);
+        LoopTaskBridge.onNettyExecute(loop, hot);
+        LoopTaskBridge.onNettyExecute(loop, scheduled);
+        assertThat(handedOver).as("window open: a scheduled task still is not").containsExactly(fresh, hot);
+    }
+
+    private static final class HotTask implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
+    /** What Netty hands its {@code execute} for a schedule made off the loop: a task that is a scheduled future. */
+    private static final class ScheduledTask extends java.util.concurrent.FutureTask<Void>
+            implements java.util.concurrent.RunnableScheduledFuture<Void> {
+        ScheduledTask() {
+            super(() -> { }, null);
+        }
+
+        @Override
+        public boolean isPeriodic() {
+            return false;
+        }
+
+        @Override
+        public long getDelay(java.util.concurrent.TimeUnit unit) {
+            return 0;
+        }
+
+        @Override
+        public int compareTo(java.util.concurrent.Delayed other) {
+            return 0;
+        }
+    }
+
+    @Test
     void aHandlerThatThrowsNeverReachesTheLoop() {
         LoopTaskBridge.install(new Recording() {
             @Override

@@ -13,6 +13,7 @@ class TaskBridgeTest {
 
     private final List<Object> created = new ArrayList<>();
     private final List<Object> completed = new ArrayList<>();
+    private final List<String> used = new ArrayList<>();
 
     @AfterEach
     void uninstall() {
@@ -55,19 +56,58 @@ class TaskBridgeTest {
         TaskBridge.install(new Recording());
         Object future = new CompletableFuture<>();
         TaskBridge.watched.incrementAndGet();
+        TaskBridge.unmarkedConcerns.incrementAndGet();
         try {
-            TaskBridge.onCompletion(true, future);
+            TaskBridge.onCompletion(true, future, null);
             assertThat(completed).as("tracking off: a record left over does not make hooks call in").isEmpty();
 
             TaskBridge.setTracking(true);
-            TaskBridge.onCompletion(true, future);
-            TaskBridge.onCompletion(false, future);
+            TaskBridge.onCompletion(true, future, null);
+            TaskBridge.onCompletion(false, future, null);
             assertThat(completed).as("only a completion that took effect").containsExactly(future);
 
             TaskBridge.setTracking(true); // idempotent: the offset is taken off once
             TaskBridge.setTracking(false);
             TaskBridge.onForcedCompletion(future);
             assertThat(completed).hasSize(1);
+        } finally {
+            TaskBridge.watched.decrementAndGet();
+            TaskBridge.unmarkedConcerns.decrementAndGet();
+        }
+    }
+
+    @Test
+    void aFutureWithoutARecordCallsInNeitherOnCompletionNorOnAStageWhileOtherFuturesAreTracked() {
+        TaskBridge.install(new Recording());
+        TaskBridge.setTracking(true);
+        Object untracked = new CompletableFuture<>();
+        Object tracked = new CompletableFuture<>();
+        Object record = new Object(); // what the tracked future's record field holds
+        TaskBridge.watched.incrementAndGet(); // the tracked future's record
+        try {
+            TaskBridge.onCompletion(true, untracked, null);
+            TaskBridge.onChain(untracked, null);
+            TaskBridge.onHandle(untracked, null);
+            TaskBridge.onCompose(untracked, null);
+            assertThat(completed).as("a future nothing tracks costs its field read").isEmpty();
+            assertThat(used).isEmpty();
+
+            TaskBridge.onCompletion(true, tracked, record);
+            TaskBridge.onChain(tracked, record);
+            TaskBridge.onHandle(tracked, record);
+            TaskBridge.onCompose(tracked, record);
+            assertThat(completed).containsExactly(tracked);
+            assertThat(used).containsExactly("CHAIN", "HANDLE", "COMPOSE");
+
+            TaskBridge.unmarkedConcerns.incrementAndGet(); // a failure waits to be observed, a suspect, a table record
+            try {
+                TaskBridge.onCompletion(true, untracked, null);
+                TaskBridge.onHandle(untracked, null);
+                assertThat(completed).as("something the field cannot show").containsExactly(tracked, untracked);
+                assertThat(used).containsExactly("CHAIN", "HANDLE", "COMPOSE", "HANDLE");
+            } finally {
+                TaskBridge.unmarkedConcerns.decrementAndGet();
+            }
         } finally {
             TaskBridge.watched.decrementAndGet();
         }
@@ -90,6 +130,8 @@ class TaskBridgeTest {
 
         @Override
         public void used(Object future, int use) {
+            used.add(use == TaskBridge.CHAIN ? "CHAIN" : use == TaskBridge.HANDLE ? "HANDLE"
+                    : use == TaskBridge.COMPOSE ? "COMPOSE" : String.valueOf(use));
         }
 
         @Override

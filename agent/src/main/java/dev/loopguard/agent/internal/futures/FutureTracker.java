@@ -95,6 +95,8 @@ public final class FutureTracker implements TaskBridge.Handler {
      * handlers cost nothing more than before.
      */
     private final AtomicInteger composedPending = new AtomicInteger();
+    /** Whether {@link #table} keeps records in the futures' own field, which the completion hooks read. */
+    private final boolean recordField;
     private final Object counterLock = new Object();
     private final Object reportedLock = new Object();
     private boolean[] reportedSites = new boolean[256];
@@ -123,9 +125,21 @@ public final class FutureTracker implements TaskBridge.Handler {
         // At sampled the tables keep the bridge's count, so that hooks skip the agent while nothing is tracked; at
         // full something always is, and start() pins the count instead of paying two atomic updates per future.
         IntConsumer watch = this.level == TrackingLevel.SAMPLED ? TaskBridge.watched::addAndGet : delta -> { };
-        this.table = internals != null && RecordField.present() ? RecordFieldStore.inCompletableFutures(watch)
-                : new FutureTable(fewLimit, watch);
+        this.recordField = internals != null && RecordField.present();
+        // Without the record field, the completion hooks cannot see that a future is tracked: the records count for
+        // them too (TaskBridge.unmarkedConcerns).
+        this.table = recordField ? RecordFieldStore.inCompletableFutures(watch)
+                : new FutureTable(fewLimit, this.level == TrackingLevel.SAMPLED ? new UnmarkedRecords() : watch);
         this.tasks = new FutureTable(fewLimit, watch);
+    }
+
+    /** Counts the records of the hashed table for the hooks that read a record field, and for the others. */
+    private static final class UnmarkedRecords implements IntConsumer {
+        @Override
+        public void accept(int delta) {
+            TaskBridge.watched.addAndGet(delta);
+            TaskBridge.unmarkedConcerns.addAndGet(delta);
+        }
     }
 
     TrackingLevel level() {
@@ -148,6 +162,9 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
         if (level == TrackingLevel.FULL) {
             TaskBridge.watched.incrementAndGet();
+            if (!recordField) {
+                TaskBridge.unmarkedConcerns.incrementAndGet();
+            }
         }
     }
 
@@ -157,6 +174,9 @@ public final class FutureTracker implements TaskBridge.Handler {
         TaskBridge.sampleInWindows(null);
         if (level == TrackingLevel.FULL && reaper != null) {
             TaskBridge.watched.decrementAndGet();
+            if (!recordField) {
+                TaskBridge.unmarkedConcerns.decrementAndGet();
+            }
         }
         TaskBridge.install(null);
         rejectedTasks.stop();
@@ -166,6 +186,9 @@ public final class FutureTracker implements TaskBridge.Handler {
             t.interrupt();
         }
         synchronized (counterLock) {
+            if (TaskBridge.unobservedFailures != 0) {
+                TaskBridge.unmarkedConcerns.decrementAndGet();
+            }
             TaskBridge.unobservedFailures = 0;
         }
     }
@@ -307,7 +330,7 @@ public final class FutureTracker implements TaskBridge.Handler {
                 // Not a stage of its own: the composed stage relays the outcome, and judgeIfDone settles which of
                 // the two reports a failure they share.
                 if (record.mark(TrackedFuture.COMPOSED)) {
-                    composedPending.incrementAndGet();
+                    composedChanged(1);
                 }
                 if (value instanceof CompletableFuture) {
                     // Judged here if it failed on another thread that has not judged it yet: the stage is about to
@@ -509,7 +532,7 @@ public final class FutureTracker implements TaskBridge.Handler {
                 releaseFailure(record);
             }
             if (record.is(TrackedFuture.COMPOSED)) {
-                composedPending.decrementAndGet();
+                composedChanged(-1);
             }
         }
         return removed;
@@ -532,7 +555,29 @@ public final class FutureTracker implements TaskBridge.Handler {
 
     private void adjustUnobserved(int delta) {
         synchronized (counterLock) {
-            TaskBridge.unobservedFailures = Math.max(0, TaskBridge.unobservedFailures + delta);
+            int before = TaskBridge.unobservedFailures;
+            int after = Math.max(0, before + delta);
+            if (before == 0 && after > 0) {
+                TaskBridge.unmarkedConcerns.incrementAndGet(); // before the count: the hooks must see both
+            }
+            TaskBridge.unobservedFailures = after;
+            if (before > 0 && after == 0) {
+                TaskBridge.unmarkedConcerns.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * A composed record was marked or dropped: while any is pending, an untracked stage's completion may relay its
+     * failure, so the completion hooks call in for futures without a record too.
+     */
+    private void composedChanged(int delta) {
+        if (delta > 0) {
+            TaskBridge.unmarkedConcerns.incrementAndGet(); // before the count, as above
+            composedPending.incrementAndGet();
+        } else {
+            composedPending.decrementAndGet();
+            TaskBridge.unmarkedConcerns.decrementAndGet();
         }
     }
 
@@ -562,7 +607,7 @@ public final class FutureTracker implements TaskBridge.Handler {
         }
         try {
             if (record.is(TrackedFuture.COMPOSED)) {
-                composedPending.decrementAndGet();
+                composedChanged(-1);
             }
             if (record.is(TrackedFuture.FAILED)) {
                 adjustUnobserved(-1);

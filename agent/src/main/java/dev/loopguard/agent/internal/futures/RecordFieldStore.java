@@ -132,6 +132,10 @@ abstract class RecordFieldStore implements FutureRecords {
             unlock(s);
         }
         setSlot(future, record);
+        // The completion hooks call in for this future only once they see the field set (TaskBridge.onCompletion);
+        // the caller reads the future's result next and judges it if it completed meanwhile. The fence keeps that
+        // read after the store, so that a completion racing with it is seen by one side or the other.
+        VarHandle.fullFence();
     }
 
     @Override

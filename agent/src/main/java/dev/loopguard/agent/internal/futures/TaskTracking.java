@@ -137,10 +137,12 @@ public final class TaskTracking {
                         // The loop stopped, and its close policy took what was left.
                         Hook.on(named("terminate").takingArguments(0))
                                 .onExit(BridgeCall.to(LoopTaskBridge.class, "terminated", self())))
+                // The frequent hooks pass the future's record field, so that a future nothing tracks costs a field
+                // read rather than a call into the agent (TaskBridge.unmarkedConcerns).
                 .hook(CF,
                         Hook.on(named("completeValue", "completeNull", "internalComplete", "completeRelay")
                                         .returning(boolean.class))
-                                .onReturn(BridgeCall.to(TaskBridge.class, "onCompletion", returned(), self())),
+                                .onReturn(BridgeCall.to(TaskBridge.class, "onCompletion", returned(), self(), record())),
                         // An asynchronous stage failing on its pool thread, or a failure passed on: the report
                         // names this thread even when tracking starts later, at the call site.
                         Hook.on(named("completeThrowable").returning(boolean.class))
@@ -153,18 +155,18 @@ public final class TaskTracking {
                         Hook.on(named("handle", "handleAsync", "whenComplete", "whenCompleteAsync", "exceptionally",
                                         "exceptionallyAsync", "exceptionallyCompose", "exceptionallyComposeAsync")
                                         .instanceOnly())
-                                .enter(BridgeCall.to(TaskBridge.class, "onHandle", self()))
+                                .enter(BridgeCall.to(TaskBridge.class, "onHandle", self(), record()))
                                 // A future that failed while the callback was being attached: seen on the way out.
                                 .onReturn(BridgeCall.to(TaskBridge.class, "onHandled", self())),
                         Hook.on(named("thenApply", "thenApplyAsync", "thenAccept", "thenAcceptAsync", "thenRun",
                                         "thenRunAsync", "thenCombine", "thenCombineAsync", "thenAcceptBoth",
                                         "thenAcceptBothAsync", "runAfterBoth", "runAfterBothAsync", "thenCompose",
                                         "thenComposeAsync").instanceOnly())
-                                .enter(BridgeCall.to(TaskBridge.class, "onChain", self())),
+                                .enter(BridgeCall.to(TaskBridge.class, "onChain", self(), record())),
                         // thenCompose takes over the future its function returned through this call, then relays
                         // its outcome by reading its result: the only trace the hand-over leaves.
                         Hook.on(named("toCompletableFuture").instanceOnly())
-                                .enter(BridgeCall.to(TaskBridge.class, "onCompose", self())),
+                                .enter(BridgeCall.to(TaskBridge.class, "onCompose", self(), record())),
                         Hook.on(named("applyToEither", "applyToEitherAsync", "acceptEither", "acceptEitherAsync",
                                         "runAfterEither", "runAfterEitherAsync").instanceOnly())
                                 .enter(BridgeCall.to(TaskBridge.class, "onEither", self())),
@@ -185,6 +187,14 @@ public final class TaskTracking {
                 .hook("io.netty.util.concurrent.AbstractEventExecutor",
                         Hook.on(named("runTask").takingArguments(1).withArgument(0, Runnable.class).staticOnly())
                                 .enter(BridgeCall.to(LoopTaskBridge.class, "onNettyRunTask", argument(0))));
+    }
+
+    /**
+     * The future's record field ({@link RecordField}), passed to the bridge; null when this JVM's
+     * {@code CompletableFuture} was loaded without it, and the bridge then goes by its count alone.
+     */
+    private static BridgeCall.Arg record() {
+        return BridgeCall.Arg.fieldOrNull(RecordField.NAME);
     }
 
     /** Installs the handler behind the bridge and starts the reaper. */

@@ -169,7 +169,10 @@ public final class RejectedTasks {
     }
 
     private synchronized void add(Suspect suspect) {
-        TaskBridge.watched.incrementAndGet(); // before: its completion must reach completed(...)
+        // Before: its completion must reach completed(...), whichever hook sees it (a CompletableFuture holds no
+        // record for a suspect).
+        TaskBridge.watched.incrementAndGet();
+        TaskBridge.unmarkedConcerns.incrementAndGet();
         suspects.computeIfAbsent(suspect.hash, h -> new ArrayList<>(1)).add(suspect);
         count++;
     }
@@ -184,6 +187,7 @@ public final class RejectedTasks {
                 same.remove(i);
                 count--;
                 TaskBridge.watched.decrementAndGet();
+                TaskBridge.unmarkedConcerns.decrementAndGet();
             }
         }
         if (same.isEmpty()) {
@@ -202,6 +206,7 @@ public final class RejectedTasks {
         }
         count--;
         TaskBridge.watched.decrementAndGet();
+        TaskBridge.unmarkedConcerns.decrementAndGet();
         return true;
     }
 

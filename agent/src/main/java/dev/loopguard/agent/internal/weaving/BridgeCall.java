@@ -21,11 +21,17 @@ public final class BridgeCall {
         final Kind kind;
         final int index;     // ARGUMENT: position; INT: value
         final String field;  // FIELD: name
+        final boolean nullWhenAbsent; // FIELD: push null, rather than fail, when the class has no such field
 
         private Arg(Kind kind, int index, String field) {
+            this(kind, index, field, false);
+        }
+
+        private Arg(Kind kind, int index, String field, boolean nullWhenAbsent) {
             this.kind = kind;
             this.index = index;
             this.field = field;
+            this.nullWhenAbsent = nullWhenAbsent;
         }
 
         /** The instance the method runs on. */
@@ -59,6 +65,14 @@ public final class BridgeCall {
         /** An instance field of the class being woven, read from {@code this}. */
         public static Arg field(String name) {
             return new Arg(Kind.FIELD, 0, name);
+        }
+
+        /**
+         * An instance field of the class being woven, or null when the class has none: for a field the agent adds
+         * while the class first loads, which a class loaded before the agent lacks.
+         */
+        public static Arg fieldOrNull(String name) {
+            return new Arg(Kind.FIELD, 0, name, true);
         }
 
         /** What the hook's enter call returned. Exit calls only. */

@@ -331,6 +331,10 @@ public final class HookWeaver extends ClassVisitor {
                     case FIELD:
                         requireInstance(call);
                         String fieldDescriptor = fields.get(arg.field);
+                        if (fieldDescriptor == null && arg.nullWhenAbsent) {
+                            super.visitInsn(Opcodes.ACONST_NULL);
+                            break;
+                        }
                         if (fieldDescriptor == null) {
                             throw new IllegalStateException("no field " + arg.field + " in " + owner);
                         }

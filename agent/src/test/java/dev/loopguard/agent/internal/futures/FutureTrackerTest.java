@@ -342,6 +342,31 @@ class FutureTrackerTest {
     }
 
     @Test
+    void whatNoRecordFieldShowsIsCountedForTheCompletionHooks() {
+        start(TrackingLevel.SAMPLED, false);
+        assertThat(RecordField.present()).as("attached late, this JVM's CompletableFuture has no record field")
+                .isFalse();
+        int before = TaskBridge.unmarkedConcerns.get();
+        CompletableFuture<String> first = new CompletableFuture<>();
+        CompletableFuture<String> second = new CompletableFuture<>();
+        tracker.created(first, createdSite);
+        tracker.created(second, createdSite);
+        assertThat(TaskBridge.unmarkedConcerns.get()).as("records kept in the hashed table").isEqualTo(before + 2);
+
+        first.completeExceptionally(failure());
+        tracker.completed(first); // advice on exit of completeThrowable
+        second.completeExceptionally(failure());
+        tracker.completed(second);
+        assertThat(TaskBridge.unobservedFailures).isEqualTo(2);
+        assertThat(TaskBridge.unmarkedConcerns.get()).as("the records, and failures waiting, once")
+                .isEqualTo(before + 3);
+
+        tracker.used(first, TaskBridge.READ); // advice on entry of join()
+        tracker.used(second, TaskBridge.READ);
+        assertThat(TaskBridge.unmarkedConcerns.get()).as("observed and dropped").isEqualTo(before);
+    }
+
+    @Test
     void aDroppedFutureTaskThatThrowsIsReportedWithTheDropSite() throws Exception {
         start(TrackingLevel.SAMPLED, false);
         ExecutorService executor = Executors.newSingleThreadExecutor();

@@ -189,6 +189,18 @@ class HookWeaverTest {
     }
 
     @Test
+    void aFieldTheClassLacksIsPassedAsNullWhenTheHookAllowsIt() throws Throwable {
+        Class<?> woven = weave(Hook.on(named("tagged"))
+                .enter(bridge("labelled", BridgeCall.Arg.fieldOrNull("label"),
+                        BridgeCall.Arg.fieldOrNull("loopguard$absent"), methodName())));
+        Object kiln = woven.getConstructor(String.class).newInstance("kiln");
+
+        invoke(woven, kiln, "tagged", 1L, "b", 2);
+
+        assertThat(RecordingBridge.EVENTS).containsExactly("labelled kiln null tagged");
+    }
+
+    @Test
     void twoHooksOnOneMethodEnterInOrderAndExitInReverseOrder() throws Throwable {
         Class<?> woven = weave(
                 Hook.on(named("weigh", "fail"))
