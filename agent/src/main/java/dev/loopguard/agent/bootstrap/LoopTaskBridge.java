@@ -36,6 +36,16 @@ public final class LoopTaskBridge {
     /** Whether the sampling window is open; guarded by the class. */
     private static boolean windowOpen;
 
+    /**
+     * The task class last found in {@link #sampledOut}, or null: what the hooks compare a task's class with before
+     * anything else, so that a loop running one task class over and over (a self-resubmitting task, a pipeline
+     * stage) decides each task with one comparison and no call, and the code inlined into the loop's
+     * {@code execute} stays as small as that comparison. The probe of the table, which hashes the class's name,
+     * runs out of line only on a miss. Cleared whenever the window opens or the table changes, so it never outlives
+     * the table it was found in, and it holds a class (and its loader) for at most one sampling period.
+     */
+    private static volatile Class<?> lastSampledOut;
+
     private LoopTaskBridge() {
     }
 
@@ -73,7 +83,14 @@ public final class LoopTaskBridge {
      * before the task is visible to the loop thread, so that the loop cannot start the task before it is followed.
      */
     public static void queued(Object loop, Object task, boolean timed) {
-        if (task != null && !isSampledOut(task.getClass())) {
+        if (task != null && task.getClass() != lastSampledOut) {
+            queuedUnlessSampledOut(loop, task, timed);
+        }
+    }
+
+    @OutOfLine
+    private static void queuedUnlessSampledOut(Object loop, Object task, boolean timed) {
+        if (!isSampledOut(task.getClass())) {
             follow(loop, task, timed);
         }
     }
@@ -89,12 +106,14 @@ public final class LoopTaskBridge {
         }
         sampledOutTable = classHashes;
         sampledOut = windowOpen ? null : classHashes;
+        lastSampledOut = null;
     }
 
     /** The agent's sampling window opened or closed: while it is open, every task goes to the handler. */
     public static synchronized void windowChanged(boolean open) {
         windowOpen = open;
         sampledOut = open ? null : sampledOutTable;
+        lastSampledOut = null;
     }
 
     /**
@@ -126,8 +145,21 @@ public final class LoopTaskBridge {
                 return false;
             }
             if (known == hash) {
+                remember(type, set);
                 return true;
             }
+        }
+    }
+
+    /**
+     * Makes {@code type} the {@link #lastSampledOut} hint, found in {@code set}; withdrawn at once when the window
+     * opened or the table changed meanwhile (both clear the hint after they publish, so one of the two sides sees
+     * the other).
+     */
+    private static void remember(Class<?> type, int[] set) {
+        lastSampledOut = type;
+        if (sampledOut != set) {
+            lastSampledOut = null;
         }
     }
 
@@ -149,14 +181,22 @@ public final class LoopTaskBridge {
      * {@code lazyExecute}: a task queued on a Netty (or Vert.x) loop. A scheduled task passes here only to reach its
      * loop's schedule queue; its schedule call follows it instead ({@link #onNettySchedule}).
      *
-     * <p>The sampled-out probe comes first and the {@code ScheduledFuture} test only after it: testing a task against
+     * <p>The sampled-out check comes first (the {@link #lastSampledOut} hint inline, the probe out of line) and the
+     * {@code ScheduledFuture} test only after it: testing a task against
      * an interface its class does not implement makes the JIT scan the class's list of interfaces on JDK 17 to 22
      * (JDK 23 and later look it up in a hash table), and that scan, paid per task, was most of what the default
      * level took from a task hop on a Netty loop. A scheduled task is left alone either way: by the probe once its
      * class is sampled out, by the test before.
      */
     public static void onNettyExecute(Object loop, Object task) {
-        if (task != null && !isSampledOut(task.getClass()) && !(task instanceof java.util.concurrent.ScheduledFuture)) {
+        if (task != null && task.getClass() != lastSampledOut) {
+            nettyExecuteUnlessSampledOut(loop, task);
+        }
+    }
+
+    @OutOfLine
+    private static void nettyExecuteUnlessSampledOut(Object loop, Object task) {
+        if (!isSampledOut(task.getClass()) && !(task instanceof java.util.concurrent.ScheduledFuture)) {
             follow(loop, task, false);
         }
     }

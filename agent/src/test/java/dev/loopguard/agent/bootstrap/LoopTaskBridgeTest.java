@@ -67,6 +67,31 @@ class LoopTaskBridgeTest {
         assertThat(handedOver).as("window open: a scheduled task still is not").containsExactly(fresh, hot);
     }
 
+    @Test
+    void theLastSampledOutClassIsForgottenWhenTheWindowOpensOrTheTableChanges() {
+        LoopTaskBridge.install(new Recording());
+        Runnable hot = new HotTask();
+        int[] table = new int[8];
+        int key = LoopTaskBridge.classKey(HotTask.class);
+        table[key & 7] = key;
+        LoopTaskBridge.sampleInWindows(table);
+        LoopTaskBridge.onNettyExecute(loop, hot); // found in the table: remembered
+        LoopTaskBridge.queued(loop, hot, false); // decided by the remembered class
+        assertThat(handedOver).isEmpty();
+
+        LoopTaskBridge.windowChanged(true);
+        LoopTaskBridge.onNettyExecute(loop, hot);
+        LoopTaskBridge.queued(loop, hot, false);
+        assertThat(handedOver).as("window open: the remembered class no longer decides").containsExactly(hot, hot);
+
+        LoopTaskBridge.windowChanged(false);
+        LoopTaskBridge.queued(loop, hot, false); // remembered again
+        LoopTaskBridge.sampleInWindows(new int[8]); // a table without the class
+        LoopTaskBridge.onNettyExecute(loop, hot);
+        LoopTaskBridge.queued(loop, hot, false);
+        assertThat(handedOver).as("a new table: the remembered class is forgotten").containsExactly(hot, hot, hot, hot);
+    }
+
     private static final class HotTask implements Runnable {
         @Override
         public void run() {
