@@ -44,8 +44,9 @@ public final class AgentEntry {
             return;
         }
         if (options.tasks() != AgentOptions.Tasks.OFF) {
-            // First, before anything of the agent's loads CompletableFuture: its record field is added at load only.
-            RecordField.addNow(inst);
+            // First, before anything loads CompletableFuture: its record field is added at load only. The class is
+            // not loaded here: the field and the hooks go in when the program first loads it (RecordField).
+            RecordField.reserve(inst);
         }
         try {
             BootstrapInjector.inject(inst, BootstrapInjector.agentJar());
