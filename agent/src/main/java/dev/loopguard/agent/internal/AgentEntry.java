@@ -1,7 +1,6 @@
 package dev.loopguard.agent.internal;
 
 import dev.loopguard.agent.internal.recording.ReportFile;
-import dev.loopguard.agent.internal.futures.RecordField;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 
@@ -42,11 +41,6 @@ public final class AgentEntry {
             System.err.flush();
             Runtime.getRuntime().halt(BAD_OPTIONS_EXIT_STATUS);
             return;
-        }
-        if (options.tasks() != AgentOptions.Tasks.OFF) {
-            // First, before anything loads CompletableFuture: its record field is added at load only. The class is
-            // not loaded here: the field and the hooks go in when the program first loads it (RecordField).
-            RecordField.reserve(inst);
         }
         try {
             BootstrapInjector.inject(inst, BootstrapInjector.agentJar());

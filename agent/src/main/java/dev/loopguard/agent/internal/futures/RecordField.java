@@ -19,15 +19,15 @@ import net.bytebuddy.jar.asm.Opcodes;
  * With it, the question is one field read, and a future that was never tracked is never hashed at all.
  *
  * <p>A field can only be added while a class is first loaded, never by retransformation. {@code CompletableFuture}
- * is not loaded before an agent's {@code premain} on JDK 17 to 25, so {@link #reserve} runs first thing in
- * {@code premain} and registers a transformer that adds the field when the class loads, whenever that is: a program
- * that never uses a future never loads the class, nor parses it. The transformer is registered as not
- * retransformable, which makes the JVM run it before the agent's weaving transformer and keep its output as the base
- * of every later retransformation: the hooks, woven into the class as it loads, see the field in the bytes they
- * weave, and keep it. It stays registered, doing a name check per class loaded by the boot loader, until
- * {@link #release} when tracking starts. When the class was loaded earlier (the agent attached to a running JVM, or
- * another agent loaded it first), there is no field and tracking falls back to a table keyed by identity hash
- * ({@link FutureTable}): the same findings, at a higher cost.
+ * is not loaded before an agent's {@code premain} on JDK 17 to 25, nor by the agent's own start-up, so
+ * {@link #reserve} runs just before the agent's weaving transformer is installed and registers a transformer that
+ * adds the field when the class loads, whenever that is: a program that never uses a future never loads the class,
+ * nor parses it. The transformer is registered as not retransformable, which makes the JVM run it before the weaving
+ * transformer and keep its output as the base of every later retransformation: the hooks, woven into the class as it
+ * loads, see the field in the bytes they weave, and keep it. It stays registered, a name check per class the boot
+ * loader defines, until {@link #release} when tracking starts. When the class was loaded earlier (the agent attached
+ * to a running JVM, or another agent loaded it first), there is no field and tracking falls back to a table keyed by
+ * identity hash ({@link FutureTable}): the same findings, at a higher cost.
  *
  * <p>The field costs no memory with compressed class pointers and oops (the default below 32 GB of heap): a
  * {@code CompletableFuture} is 20 bytes of header and fields, padded to 24, and the field takes four of the padding

@@ -107,6 +107,12 @@ public final class TaskTracking {
      */
     void prepare(Instrumentation instrumentation) {
         this.instrumentation = instrumentation;
+        if (requestedLevel != TrackingLevel.OFF) {
+            // Before the weaving transformer, so that it weaves the bytes with the field (RecordField). Nothing of
+            // the agent's premain loads CompletableFuture; registering it only now spares the few hundred classes
+            // premain loads a trip through the transformer (RecordFieldIT checks that the field is there).
+            RecordField.reserve(instrumentation);
+        }
         TaskBridge.install(new StartOnFirstCall(this));
         if (requestedLevel != TrackingLevel.OFF) {
             LoopTaskBridge.install(new StartOnFirstLoopTask(this));
