@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  * A program whose first use of {@code CompletableFuture} is one lost future: the agent opens the class only when the
  * program first loads it, and that first future must be reported as any later one would be. Modes (the argument):
  * {@code none} never touches a future; {@code supply} fails a {@code supplyAsync} on an explicit executor and drops
- * it; {@code lost} drops a pending {@code new CompletableFuture<>()} with its callback. Each of the two last is the
- * program's first statement that names the class. Prints the record field the class got, then
+ * it; {@code lost} drops a pending {@code new CompletableFuture<>()} with its callback. Each of these two is the
+ * program's first statement that names the class. {@code dies} uses no future: a thread dies of an exception. Prints the record field the class got, then
  * {@code scenario done}.
  */
 public final class FirstFutureScenario {
@@ -37,13 +37,18 @@ public final class FirstFutureScenario {
                 }
                 printRecordField();
                 break;
+            case "dies":
+                Thread worker = new Thread(FirstFutureScenario::diesFirst, "first-worker");
+                worker.start();
+                worker.join();
+                break;
             case "lost":
                 dropsFirst();
                 awaitLostTask();
                 printRecordField();
                 break;
             default:
-                throw new IllegalArgumentException("mode none, supply or lost, was " + args[0]);
+                throw new IllegalArgumentException("mode none, supply, lost or dies, was " + args[0]);
         }
         System.out.println("scenario done");
     }
@@ -52,6 +57,10 @@ public final class FirstFutureScenario {
         CompletableFuture.supplyAsync(() -> {
             throw new IllegalStateException("first future failed");
         }, pool);
+    }
+
+    static void diesFirst() {
+        throw new IllegalStateException("first worker died");
     }
 
     static void dropsFirst() {

@@ -83,6 +83,16 @@ class LazyTaskTrackingIT {
         assertThat(run.report().get("agentErrors")).isEmpty();
     }
 
+    @Test
+    void aThreadDyingOfAnExceptionInAJvmThatNeverUsedAFutureIsStillReported() throws Exception {
+        ForkedJvm.Result run = ForkedJvm.main(FirstFutureScenario.class, "dies").run("lazy-tracking-dies").completed();
+        List<JsonNode> found = run.findingsAt(run.report(), "UNHANDLED_FAILURE", "diesFirst");
+        assertThat(found).as(run.toString()).hasSize(1);
+        assertThat(found.get(0).get("thread").asText()).isEqualTo("first-worker");
+        assertThat(found.get(0).get("exception").get("message").asText()).isEqualTo("first worker died");
+        assertThat(run.report().get("agentErrors")).isEmpty();
+    }
+
     /**
      * {@code CompletableFuture} was loaded after the scenario's main class, so by the program and not in
      * {@code premain}, and still got its record field: the lazy path, not the fallback for a class loaded early.
