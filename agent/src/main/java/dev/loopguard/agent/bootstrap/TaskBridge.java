@@ -412,9 +412,15 @@ public final class TaskBridge {
         }
     }
 
-    /** {@code DiscardOldestPolicy.rejectedExecution}: the head of the queue is dropped (or the task, after shutdown). */
-    public static void onDiscardOldest(Object policy, Runnable task, java.util.concurrent.ThreadPoolExecutor executor) {
+    /**
+     * {@code DiscardOldestPolicy.rejectedExecution}: the head of the queue is dropped (or the task, after shutdown).
+     * {@code pool} is the {@code ThreadPoolExecutor}, typed {@code Object} here (as in {@link #onCallerRuns}) because
+     * the agent lists the bridge's methods in {@code premain}, which loads every parameter type: a program that never
+     * creates a pool should not load the class for the agent.
+     */
+    public static void onDiscardOldest(Object policy, Runnable task, Object pool) {
         try {
+            java.util.concurrent.ThreadPoolExecutor executor = (java.util.concurrent.ThreadPoolExecutor) pool;
             if (executor.isShutdown()) {
                 rejected(task, executor, policy);
             } else {
@@ -429,8 +435,9 @@ public final class TaskBridge {
     }
 
     /** {@code CallerRunsPolicy.rejectedExecution}: drops the task, silently, once the executor is shut down. */
-    public static void onCallerRuns(Object policy, Runnable task, java.util.concurrent.ThreadPoolExecutor executor) {
+    public static void onCallerRuns(Object policy, Runnable task, Object pool) {
         try {
+            java.util.concurrent.ThreadPoolExecutor executor = (java.util.concurrent.ThreadPoolExecutor) pool;
             if (executor.isShutdown()) {
                 rejected(task, executor, policy);
             }

@@ -1,7 +1,6 @@
 package dev.loopguard.agent.internal;
 
 import dev.loopguard.agent.internal.recording.ReportFile;
-import dev.loopguard.agent.internal.futures.RecordField;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 
@@ -42,10 +41,6 @@ public final class AgentEntry {
             System.err.flush();
             Runtime.getRuntime().halt(BAD_OPTIONS_EXIT_STATUS);
             return;
-        }
-        if (options.tasks() != AgentOptions.Tasks.OFF) {
-            // First, before anything of the agent's loads CompletableFuture: its record field is added at load only.
-            RecordField.addNow(inst);
         }
         try {
             BootstrapInjector.inject(inst, BootstrapInjector.agentJar());

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The record field the agent adds to {@code CompletableFuture} when it loads the class itself, and the table keyed by
+ * The record field the agent adds to {@code CompletableFuture} when the class loads after the agent, and the table keyed by
  * identity hash it falls back to when the class was loaded before it: the same findings either way.
  */
 @DisplayName("Tracked futures found through their own field, or by identity hash")

@@ -124,13 +124,53 @@ public final class FutureTracker implements TaskBridge.Handler {
         int fewLimit = this.level == TrackingLevel.SAMPLED ? FEW_TRACKED : 0;
         // At sampled the tables keep the bridge's count, so that hooks skip the agent while nothing is tracked; at
         // full something always is, and start() pins the count instead of paying two atomic updates per future.
-        IntConsumer watch = this.level == TrackingLevel.SAMPLED ? TaskBridge.watched::addAndGet : delta -> { };
+        IntConsumer watch = this.level == TrackingLevel.SAMPLED ? new WatchedCount() : new Unwatched();
         this.recordField = internals != null && RecordField.present();
         // Without the record field, the completion hooks cannot see that a future is tracked: the records count for
         // them too (TaskBridge.unmarkedConcerns).
         this.table = recordField ? RecordFieldStore.inCompletableFutures(watch)
                 : new FutureTable(fewLimit, this.level == TrackingLevel.SAMPLED ? new UnmarkedRecords() : watch);
         this.tasks = new FutureTable(fewLimit, watch);
+    }
+
+    // Named classes rather than lambdas and method references: each would spin a class when tracking starts.
+
+    /** Counts the records for the hooks that do not read a record field ({@code tasks=sampled}). */
+    private static final class WatchedCount implements IntConsumer {
+        @Override
+        public void accept(int delta) {
+            TaskBridge.watched.addAndGet(delta);
+        }
+    }
+
+    /** At {@code tasks=full} the count is pinned by {@link #start()} instead. */
+    private static final class Unwatched implements IntConsumer {
+        @Override
+        public void accept(int delta) {
+            // nothing to count
+        }
+    }
+
+    /** Publishes the sampled-out call sites to the bridge. */
+    private static final class SampledSitesToBridge implements java.util.function.Consumer<boolean[]> {
+        @Override
+        public void accept(boolean[] sites) {
+            TaskBridge.sampleInWindows(sites);
+        }
+    }
+
+    /** The reaper thread's body. */
+    private static final class Reaper implements Runnable {
+        private final FutureTracker tracker;
+
+        Reaper(FutureTracker tracker) {
+            this.tracker = tracker;
+        }
+
+        @Override
+        public void run() {
+            tracker.reap();
+        }
     }
 
     /** Counts the records of the hashed table for the hooks that read a record field, and for the others. */
@@ -151,10 +191,10 @@ public final class FutureTracker implements TaskBridge.Handler {
         TaskBridge.install(this);
         if (level == TrackingLevel.SAMPLED) {
             window.mirrorToBridge();
-            sampler.publishTo(TaskBridge::sampleInWindows);
+            sampler.publishTo(new SampledSitesToBridge());
         }
         if (level != TrackingLevel.OFF) {
-            Thread t = new Thread(this::reap, "loopguard-future-reaper");
+            Thread t = new Thread(new Reaper(this), "loopguard-future-reaper");
             t.setDaemon(true);
             reaper = t;
             t.start();
@@ -296,6 +336,11 @@ public final class FutureTracker implements TaskBridge.Handler {
 
     @Override
     public void failedHere(Object future) {
+        failedOn(future, Thread.currentThread().getName());
+    }
+
+    /** {@link #failedHere}, heard by task tracking before this tracker started, on the thread named. */
+    void failedOn(Object future, String threadName) {
         if (failed || level == TrackingLevel.OFF) {
             return;
         }
@@ -303,7 +348,7 @@ public final class FutureTracker implements TaskBridge.Handler {
             if (failureThreads.size() >= FAILURE_THREADS_LIMIT) {
                 failureThreads.clear();
             }
-            failureThreads.put(future, Thread.currentThread().getName());
+            failureThreads.put(future, threadName);
         }
     }
 

@@ -19,12 +19,15 @@ import net.bytebuddy.jar.asm.Opcodes;
  * With it, the question is one field read, and a future that was never tracked is never hashed at all.
  *
  * <p>A field can only be added while a class is first loaded, never by retransformation. {@code CompletableFuture}
- * is not loaded before an agent's {@code premain} on JDK 17 to 25 (the agent itself is the first to load it), so
- * {@link #reserve} runs first thing in {@code premain} with a transformer that does nothing else and is removed as
- * soon as the class is in; it is registered as not retransformable, which makes the JVM keep its output as the base
- * of every later retransformation (the hooks woven into the class afterwards keep the field). When the class was
- * loaded earlier (the agent attached to a running JVM, or another agent loaded it first), there is no field and
- * tracking falls back to a table keyed by identity hash ({@link FutureTable}): the same findings, at a higher cost.
+ * is not loaded before an agent's {@code premain} on JDK 17 to 25, nor by the agent's own start-up, so
+ * {@link #reserve} runs just before the agent's weaving transformer is installed and registers a transformer that
+ * adds the field when the class loads, whenever that is: a program that never uses a future never loads the class,
+ * nor parses it. The transformer is registered as not retransformable, which makes the JVM run it before the weaving
+ * transformer and keep its output as the base of every later retransformation: the hooks, woven into the class as it
+ * loads, see the field in the bytes they weave, and keep it. It stays registered, a name check per class the boot
+ * loader defines, until {@link #release} when tracking starts. When the class was loaded earlier (the agent attached
+ * to a running JVM, or another agent loaded it first), there is no field and tracking falls back to a table keyed by
+ * identity hash ({@link FutureTable}): the same findings, at a higher cost.
  *
  * <p>The field costs no memory with compressed class pointers and oops (the default below 32 GB of heap): a
  * {@code CompletableFuture} is 20 bytes of header and fields, padded to 24, and the field takes four of the padding
@@ -43,7 +46,7 @@ public final class RecordField {
 
     /**
      * Registers the transformer that adds the field when {@code CompletableFuture} loads. Call before anything loads
-     * the class; {@link #release} removes it again.
+     * the class and before the weaving transformer is registered; {@link #release} removes it again.
      */
     public static synchronized void reserve(Instrumentation instrumentation) {
         if (reserved == null) {
@@ -54,23 +57,9 @@ public final class RecordField {
     }
 
     /**
-     * Adds the field now: {@link #reserve}, then loads {@code CompletableFuture} (without initialising it) through the
-     * transformer, then {@link #release}. The transformer is not left waiting for the class: while one is registered,
-     * the JVM copies every class it loads into a byte array and hands it to Java code, and the agent's own start-up
-     * loads a few hundred classes.
+     * Removes the transformer {@link #reserve} registered, if any: it has nothing left to do once the class is in.
+     * Call only once {@code CompletableFuture} is loaded (or the field is no longer wanted).
      */
-    public static void addNow(Instrumentation instrumentation) {
-        reserve(instrumentation);
-        try {
-            Class.forName(CF_INTERNAL.replace('/', '.'), false, null);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("java.base has no " + CF_INTERNAL, e);
-        } finally {
-            release(instrumentation);
-        }
-    }
-
-    /** Removes the transformer {@link #reserve} registered, if any: it has nothing left to do once the class is in. */
     static synchronized void release(Instrumentation instrumentation) {
         ClassFileTransformer adder = reserved;
         reserved = null;
@@ -111,12 +100,15 @@ public final class RecordField {
     }
 
     private static final class FieldAdder implements ClassFileTransformer {
+        private volatile boolean added;
+
         @Override
         public byte[] transform(ClassLoader loader, String className, Class<?> redefined,
                                 ProtectionDomain domain, byte[] bytes) {
-            if (loader != null || redefined != null || !CF_INTERNAL.equals(className)) {
+            if (loader != null || redefined != null || added || !CF_INTERNAL.equals(className)) {
                 return null;
             }
+            added = true; // the class loads once: every later call is another class
             try {
                 ClassReader reader = new ClassReader(bytes);
                 ClassWriter writer = new ClassWriter(reader, 0);

@@ -24,9 +24,13 @@ import dev.loopguard.agent.internal.weaving.TypeHierarchy;
 import dev.loopguard.agent.internal.weaving.VisitorFactory;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import net.bytebuddy.jar.asm.ClassVisitor;
 
 /**
@@ -48,18 +52,33 @@ public final class TaskTracking {
     private final SamplingWindow window = new SamplingWindow();
     private final TrackingLevel requestedLevel;
     private final boolean strict;
-    private final Set<String> fireAndForget;
-    private final PendingLoopTasks loopTasks;
+    /**
+     * Built at once, not at {@link #ensureStarted}: application classes loaded before the first bridge call are
+     * rewritten too, and their calls into the bridge are what starts tracking.
+     */
+    private final CallSitePolicy policy;
+    /** Guards {@link #starting} and {@link #stopped}; held while tracking starts. */
+    private final Object startLock = new Object();
+    private boolean starting;
+    private boolean stopped;
+    private volatile boolean started;
+    private volatile Instrumentation instrumentation;
+    private volatile PendingLoopTasks loopTasks;
     private volatile FutureTracker tracker;
-    private volatile CallSitePolicy policy;
+    /**
+     * The threads futures failed on ({@code failedHere}) before the tracker was there, weakly keyed as the tracker
+     * keeps them; handed to it when it starts. Null from then on. Guarded by {@link #failureLock}.
+     */
+    private Map<Object, String> earlyFailures;
+    private final Object failureLock = new Object();
 
     private TaskTracking(DetectorContext context, TrackingLevel level, boolean strict,
                                 Set<String> fireAndForget) {
         this.context = context;
         this.requestedLevel = level;
         this.strict = strict;
-        this.fireAndForget = Set.copyOf(fireAndForget);
-        this.loopTasks = level == TrackingLevel.OFF ? null : new PendingLoopTasks(context, level, window);
+        this.policy = new CallSitePolicy(new ApplicationClasses(context), strict, fireAndForget,
+                level != TrackingLevel.OFF);
     }
 
     /**
@@ -73,30 +92,128 @@ public final class TaskTracking {
     }
 
     /**
-     * Opens what future tracking reads and creates the tracker; runs before any class is transformed. When this
-     * JDK's {@code CompletableFuture} cannot be read, tracking is off and the reason is reported through
-     * {@link DetectorContext#detectorFailed}; the bytecode-only rules stay on.
+     * Puts a starter behind the bridges instead of the detectors, before any class is transformed: the first call
+     * any hook or rewritten call site makes starts tracking ({@link #ensureStarted}) and is then handed on. A JVM
+     * whose hooks never call in (a program that uses no future, no pool that rejects, no event loop, and whose
+     * threads never die of an exception) never opens {@code CompletableFuture}, never builds the tracker and starts
+     * no thread for it.
+     *
+     * <p>Why the first call is a safe moment: nothing is tracked before it. A future is tracked from its call site in
+     * application code, a loop task from the hook that queues it, and each of those calls in; the hooks that call in
+     * for every future ({@code failedHere}) call the starter too. No hook runs while {@code CompletableFuture} is
+     * being defined (the class-file transformers run no woven code), so opening it from a hook cannot recurse into
+     * its loading, and opening it does not initialise it, so a thread running its static initialiser never waits for
+     * the starter.
      */
     void prepare(Instrumentation instrumentation) {
-        FutureInternals internals = null;
+        this.instrumentation = instrumentation;
         if (requestedLevel != TrackingLevel.OFF) {
+            // Before the weaving transformer, so that it weaves the bytes with the field (RecordField). Nothing of
+            // the agent's premain loads CompletableFuture; registering it only now spares the few hundred classes
+            // premain loads a trip through the transformer (RecordFieldIT checks that the field is there).
+            RecordField.reserve(instrumentation);
+        }
+        TaskBridge.install(new StartOnFirstCall(this));
+        if (requestedLevel != TrackingLevel.OFF) {
+            LoopTaskBridge.install(new StartOnFirstLoopTask(this));
+            // The one hook gated on the switch alone (a rejection handler returned): it must call in before the
+            // start it triggers. The counts the other hooks read stay at zero until something is tracked.
+            TaskBridge.setTracking(true);
+        }
+    }
+
+    /**
+     * Opens what future tracking reads, creates the tracker and the loop-task following and installs them behind the
+     * bridges, once; a thread calling while another starts waits for it, and a call reached from the start itself
+     * (on the starting thread) returns at once. When this JDK's {@code CompletableFuture} cannot be read, future
+     * tracking is off and the reason is reported through {@link DetectorContext#detectorFailed}; the bytecode-only
+     * rules stay on.
+     */
+    void ensureStarted() {
+        if (started) {
+            return;
+        }
+        synchronized (startLock) {
+            if (started || starting || stopped) {
+                return;
+            }
+            starting = true;
             try {
-                internals = FutureInternals.open(instrumentation);
+                startNow();
+            } finally {
+                starting = false;
+                started = true;
+            }
+        }
+    }
+
+    private void startNow() {
+        Instrumentation inst = instrumentation;
+        FutureInternals internals = null;
+        if (requestedLevel != TrackingLevel.OFF && inst != null) {
+            try {
+                internals = FutureInternals.open(inst);
             } catch (RuntimeException e) {
                 context.detectorFailed(FutureTracker.DETECTOR, e);
             }
         }
-        RecordField.release(instrumentation); // CompletableFuture is loaded by now, with or without the field
+        if (inst != null) {
+            RecordField.release(inst); // CompletableFuture is loaded by now, with or without the field
+        }
         FutureTracker created = new FutureTracker(sites, context, internals, requestedLevel, strict, window);
-        policy = new CallSitePolicy(context::isApplicationClass, strict, fireAndForget,
-                created.level() != TrackingLevel.OFF);
-        tracker = created;
-        if (loopTasks != null && created.level() != TrackingLevel.OFF) {
-            loopTasks.stageSites(created::stageSiteOf);
+        PendingLoopTasks tasks = null;
+        if (requestedLevel != TrackingLevel.OFF) {
+            tasks = new PendingLoopTasks(context, requestedLevel, window);
+            if (created.level() != TrackingLevel.OFF) {
+                tasks.stageSites(new StageSites(created));
+            }
+        }
+        synchronized (failureLock) {
+            if (earlyFailures != null) {
+                for (Map.Entry<Object, String> e : earlyFailures.entrySet()) {
+                    created.failedOn(e.getKey(), e.getValue());
+                }
+            }
+            earlyFailures = null;
+            tracker = created;
+        }
+        loopTasks = tasks;
+        if (created.level() == TrackingLevel.OFF) {
+            TaskBridge.setTracking(false); // future internals could not be read: the bytecode-only rules stay on
+        }
+        created.start();
+        if (requestedLevel == TrackingLevel.SAMPLED) {
+            window.start(); // loop tasks sample in it even when future tracking could not start
+        }
+        if (tasks != null) {
+            tasks.start();
         }
     }
 
-    /** The tracking level in force: off until prepared, and off when future internals could not be read. */
+    /**
+     * Keeps the thread {@code future} failed on for the tracker, when it has not started: a pool thread that fails a
+     * future while another thread starts tracking must not wait for the start, or the starting thread could judge
+     * the future first and name itself (the tracker names the thread it heard of). Without a tracker yet this starts
+     * nothing: the thread only matters for a future tracking will judge, and tracking begins elsewhere.
+     *
+     * @return false when the tracker is there, to be told directly
+     */
+    boolean keepEarlyFailure(Object future) {
+        synchronized (failureLock) {
+            if (tracker != null) {
+                return false;
+            }
+            if (earlyFailures == null) {
+                earlyFailures = new WeakHashMap<>();
+            } else if (earlyFailures.size() >= FutureTracker.FAILURE_THREADS_LIMIT) {
+                earlyFailures.clear();
+            }
+            earlyFailures.put(future, Thread.currentThread().getName());
+            return true;
+        }
+    }
+
+    /** The tracking level in force: off until started, and off when future internals could not be read. */
     public TrackingLevel level() {
         FutureTracker t = tracker;
         return t == null ? TrackingLevel.OFF : t.level();
@@ -104,7 +221,7 @@ public final class TaskTracking {
 
     /** Adds this part's hooks and call-site rewriting to the agent's transformations. */
     public void contribute(Transformations t) {
-        t.beforeInstall(new Prepare()).afterInstall(new Start())
+        t.beforeInstall(new Prepare())
                 .visit(applicationClasses(), new CallSiteFactory())
                 .hook("java.util.concurrent.ThreadPoolExecutor$DiscardPolicy", Hook.on(named("rejectedExecution"))
                         .enter(BridgeCall.to(TaskBridge.class, "rejected", argument(0), argument(1), self())))
@@ -197,28 +314,15 @@ public final class TaskTracking {
         return BridgeCall.Arg.fieldOrNull(RecordField.NAME);
     }
 
-    /** Installs the handler behind the bridge and starts the reaper. */
-    void start() {
-        FutureTracker t = tracker;
-        if (t != null) {
-            t.start();
-        }
-        if (requestedLevel == TrackingLevel.SAMPLED) {
-            window.start(); // loop tasks sample in it even when future tracking could not start
-        }
-        if (loopTasks != null) {
-            loopTasks.start();
-        }
-    }
-
     /** At JVM exit: reports failures still unobserved. */
     public void reportAtExit() {
         FutureTracker t = tracker;
         if (t != null) {
             t.reportAtExit();
         }
-        if (loopTasks != null) {
-            loopTasks.reportAtExit();
+        PendingLoopTasks tasks = loopTasks;
+        if (tasks != null) {
+            tasks.reportAtExit();
         }
     }
 
@@ -227,18 +331,28 @@ public final class TaskTracking {
      * {@code LoopguardAgent.checkPendingTasks()}); empty when tracking is off, since the loop is then not followed.
      */
     public List<Finding> checkPendingTasks() {
-        return loopTasks == null ? List.of() : loopTasks.checkNow();
+        PendingLoopTasks tasks = loopTasks;
+        return tasks == null ? List.of() : tasks.checkNow(); // not started: no task was ever queued
     }
 
     /** Stops tracking; the instrumentation stays but calls nothing. */
     public void stop() {
+        synchronized (startLock) {
+            stopped = true;
+        }
         window.stop();
         FutureTracker t = tracker;
         if (t != null) {
             t.stop();
+        } else {
+            TaskBridge.setTracking(false);
+            TaskBridge.install(null); // the starter
         }
-        if (loopTasks != null) {
-            loopTasks.stop();
+        PendingLoopTasks tasks = loopTasks;
+        if (tasks != null) {
+            tasks.stop();
+        } else if (requestedLevel != TrackingLevel.OFF) {
+            LoopTaskBridge.install(null);
         }
     }
 
@@ -255,10 +369,201 @@ public final class TaskTracking {
         }
     }
 
-    private final class Start implements Runnable {
+    /** {@link DetectorContext#isApplicationClass}, for the call-site policy. */
+    private static final class ApplicationClasses implements Predicate<String> {
+        private final DetectorContext context;
+
+        ApplicationClasses(DetectorContext context) {
+            this.context = context;
+        }
+
         @Override
-        public void run() {
-            start();
+        public boolean test(String binaryName) {
+            return context.isApplicationClass(binaryName);
+        }
+    }
+
+    /** The call site that created an asynchronous stage a loop runs, for the loop-task findings. */
+    private static final class StageSites implements Function<Object, StackTraceElement> {
+        private final FutureTracker tracker;
+
+        StageSites(FutureTracker tracker) {
+            this.tracker = tracker;
+        }
+
+        @Override
+        public StackTraceElement apply(Object task) {
+            return tracker.stageSiteOf(task);
+        }
+    }
+
+    /**
+     * Behind {@link TaskBridge} until tracking starts: starts it ({@link #ensureStarted}), then hands the call to the
+     * tracker, which has replaced this starter behind the bridge by then. A call reached from the start itself finds
+     * no tracker yet and is dropped: it concerns nothing the tracker could know of.
+     */
+    private static final class StartOnFirstCall implements TaskBridge.Handler {
+        private final TaskTracking tracking;
+
+        StartOnFirstCall(TaskTracking tracking) {
+            this.tracking = tracking;
+        }
+
+        private TaskBridge.Handler started() {
+            tracking.ensureStarted();
+            return tracking.tracker;
+        }
+
+        @Override
+        public void discarded(Object value, int site) {
+            TaskBridge.Handler h = started();
+            if (h != null) {
+                h.discarded(value, site);
+            }
+        }
+
+        @Override
+        public void created(Object value, int site) {
+            TaskBridge.Handler h = started();
+            if (h != null) {
+                h.created(value, site);
+            }
+        }
+
+        @Override
+        public void completed(Object future) {
+            TaskBridge.Handler h = started();
+            if (h != null) {
+                h.completed(future);
+            }
+        }
+
+        @Override
+        public void used(Object future, int use) {
+            TaskBridge.Handler h = started();
+            if (h != null) {
+                h.used(future, use);
+            }
+        }
+
+        @Override
+        public void allOrAny(Object[] futures) {
+            TaskBridge.Handler h = started();
+            if (h != null) {
+                h.allOrAny(futures);
+            }
+        }
+
+        @Override
+        public void rejected(Runnable task, Object executor, Object policy) {
+            TaskBridge.Handler h = started();
+            if (h != null) {
+                h.rejected(task, executor, policy);
+            }
+        }
+
+        @Override
+        public void unrunTasks(Object tasks, Object executor, int site) {
+            TaskBridge.Handler h = started();
+            if (h != null) {
+                h.unrunTasks(tasks, executor, site);
+            }
+        }
+
+        @Override
+        public void uncaught(Thread thread, Throwable failure) {
+            TaskBridge.Handler h = started();
+            if (h != null) {
+                h.uncaught(thread, failure);
+            }
+        }
+
+        @Override
+        public void failedHere(Object future) {
+            if (!tracking.keepEarlyFailure(future)) {
+                TaskBridge.Handler h = started();
+                if (h != null) {
+                    h.failedHere(future);
+                }
+            }
+        }
+
+        @Override
+        public void lambdaHandler(Object handler, String implementation) {
+            TaskBridge.Handler h = started();
+            if (h != null) {
+                h.lambdaHandler(handler, implementation);
+            }
+        }
+
+        @Override
+        public void rejectionReturned(Runnable task, Object executor, Object rejectionHandler) {
+            TaskBridge.Handler h = started();
+            if (h != null) {
+                h.rejectionReturned(task, executor, rejectionHandler);
+            }
+        }
+    }
+
+    /** Behind {@link LoopTaskBridge} until tracking starts, as {@link StartOnFirstCall} is behind the task bridge. */
+    private static final class StartOnFirstLoopTask implements LoopTaskBridge.Handler {
+        private final TaskTracking tracking;
+
+        StartOnFirstLoopTask(TaskTracking tracking) {
+            this.tracking = tracking;
+        }
+
+        private LoopTaskBridge.Handler started() {
+            tracking.ensureStarted();
+            return tracking.loopTasks;
+        }
+
+        @Override
+        public void queued(Object loop, Object task, boolean timed) {
+            LoopTaskBridge.Handler h = started();
+            if (h != null) {
+                h.queued(loop, task, timed);
+            }
+        }
+
+        @Override
+        public void refused(Object loop, Object task) {
+            LoopTaskBridge.Handler h = started();
+            if (h != null) {
+                h.refused(loop, task);
+            }
+        }
+
+        @Override
+        public void scheduledOnLoop(Object loop, Object loopThread, Object scheduled) {
+            LoopTaskBridge.Handler h = started();
+            if (h != null) {
+                h.scheduledOnLoop(loop, loopThread, scheduled);
+            }
+        }
+
+        @Override
+        public void started(Object loop, Object queuedTask) {
+            LoopTaskBridge.Handler h = started();
+            if (h != null) {
+                h.started(loop, queuedTask);
+            }
+        }
+
+        @Override
+        public void terminated(Object loop) {
+            LoopTaskBridge.Handler h = started();
+            if (h != null) {
+                h.terminated(loop);
+            }
+        }
+
+        @Override
+        public void startedOnItsLoop(Object task) {
+            LoopTaskBridge.Handler h = started();
+            if (h != null) {
+                h.startedOnItsLoop(task);
+            }
         }
     }
 
@@ -284,9 +589,6 @@ public final class TaskTracking {
         @Override
         public ClassVisitor wrap(ClassVisitor next, ClassHeader header, ClassLoader loader, TypeHierarchy hierarchy) {
             CallSitePolicy current = policy;
-            if (current == null) {
-                return next; // transformed before installation finished: nothing is listening yet
-            }
             return new CallSiteClassVisitor(next, hierarchy, new ReturnTypeClassifier(hierarchy), current, sites,
                     current.trackFutures() ? RejectionHandlerVerdicts.shared().recorder(loader) : null);
         }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -94,7 +95,7 @@ public final class PendingLoopTasks implements LoopTaskBridge.Handler {
      * For a task that is an asynchronous stage of a {@code CompletableFuture}, the call site in application code
      * that created the stage, from future tracking; null for other tasks and for stages not tracked.
      */
-    private volatile Function<Object, StackTraceElement> stageSite = task -> null;
+    private volatile Function<Object, StackTraceElement> stageSite;
 
     /** A task the loop has not started yet: where and on which thread it was submitted. */
     private static final class Pending {
@@ -253,7 +254,18 @@ public final class PendingLoopTasks implements LoopTaskBridge.Handler {
         LoopTaskBridge.install(this);
         if (sampled) {
             window.mirrorToBridge();
-            sampledOut.publishTo(LoopTaskBridge::sampleInWindows);
+            sampledOut.publishTo(new ToBridge());
+        }
+    }
+
+    /**
+     * Publishes the sampled-out task classes to the bridge; a named class rather than a method reference, which would
+     * spin a class when tracking starts.
+     */
+    private static final class ToBridge implements Consumer<int[]> {
+        @Override
+        public void accept(int[] classKeys) {
+            LoopTaskBridge.sampleInWindows(classKeys);
         }
     }
 
@@ -364,7 +376,8 @@ public final class PendingLoopTasks implements LoopTaskBridge.Handler {
      * task, so a stage whose future tracking already knows its call site is named by that site instead.
      */
     private Object submissionSite(Object task) {
-        StackTraceElement site = stageSite.apply(task);
+        Function<Object, StackTraceElement> stages = stageSite;
+        StackTraceElement site = stages == null ? null : stages.apply(task);
         return site != null ? site : new Throwable();
     }
 

@@ -16,7 +16,8 @@ final class SampledOutClasses {
 
     private int[] table = new int[16];
     private int size;
-    private Consumer<int[]> publisher = published -> { };
+    /** Null until {@link #publishTo}: no lambda for a default, as this is built when tracking starts. */
+    private Consumer<int[]> publisher;
 
     /** Hands the table to {@code target}, now and after every addition. */
     synchronized void publishTo(Consumer<int[]> target) {
@@ -34,7 +35,9 @@ final class SampledOutClasses {
         insert(next, hash);
         size++;
         table = next;
-        publisher.accept(next);
+        if (publisher != null) {
+            publisher.accept(next);
+        }
     }
 
     synchronized boolean contains(Class<?> type) {

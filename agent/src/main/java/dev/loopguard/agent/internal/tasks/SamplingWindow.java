@@ -66,7 +66,7 @@ public final class SamplingWindow {
         if (timer != null) {
             return;
         }
-        Thread t = new Thread(this::run, "loopguard-sampling-window");
+        Thread t = new Thread(new Timer(this), "loopguard-sampling-window");
         t.setDaemon(true);
         timer = t;
         t.start();
@@ -78,6 +78,20 @@ public final class SamplingWindow {
         set(false);
         if (t != null) {
             t.interrupt();
+        }
+    }
+
+    /** The timer thread's body; a named class, not a method reference, on the start path. */
+    private static final class Timer implements Runnable {
+        private final SamplingWindow window;
+
+        Timer(SamplingWindow window) {
+            this.window = window;
+        }
+
+        @Override
+        public void run() {
+            window.run();
         }
     }
 

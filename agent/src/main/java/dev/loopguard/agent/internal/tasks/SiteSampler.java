@@ -26,7 +26,8 @@ public final class SiteSampler {
     private int[] counts = new int[256];
     /** The sites past their first futures; see {@link #publishTo}. */
     private volatile boolean[] sampled = new boolean[256];
-    private Consumer<boolean[]> publisher = sites -> { };
+    /** Null until {@link #publishTo}: no lambda for a default, as this is built when tracking starts. */
+    private Consumer<boolean[]> publisher;
 
     public SiteSampler(TrackingLevel level, SamplingWindow window) {
         this.all = level == TrackingLevel.FULL;
@@ -72,7 +73,9 @@ public final class SiteSampler {
             past = Arrays.copyOf(past, Math.max(site + 1, counts.length));
             past[site] = true;
             sampled = past;
-            publisher.accept(past);
+            if (publisher != null) {
+                publisher.accept(past);
+            }
         } else {
             past[site] = true;
         }
