@@ -46,15 +46,23 @@ public final class ReportWriter {
                     1 << 16), StandardCharsets.UTF_8)) {
                 render(out, runtime.recorder().snapshot(), Instant.now());
             }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            // File.renameTo is rename(2) on POSIX: atomic, and it replaces the report, without Files.move's copy
+            // machinery (UnixCopyFile) loaded at exit. It says only whether it worked: Files.move, after it, says why.
+            if (!temp.toFile().renameTo(file.toFile())) {
+                moveReplacing(temp, file);
             }
         } finally {
             Files.deleteIfExists(temp);
         }
         return file;
+    }
+
+    private static void moveReplacing(Path temp, Path file) throws IOException {
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     String render(List<Finding> findings, Instant finishedAt) {
