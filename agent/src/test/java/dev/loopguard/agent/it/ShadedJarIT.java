@@ -2,6 +2,8 @@ package dev.loopguard.agent.it;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.jar.Attributes;
@@ -31,6 +33,20 @@ class ShadedJarIT {
             assertThat(names).noneMatch(n -> n.startsWith("dev/loopguard/agent/shaded/bytebuddy/agent/builder/"));
             assertThat(names).hasSizeLessThan(600);
             assertThat(names).noneMatch(n -> n.contains("net/bytebuddy") || n.endsWith("module-info.class"));
+        }
+    }
+
+    @Test
+    void holdsTheBootstrapClassesAsPremainDefinesThem() throws Exception {
+        try (JarFile jar = new JarFile(ForkedJvm.AGENT_JAR.toFile())) {
+            // Marked and generated at build time (BootstrapBuild): premain defines these bytes unparsed.
+            assertThat(jar.getEntry("dev/loopguard/agent/internal/BootstrapInjector$Definer.class")).isNotNull();
+            byte[] bridge;
+            try (InputStream in = jar.getInputStream(jar.getEntry("dev/loopguard/agent/bootstrap/Bridge.class"))) {
+                bridge = in.readAllBytes();
+            }
+            assertThat(new String(bridge, StandardCharsets.ISO_8859_1))
+                    .contains("Ljdk/internal/vm/annotation/DontInline;");
         }
     }
 

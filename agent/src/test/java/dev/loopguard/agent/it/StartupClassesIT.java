@@ -39,6 +39,10 @@ class StartupClassesIT {
 
         List<String> loaded = loadedClasses(run.stdout);
         assertThat(loaded).as("the agent's classes were logged").contains("dev.loopguard.agent.internal.AgentEntry");
+        // The bootstrap classes went through the definer written at build time, not the fallback's temporary jar.
+        assertThat(loaded).contains("dev.loopguard.agent.internal.BootstrapInjector$Definer",
+                "dev.loopguard.agent.bootstrap.Bridge");
+        assertThat(run.stdout + run.stderr).doesNotContain("loopguard-bootstrap-");
         for (String name : NOT_LOADED) {
             assertThat(loaded).as("classes loaded").noneMatch(c -> c.equals(name) || c.startsWith(name + "/"));
         }
