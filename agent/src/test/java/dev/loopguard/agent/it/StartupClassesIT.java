@@ -24,6 +24,8 @@ class StartupClassesIT {
             "sun.nio.fs.UnixCopyFile", "java.nio.file.StandardCopyOption",
             // an empty controller profile sorted at exit
             "java.util.TreeMap",
+            // constants spelled with StandardCharsets, whose initialiser loads six charsets
+            "java.nio.charset.StandardCharsets",
             // ArrayDeque.addAll's forEach(this::addLast) while weaving the first application class
             "java.util.ArrayDeque$$Lambda");
 

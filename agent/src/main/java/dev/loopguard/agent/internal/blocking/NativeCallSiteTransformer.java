@@ -9,7 +9,6 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +21,9 @@ import java.util.List;
  */
 public final class NativeCallSiteTransformer implements ClassFileTransformer {
     private static final String BRIDGE = "dev/loopguard/agent/bootstrap/Bridge";
-    private static final byte[] SLEEP = "sleep".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] WAIT = "wait".getBytes(StandardCharsets.US_ASCII);
+    // Spelled out: String.getBytes(StandardCharsets.US_ASCII) would initialise six charset classes at start-up.
+    private static final byte[] SLEEP = {'s', 'l', 'e', 'e', 'p'};
+    private static final byte[] WAIT = {'w', 'a', 'i', 't'};
 
     private final AgentRuntime runtime;
 

@@ -10,7 +10,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +42,9 @@ public final class ReportWriter {
         try {
             // FileOutputStream, which the JVM has loaded (and the agent instrumented) long before: Files.write would
             // load and instrument FileChannelImpl at exit.
+            // Charset.forName: the UTF-8 charset is loaded, StandardCharsets (and its six other charsets) is not.
             try (Writer out = new OutputStreamWriter(new BufferedOutputStream(new FileOutputStream(temp.toFile()),
-                    1 << 16), StandardCharsets.UTF_8)) {
+                    1 << 16), Charset.forName("UTF-8"))) {
                 render(out, runtime.recorder().snapshot(), Instant.now());
             }
             // File.renameTo is rename(2) on POSIX: atomic, and it replaces the report, without Files.move's copy
