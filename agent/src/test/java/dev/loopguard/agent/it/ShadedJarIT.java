@@ -10,6 +10,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +34,16 @@ class ShadedJarIT {
             assertThat(names).noneMatch(n -> n.startsWith("dev/loopguard/agent/shaded/bytebuddy/agent/builder/"));
             assertThat(names).hasSizeLessThan(600);
             assertThat(names).noneMatch(n -> n.contains("net/bytebuddy") || n.endsWith("module-info.class"));
+        }
+    }
+
+    @Test
+    void storesItsEntriesUncompressed() throws Exception {
+        // StoredJar rewrites the shaded jar: every JVM then reads the agent's classes without inflating them.
+        try (JarFile jar = new JarFile(ForkedJvm.AGENT_JAR.toFile())) {
+            List<JarEntry> entries = Collections.list(jar.entries());
+            assertThat(entries).isNotEmpty().allMatch(e -> e.getMethod() == ZipEntry.STORED);
+            assertThat(entries.get(0).getName()).isIn("META-INF/", "META-INF/MANIFEST.MF");
         }
     }
 
