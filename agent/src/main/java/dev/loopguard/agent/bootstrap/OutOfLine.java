@@ -10,9 +10,10 @@ import java.lang.annotation.Target;
  * call sites run for every future. Inlined, it makes the small method around it "already compiled into a big
  * method", which the JIT then refuses to inline into the application's code, and the fast check becomes a call.
  *
- * <p>Only a marker in the class file: when the agent defines the bridge classes in the bootstrap class loader it adds
- * the JDK's own {@code jdk.internal.vm.annotation.DontInline} next to it, which HotSpot honours for classes of that
- * loader only (javac cannot write it when compiling for {@code --release 17}).
+ * <p>Only a marker in the class file: the agent's build adds the JDK's own
+ * {@code jdk.internal.vm.annotation.DontInline} next to it ({@code BootstrapBuild}, javac cannot write it when compiling
+ * for {@code --release 17}), and HotSpot honours that for classes of the bootstrap class loader, where the agent
+ * defines the bridge classes.
  */
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.METHOD)

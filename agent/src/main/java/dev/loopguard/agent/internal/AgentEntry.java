@@ -58,7 +58,7 @@ public final class AgentEntry {
      */
     static void checkReport(AgentOptions options) {
         try {
-            ReportFile.markRunning(ReportFile.check(options.report()));
+            ReportFile.check(options.report());
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("report " + options.report().toAbsolutePath() + " cannot be written: "
                     + ReportFile.describe(e) + "; give report= the path of a regular file in a writable directory", e);

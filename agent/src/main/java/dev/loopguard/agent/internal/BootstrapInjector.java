@@ -4,9 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.invoke.MethodHandles;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -18,13 +16,6 @@ import java.util.function.BiConsumer;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
-import net.bytebuddy.jar.asm.AnnotationVisitor;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
 
 /**
  * Puts every class of {@code dev.loopguard.agent.bootstrap} ({@link #BOOTSTRAP_CLASSES}) in the bootstrap class
@@ -34,14 +25,15 @@ import net.bytebuddy.jar.asm.Type;
 final class BootstrapInjector {
     static final String BOOTSTRAP_PACKAGE = "dev/loopguard/agent/bootstrap/";
     /**
-     * Every class of the bootstrap package, named rather than found by listing the jar's 3,000 entries (8 ms of
-     * start-up); {@code BootstrapInjectorTest} fails when a class is added to the package and not here.
+     * Every class of the bootstrap package, named rather than found by listing the jar's entries (8 ms of start-up
+     * when the jar held all of Byte Buddy); {@code BootstrapInjectorTest} fails when a class is added to the package
+     * and not here.
      */
     static final List<String> BOOTSTRAP_CLASSES = List.of("Bridge", "Bridge$Sink", "TaskBridge", "TaskBridge$Handler",
             "LoopTaskBridge", "LoopTaskBridge$Handler", "ControllerBridge", "ControllerBridge$Handler",
             "VirtualThreadBridge", "VirtualThreadBridge$Handler", "OutOfLine");
-    private static final String OUT_OF_LINE = "L" + BOOTSTRAP_PACKAGE + "OutOfLine;";
-    private static final String DONT_INLINE = "Ljdk/internal/vm/annotation/DontInline;";
+    /** Generated at build time ({@link BootstrapBuild}): it calls an internal method javac cannot compile against. */
+    static final String DEFINER = "dev.loopguard.agent.internal.BootstrapInjector$Definer";
 
     private BootstrapInjector() {
     }
@@ -73,7 +65,8 @@ final class BootstrapInjector {
                             + simpleName + ".class; it is not a complete loopguard-agent.jar");
                 }
                 try (InputStream in = source.getInputStream(e)) {
-                    classes.put((BOOTSTRAP_PACKAGE + simpleName).replace('/', '.'), markDontInline(in.readAllBytes()));
+                    // As built: DontInline was added by BootstrapBuild, so no class is parsed here.
+                    classes.put((BOOTSTRAP_PACKAGE + simpleName).replace('/', '.'), in.readAllBytes());
                 }
             }
         }
@@ -86,119 +79,24 @@ final class BootstrapInjector {
         }
     }
 
-    /**
-     * Adds {@code jdk.internal.vm.annotation.DontInline} to every method marked {@code @OutOfLine}; a class without
-     * the marker (its name is not in the constant pool) is returned as it is, unparsed.
-     */
-    static byte[] markDontInline(byte[] classFile) {
-        if (!contains(classFile, OUT_OF_LINE.getBytes(StandardCharsets.UTF_8))) {
-            return classFile;
-        }
-        ClassReader reader = new ClassReader(classFile);
-        ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                             String[] exceptions) {
-                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature,
-                        exceptions)) {
-                    @Override
-                    public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
-                        if (OUT_OF_LINE.equals(annotation)) {
-                            super.visitAnnotation(DONT_INLINE, true).visitEnd();
-                        }
-                        return super.visitAnnotation(annotation, visible);
-                    }
-                };
-            }
-        }, 0);
-        return writer.toByteArray();
-    }
-
-    private static boolean contains(byte[] data, byte[] part) {
-        outer:
-        for (int i = 0; i + part.length <= data.length; i++) {
-            for (int j = 0; j < part.length; j++) {
-                if (data[i + j] != part[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
-    /** Set by the generated definer's static initialiser; see {@link #defineInBootLoader}. */
+    /** Set by the definer's static initialiser; see {@link #defineInBootLoader}. */
     static BiConsumer<String, byte[]> definer;
 
     /**
      * Defines the classes with the JDK's internal Unsafe, exported to the agent alone for this purpose. The call goes
-     * through a small class generated here rather than through reflection: on JDK 22 and later the first reflective
-     * call spins method-handle classes, 20 to 30 ms of every JVM's start-up.
+     * through a small class generated at build time ({@link #DEFINER}, see {@link BootstrapBuild}) rather than through
+     * reflection: on JDK 22 and later the first reflective call spins method-handle classes, 20 to 30 ms of every
+     * JVM's start-up. The export comes first: the definer's call into Unsafe is resolved at its first run.
      */
     private static void defineInBootLoader(Instrumentation inst, Map<String, byte[]> classes)
             throws ReflectiveOperationException {
         Module base = Object.class.getModule();
         inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(BootstrapInjector.class.getModule())),
                 Map.of(), Set.of(), Map.of());
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        lookup.ensureInitialized(lookup.defineClass(definerClass()));
+        Class.forName(DEFINER, true, BootstrapInjector.class.getClassLoader());
         for (Map.Entry<String, byte[]> e : classes.entrySet()) {
             definer.accept(e.getKey(), e.getValue());
         }
-    }
-
-    /**
-     * {@code final class BootstrapInjector$Definer implements BiConsumer<String, byte[]>}, whose {@code accept} is
-     * {@code Unsafe.getUnsafe().defineClass(name, bytes, 0, bytes.length, null, null)} and whose static initialiser
-     * stores an instance in {@link #definer}.
-     */
-    private static byte[] definerClass() {
-        String self = Type.getInternalName(BootstrapInjector.class);
-        String name = self + "$Definer";
-        String unsafe = "jdk/internal/misc/Unsafe";
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC, name, null,
-                "java/lang/Object", new String[] {"java/util/function/BiConsumer"});
-        MethodVisitor init = cw.visitMethod(0, "<init>", "()V", null, null);
-        init.visitCode();
-        init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-        init.visitInsn(Opcodes.RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
-        MethodVisitor accept = cw.visitMethod(Opcodes.ACC_PUBLIC, "accept", "(Ljava/lang/Object;Ljava/lang/Object;)V",
-                null, null);
-        accept.visitCode();
-        accept.visitMethodInsn(Opcodes.INVOKESTATIC, unsafe, "getUnsafe", "()L" + unsafe + ";", false);
-        accept.visitVarInsn(Opcodes.ALOAD, 1);
-        accept.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
-        accept.visitVarInsn(Opcodes.ALOAD, 2);
-        accept.visitTypeInsn(Opcodes.CHECKCAST, "[B");
-        accept.visitInsn(Opcodes.ICONST_0);
-        accept.visitVarInsn(Opcodes.ALOAD, 2);
-        accept.visitTypeInsn(Opcodes.CHECKCAST, "[B");
-        accept.visitInsn(Opcodes.ARRAYLENGTH);
-        accept.visitInsn(Opcodes.ACONST_NULL);
-        accept.visitInsn(Opcodes.ACONST_NULL);
-        accept.visitMethodInsn(Opcodes.INVOKEVIRTUAL, unsafe, "defineClass",
-                "(Ljava/lang/String;[BIILjava/lang/ClassLoader;Ljava/security/ProtectionDomain;)Ljava/lang/Class;",
-                false);
-        accept.visitInsn(Opcodes.POP);
-        accept.visitInsn(Opcodes.RETURN);
-        accept.visitMaxs(0, 0);
-        accept.visitEnd();
-        MethodVisitor clinit = cw.visitMethod(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
-        clinit.visitCode();
-        clinit.visitTypeInsn(Opcodes.NEW, name);
-        clinit.visitInsn(Opcodes.DUP);
-        clinit.visitMethodInsn(Opcodes.INVOKESPECIAL, name, "<init>", "()V", false);
-        clinit.visitFieldInsn(Opcodes.PUTSTATIC, self, "definer", "Ljava/util/function/BiConsumer;");
-        clinit.visitInsn(Opcodes.RETURN);
-        clinit.visitMaxs(0, 0);
-        clinit.visitEnd();
-        cw.visitEnd();
-        return cw.toByteArray();
     }
 
     private static void appendToBootstrapPath(Instrumentation inst, Map<String, byte[]> classes) throws IOException {

@@ -33,24 +33,42 @@ class BootstrapInjectorTest {
     }
 
     @Test
-    void methodsMarkedOutOfLineGetTheJdksDontInlineAndUnmarkedClassesStayAsTheyAre() throws Exception {
+    void theBuildMarksExactlyTheMethodsMarkedOutOfLineWithTheJdksDontInline() throws Exception {
         Path classes = Path.of(Bridge.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<String> dontInline = dontInline(classes, "TaskBridge");
+        // The compiled classes as the build left them (BootstrapBuild in process-classes): what the jar holds.
+        List<String> dontInline = dontInline(read(classes, "TaskBridge"));
         assertThat(dontInline).contains("createdOutOfLine", "completed", "used")
                 .as("the fast paths themselves stay inlinable").doesNotContain("created", "onCompletion", "onChain");
-        assertThat(dontInline(classes, "Bridge")).as("the per-task hook of Netty loops and the marks of known call sites")
+        assertThat(dontInline(read(classes, "Bridge"))).as("the per-task hook of Netty loops and the marks of known call sites")
                 .containsExactlyInAnyOrder("startedTask", "armedSite");
-
-        byte[] unmarked = Files.readAllBytes(classes.resolve(BootstrapInjector.BOOTSTRAP_PACKAGE
-                + "VirtualThreadBridge.class"));
-        assertThat(BootstrapInjector.markDontInline(unmarked)).isSameAs(unmarked);
     }
 
-    private static List<String> dontInline(Path classes, String simpleName) throws Exception {
-        byte[] original = Files.readAllBytes(classes.resolve(BootstrapInjector.BOOTSTRAP_PACKAGE + simpleName
-                + ".class"));
+    @Test
+    void markingAgainChangesNothingAndUnmarkedClassesStayAsTheyAre() throws Exception {
+        Path classes = Path.of(Bridge.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        byte[] marked = read(classes, "TaskBridge");
+        assertThat(BootstrapBuild.markDontInline(marked)).isSameAs(marked);
+
+        byte[] unmarked = read(classes, "VirtualThreadBridge");
+        assertThat(BootstrapBuild.markDontInline(unmarked)).isSameAs(unmarked);
+    }
+
+    @Test
+    void theDefinerIsWrittenBesideTheInjector() throws Exception {
+        Path classes = Path.of(Bridge.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path definer = classes.resolve(BootstrapInjector.DEFINER.replace('.', '/') + ".class");
+        assertThat(definer).exists();
+        assertThat(Files.readAllBytes(definer)).isEqualTo(BootstrapBuild.definerClass());
+    }
+
+    private static byte[] read(Path classes, String simpleName) throws Exception {
+        return Files.readAllBytes(classes.resolve(BootstrapInjector.BOOTSTRAP_PACKAGE + simpleName + ".class"));
+    }
+
+    /** The methods of a class file that carry the JDK's {@code DontInline}. */
+    static List<String> dontInline(byte[] classFile) {
         List<String> dontInline = new java.util.ArrayList<>();
-        new ClassReader(BootstrapInjector.markDontInline(original)).accept(new ClassVisitor(Opcodes.ASM9) {
+        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                              String[] exceptions) {

@@ -9,8 +9,6 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,27 +21,22 @@ import java.util.List;
  */
 public final class NativeCallSiteTransformer implements ClassFileTransformer {
     private static final String BRIDGE = "dev/loopguard/agent/bootstrap/Bridge";
-    private static final byte[] SLEEP = "sleep".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] WAIT = "wait".getBytes(StandardCharsets.US_ASCII);
+    // Spelled out: String.getBytes(StandardCharsets.US_ASCII) would initialise six charset classes at start-up.
+    private static final byte[] SLEEP = {'s', 'l', 'e', 'e', 'p'};
+    private static final byte[] WAIT = {'w', 'a', 'i', 't'};
 
     private final AgentRuntime runtime;
-    private final boolean sleepIsNative;
-    private final boolean waitIsNative;
 
-    private NativeCallSiteTransformer(AgentRuntime runtime, boolean sleepIsNative, boolean waitIsNative) {
+    private NativeCallSiteTransformer(AgentRuntime runtime) {
         this.runtime = runtime;
-        this.sleepIsNative = sleepIsNative;
-        this.waitIsNative = waitIsNative;
     }
 
     /** Installs the transformer when this JDK has native blocking methods, and applies it to loaded classes. */
     public static void installIfNeeded(AgentRuntime runtime, Instrumentation inst) {
-        boolean sleep = isNative(Thread.class, "sleep");
-        boolean wait = isNative(Object.class, "wait");
-        if (!sleep && !wait) {
+        if (!blockingMethodsNative(Runtime.version().feature())) {
             return;
         }
-        NativeCallSiteTransformer t = new NativeCallSiteTransformer(runtime, sleep, wait);
+        NativeCallSiteTransformer t = new NativeCallSiteTransformer(runtime);
         inst.addTransformer(t, true);
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
@@ -71,12 +64,14 @@ public final class NativeCallSiteTransformer implements ClassFileTransformer {
                 || internalName.startsWith("dev/loopguard/agent/"));
     }
 
-    private static boolean isNative(Class<?> type, String name) {
-        try {
-            return Modifier.isNative(type.getDeclaredMethod(name, long.class).getModifiers());
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
+    /**
+     * Whether {@code Thread.sleep(long)} and {@code Object.wait(long)} are native on this JDK release: up to JDK 18
+     * both are; from JDK 19 (virtual threads) both are Java methods that call a private native one, where the agent's
+     * ordinary hooks see them. Decided by the release rather than by reflection: {@code Thread}'s declared methods
+     * resolve a dozen classes at start-up ({@code NativeCallSiteTransformerTest} checks the rule against reflection).
+     */
+    static boolean blockingMethodsNative(int feature) {
+        return feature < 19;
     }
 
     @Override
@@ -87,7 +82,7 @@ public final class NativeCallSiteTransformer implements ClassFileTransformer {
         }
         try {
             if (!isCandidate(className)
-                    || !(contains(bytes, SLEEP) && sleepIsNative || contains(bytes, WAIT) && waitIsNative)) {
+                    || !(contains(bytes, SLEEP) || contains(bytes, WAIT))) {
                 return null;
             }
             return rewrite(bytes);
@@ -112,11 +107,11 @@ public final class NativeCallSiteTransformer implements ClassFileTransformer {
                     @Override
                     public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
                         String operation = null;
-                        if (sleepIsNative && opcode == Opcodes.INVOKESTATIC && "sleep".equals(method)
+                        if (opcode == Opcodes.INVOKESTATIC && "sleep".equals(method)
                                 && "(J)V".equals(desc)
                                 && ("java/lang/Thread".equals(owner) || selfIsThread && self.equals(owner))) {
                             operation = "java.lang.Thread.sleep";
-                        } else if (waitIsNative && opcode != Opcodes.INVOKESTATIC && "wait".equals(method)
+                        } else if (opcode != Opcodes.INVOKESTATIC && "wait".equals(method)
                                 && "(J)V".equals(desc)) {
                             // Object.wait(long) is final: every wait(J)V invoke on any receiver type reaches it.
                             operation = "java.lang.Object.wait";

@@ -35,7 +35,8 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
     private final Map<String, UnreadFailures> unread = new ConcurrentHashMap<>();
     private final Map<Object, String> names = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<String, LoopProfile> statistics = new ConcurrentHashMap<>();
-    private final ThreadLocal<ArrayDeque<Object>> running = ThreadLocal.withInitial(ArrayDeque::new);
+    /** A named subclass rather than {@code ThreadLocal.withInitial}: a method reference spins a class at start-up. */
+    private final ThreadLocal<ArrayDeque<Object>> running = new RunningSteps();
     /** Controllers a runner is stopping, by name: the iteration it cancels (or interrupts) is not a failure. */
     private final Set<String> stopping = ConcurrentHashMap.newKeySet();
     private volatile boolean failed;
@@ -154,6 +155,9 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
      * failures recorded that nobody read.
      */
     public void reportUnreadFailures() {
+        if (unread.isEmpty()) {
+            return; // the usual exit: no TreeMap to load for nothing
+        }
         for (Map.Entry<String, UnreadFailures> e : new TreeMap<>(unread).entrySet()) {
             UnreadFailures f = e.getValue();
             synchronized (f) {
@@ -203,7 +207,9 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
     @Override
     public void writeJson(JsonWriter out) {
         out.beginObject();
-        for (Map.Entry<String, LoopProfile> e : new TreeMap<>(statistics).entrySet()) {
+        // Sorted for a stable report; an empty section (no controllers ran) loads no TreeMap.
+        Map<String, LoopProfile> sorted = statistics.isEmpty() ? statistics : new TreeMap<>(statistics);
+        for (Map.Entry<String, LoopProfile> e : sorted.entrySet()) {
             LoopProfile.Snapshot s = e.getValue().snapshot();
             out.name(e.getKey()).beginObject()
                     .name("loops").value(s.count)
@@ -242,6 +248,13 @@ public final class ControllerProfiles implements ControllerBridge.Handler, Profi
         if (!failed) {
             failed = true;
             context.detectorFailed(DETECTOR, e);
+        }
+    }
+
+    private static final class RunningSteps extends ThreadLocal<ArrayDeque<Object>> {
+        @Override
+        protected ArrayDeque<Object> initialValue() {
+            return new ArrayDeque<>();
         }
     }
 }

@@ -1,8 +1,7 @@
 package dev.loopguard.agent.internal.recording;
 
-import java.io.FileOutputStream;
+import java.io.File;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,20 +31,25 @@ public final class ReportFile {
 
     /**
      * Checks at start-up that a report can be written to {@code report}: resolves it, creates missing parent
-     * directories, creates and deletes a temporary file beside it, and removes leftover temporary files.
+     * directories, creates the {@linkplain #runningMarker running marker} beside it (which proves a file can be created
+     * there) and removes leftover temporary files. Uses {@code java.io.File} rather than a stream and a directory
+     * stream: the check runs in every JVM's start-up, and those load a dozen classes (locks, secure directory streams)
+     * that nothing else there needs.
      *
      * @return the regular file the report will be written to
      * @throws IOException whose message says why the path cannot hold a report
      */
     public static Path check(Path report) throws IOException {
         Path file = resolve(report);
-        Path probe = temporaryFile(file);
-        try (FileOutputStream out = new FileOutputStream(probe.toFile())) {
-            out.flush();
+        File marker = runningMarker(file).toFile();
+        boolean created;
+        try {
+            created = marker.createNewFile();
         } catch (IOException e) {
             throw new IOException("no file can be created in " + file.getParent() + " (" + describe(e) + ")", e);
-        } finally {
-            Files.deleteIfExists(probe);
+        }
+        if (!created && !marker.isFile()) {
+            throw new IOException("the marker " + marker + " cannot be created (it exists and is not a regular file)");
         }
         removeLeftovers(file);
         return file;
@@ -94,22 +98,13 @@ public final class ReportFile {
         return path;
     }
 
-    /** A new temporary file name beside {@code file}. */
     /**
-     * {@code .NAME.running} beside the report: created when the JVM starts, deleted once its report is written, so
-     * that a file left behind names a JVM that was killed (or could not write its report) to whoever collects the
-     * reports of many JVMs, such as the Maven plugin.
+     * {@code .NAME.running} beside the report: created when the JVM starts ({@link #check}), deleted once its report
+     * is written, so that a file left behind names a JVM that was killed (or could not write its report) to whoever
+     * collects the reports of many JVMs, such as the Maven plugin.
      */
     static Path runningMarker(Path file) {
         return file.resolveSibling("." + file.getFileName() + ".running");
-    }
-
-    public static void markRunning(Path file) throws IOException {
-        try (FileOutputStream out = new FileOutputStream(runningMarker(file).toFile())) {
-            out.flush();
-        } catch (IOException e) {
-            throw new IOException("the marker " + runningMarker(file) + " cannot be created (" + describe(e) + ")", e);
-        }
     }
 
     public static void clearRunning(Path file) {
@@ -150,17 +145,20 @@ public final class ReportFile {
 
     /** Removes temporary files of this report older than {@link #LEFTOVER_AGE_MILLIS}: a killed run's. */
     static int removeLeftovers(Path file) {
-        final String reportName = file.getFileName().toString();
+        String reportName = file.getFileName().toString();
         long cutoff = System.currentTimeMillis() - LEFTOVER_AGE_MILLIS;
         int removed = 0;
-        DirectoryStream.Filter<Path> temporary = new DirectoryStream.Filter<Path>() {
-            @Override
-            public boolean accept(Path entry) {
-                return isTemporaryFileOf(entry.getFileName().toString(), reportName);
+        try {
+            // File.list rather than Files.newDirectoryStream: names only, without the directory stream's classes.
+            String[] names = file.getParent().toFile().list();
+            if (names == null) {
+                return 0;
             }
-        };
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(file.getParent(), temporary)) {
-            for (Path leftover : leftovers) {
+            for (String name : names) {
+                if (!isTemporaryFileOf(name, reportName)) {
+                    continue;
+                }
+                Path leftover = file.resolveSibling(name);
                 BasicFileAttributes a = attributesOrNull(leftover, LinkOption.NOFOLLOW_LINKS);
                 if (a != null && a.isRegularFile() && a.lastModifiedTime().toMillis() < cutoff) {
                     Files.deleteIfExists(leftover);

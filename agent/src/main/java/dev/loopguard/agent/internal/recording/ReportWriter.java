@@ -10,7 +10,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,19 +42,28 @@ public final class ReportWriter {
         try {
             // FileOutputStream, which the JVM has loaded (and the agent instrumented) long before: Files.write would
             // load and instrument FileChannelImpl at exit.
+            // Charset.forName: the UTF-8 charset is loaded, StandardCharsets (and its six other charsets) is not.
             try (Writer out = new OutputStreamWriter(new BufferedOutputStream(new FileOutputStream(temp.toFile()),
-                    1 << 16), StandardCharsets.UTF_8)) {
+                    1 << 16), Charset.forName("UTF-8"))) {
                 render(out, runtime.recorder().snapshot(), Instant.now());
             }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            // File.renameTo is rename(2) on POSIX: atomic, and it replaces the report, without Files.move's copy
+            // machinery (UnixCopyFile) loaded at exit. It says only whether it worked: Files.move, after it, says why.
+            if (!temp.toFile().renameTo(file.toFile())) {
+                moveReplacing(temp, file);
             }
         } finally {
             Files.deleteIfExists(temp);
         }
         return file;
+    }
+
+    private static void moveReplacing(Path temp, Path file) throws IOException {
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     String render(List<Finding> findings, Instant finishedAt) {

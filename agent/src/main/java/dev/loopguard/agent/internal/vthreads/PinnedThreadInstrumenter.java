@@ -25,12 +25,24 @@ public final class PinnedThreadInstrumenter implements Instrumenter {
         }
         PinnedThreadMonitor monitor = new PinnedThreadMonitor(new RuntimeDetectorContext(runtime));
         monitor.startOnFirstVirtualThread();
-        runtime.beforeReport(() -> {
+        runtime.beforeReport(new AwaitDeliveryAtExit(monitor));
+        transformations.hook("java.lang.VirtualThread", Hook.on(MethodFilter.named("start").instanceOnly())
+                .enter(BridgeCall.to(VirtualThreadBridge.class, "onStart")));
+    }
+
+    /** Before the exit report: the pinning events JFR has not delivered yet. A class, not a start-up lambda. */
+    private static final class AwaitDeliveryAtExit implements Runnable {
+        private final PinnedThreadMonitor monitor;
+
+        AwaitDeliveryAtExit(PinnedThreadMonitor monitor) {
+            this.monitor = monitor;
+        }
+
+        @Override
+        public void run() {
             if (JvmShutdown.inProgress()) {
                 monitor.awaitDelivery(Duration.ofMillis(1500)); // JFR delivers in batches, about once a second
             }
-        });
-        transformations.hook("java.lang.VirtualThread", Hook.on(MethodFilter.named("start").instanceOnly())
-                .enter(BridgeCall.to(VirtualThreadBridge.class, "onStart")));
+        }
     }
 }

@@ -63,7 +63,21 @@ public final class PinnedThreadMonitor {
         if (!supported()) {
             return;
         }
-        VirtualThreadBridge.install(this::firstVirtualThread);
+        VirtualThreadBridge.install(new FirstVirtualThread(this));
+    }
+
+    /** A named class rather than {@code this::firstVirtualThread}, which would spin one in every JVM's start-up. */
+    private static final class FirstVirtualThread implements VirtualThreadBridge.Handler {
+        private final PinnedThreadMonitor monitor;
+
+        FirstVirtualThread(PinnedThreadMonitor monitor) {
+            this.monitor = monitor;
+        }
+
+        @Override
+        public void firstVirtualThread() {
+            monitor.firstVirtualThread();
+        }
     }
 
     private void firstVirtualThread() {

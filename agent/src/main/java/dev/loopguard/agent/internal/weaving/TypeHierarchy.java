@@ -118,7 +118,10 @@ public final class TypeHierarchy {
         if (type.superName() != null) {
             pending.add(type.superName());
         }
-        pending.addAll(type.interfaces());
+        // One by one: ArrayDeque.addAll goes through forEach(this::addLast), a lambda spun on the first class woven.
+        for (String name : type.interfaces()) {
+            pending.add(name);
+        }
     }
 
     /**
