@@ -41,6 +41,7 @@ public final class TaskScenarios {
         CompletableFuture<String> recovered = recoveredInTheChain(executor);
         CompletableFuture<String> logged = loggedWithWhenComplete(executor);
         CompletableFuture<String> joinedLater = failedAndJoinedLater(executor);
+        Thread waiter = joinedWhilePending(executor);
         timedOut();
         droppedSubmitThatThrows(executor);
         discardPolicy();
@@ -50,6 +51,7 @@ public final class TaskScenarios {
         eventLoopClosedWithUnrunTasks();
         eventLoopClosedWithAHandler();
         GO.countDown();
+        waiter.join();
 
         executor.shutdown();
         if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
@@ -109,6 +111,28 @@ public final class TaskScenarios {
 
     static CompletableFuture<String> failedAndJoinedLater(ExecutorService executor) {
         return CompletableFuture.supplyAsync(() -> fail("joined later"), executor);
+    }
+
+    /**
+     * A join that starts while the future is pending and then throws its failure: observed by that read (the agent
+     * hears of a throwing read as it throws, not as it starts). Returns the waiting thread, which is waiting once
+     * this returns.
+     */
+    static Thread joinedWhilePending(ExecutorService executor) {
+        CompletableFuture<String> pending = CompletableFuture.supplyAsync(() -> fail("seen by a waiting join"),
+                executor);
+        Thread waiter = new Thread(() -> {
+            try {
+                pending.join();
+            } catch (RuntimeException expected) {
+                // the failure, seen
+            }
+        }, "waiting-join");
+        waiter.start();
+        // The join waits through a completion it pushes on the future: once it is there, the join has started.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                .until(() -> pending.getNumberOfDependents() == 1);
+        return waiter;
     }
 
     static void timedOut() {

@@ -353,7 +353,11 @@ public final class TaskBridge {
         }
     }
 
-    /** A read that sees a failure: {@code join}, {@code get}, {@code isCompletedExceptionally}… */
+    /**
+     * A read that sees a failure: {@code join}, {@code get}, {@code getNow} and {@code resultNow} as they throw it (a
+     * hook on the way out by exception costs a successful read nothing), {@code exceptionNow},
+     * {@code isCompletedExceptionally} and {@code state} as they start.
+     */
     public static void onRead(Object future) {
         if (unobservedFailures != 0) {
             used(future, READ);
@@ -388,12 +392,31 @@ public final class TaskBridge {
     }
 
     /**
+     * {@link #onChain} where the class has its record field: only a future holding a record matters to a stage there
+     * (the agent learns nothing from a stage attached to a future it does not track, whatever else it watches), so a
+     * stage on an untracked future costs the field read alone. {@link #onChain} is woven only into a
+     * {@code CompletableFuture} loaded before the agent, whose tracked futures are in the agent's table.
+     */
+    public static void onTrackedChain(Object future, Object record) {
+        if (record != null && tracking) {
+            used(future, CHAIN);
+        }
+    }
+
+    /**
      * {@code toCompletableFuture()}: {@code thenCompose} is about to take over the future its function returned. Only
      * for a tracked future (or while something its record field does not show is watched), like a stage; a future that
      * nothing tracks has nothing to hand over.
      */
     public static void onCompose(Object future, Object record) {
         if (concerns(record)) {
+            used(future, COMPOSE);
+        }
+    }
+
+    /** {@link #onCompose} where the class has its record field: as {@link #onTrackedChain}, only a tracked future. */
+    public static void onTrackedCompose(Object future, Object record) {
+        if (record != null && tracking) {
             used(future, COMPOSE);
         }
     }

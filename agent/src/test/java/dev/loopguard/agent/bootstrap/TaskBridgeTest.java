@@ -105,6 +105,14 @@ class TaskBridgeTest {
                 TaskBridge.onHandle(untracked, null);
                 assertThat(completed).as("something the field cannot show").containsExactly(tracked, untracked);
                 assertThat(used).containsExactly("CHAIN", "HANDLE", "COMPOSE", "HANDLE");
+
+                TaskBridge.onTrackedChain(untracked, null);
+                TaskBridge.onTrackedCompose(untracked, null);
+                assertThat(used).as("a stage on an untracked future concerns nothing where the field shows records")
+                        .containsExactly("CHAIN", "HANDLE", "COMPOSE", "HANDLE");
+                TaskBridge.onTrackedChain(tracked, record);
+                TaskBridge.onTrackedCompose(tracked, record);
+                assertThat(used).containsExactly("CHAIN", "HANDLE", "COMPOSE", "HANDLE", "CHAIN", "COMPOSE");
             } finally {
                 TaskBridge.unmarkedConcerns.decrementAndGet();
             }

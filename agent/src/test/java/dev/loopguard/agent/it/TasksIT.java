@@ -89,10 +89,11 @@ class TasksIT {
     }
 
     @Test
-    void failuresRecoveredInTheChainObservedLaterOrCausedByATimeoutAreNotFindings() {
+    void failuresRecoveredInTheChainObservedLaterOrWhileWaitingOrCausedByATimeoutAreNotFindings() {
         none("recoveredInTheChain");
         none("loggedWithWhenComplete");
         none("failedAndJoinedLater");
+        none("joinedWhilePending");
         none("timedOut");
     }
 

@@ -266,8 +266,11 @@ public final class TaskTracking {
                                 .onReturn(BridgeCall.to(TaskBridge.class, "onFailure", returned(), self())),
                         Hook.on(named("obtrudeValue", "obtrudeException"))
                                 .onReturn(BridgeCall.to(TaskBridge.class, "onForcedCompletion", self())),
-                        Hook.on(named("get", "join", "getNow", "resultNow", "exceptionNow", "isCompletedExceptionally",
-                                        "state").instanceOnly())
+                        // A read observes a failure only by seeing it: these throw it, so they are hooked on the
+                        // way out by exception, which a successful read (all but every read) never takes.
+                        Hook.on(named("get", "join", "getNow", "resultNow").instanceOnly())
+                                .onThrow(BridgeCall.to(TaskBridge.class, "onRead", self())),
+                        Hook.on(named("exceptionNow", "isCompletedExceptionally", "state").instanceOnly())
                                 .enter(BridgeCall.to(TaskBridge.class, "onRead", self())),
                         Hook.on(named("handle", "handleAsync", "whenComplete", "whenCompleteAsync", "exceptionally",
                                         "exceptionallyAsync", "exceptionallyCompose", "exceptionallyComposeAsync")
@@ -279,11 +282,11 @@ public final class TaskTracking {
                                         "thenRunAsync", "thenCombine", "thenCombineAsync", "thenAcceptBoth",
                                         "thenAcceptBothAsync", "runAfterBoth", "runAfterBothAsync", "thenCompose",
                                         "thenComposeAsync").instanceOnly())
-                                .enter(BridgeCall.to(TaskBridge.class, "onChain", self(), record())),
+                                .enter(trackedOnly("onTrackedChain", "onChain")),
                         // thenCompose takes over the future its function returned through this call, then relays
                         // its outcome by reading its result: the only trace the hand-over leaves.
                         Hook.on(named("toCompletableFuture").instanceOnly())
-                                .enter(BridgeCall.to(TaskBridge.class, "onCompose", self(), record())),
+                                .enter(trackedOnly("onTrackedCompose", "onCompose")),
                         Hook.on(named("applyToEither", "applyToEitherAsync", "acceptEither", "acceptEitherAsync",
                                         "runAfterEither", "runAfterEitherAsync").instanceOnly())
                                 .enter(BridgeCall.to(TaskBridge.class, "onEither", self())),
@@ -312,6 +315,16 @@ public final class TaskTracking {
      */
     private static BridgeCall.Arg record() {
         return BridgeCall.Arg.fieldOrNull(RecordField.NAME);
+    }
+
+    /**
+     * A stage hook that calls in only for a future holding a record, where the class has the record field; where it
+     * has not (loaded before the agent), the hook that also goes by {@code TaskBridge.unmarkedConcerns}, which then
+     * counts the records in the agent's table.
+     */
+    private static BridgeCall trackedOnly(String withField, String withoutField) {
+        return BridgeCall.to(TaskBridge.class, withField, self(), record())
+                .whereFieldIs(RecordField.NAME, BridgeCall.to(TaskBridge.class, withoutField, self(), record()));
     }
 
     /** At JVM exit: reports failures still unobserved. */

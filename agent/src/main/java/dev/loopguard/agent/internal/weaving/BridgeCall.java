@@ -103,6 +103,9 @@ public final class BridgeCall {
     final Type returnType;
     final Type[] parameterTypes;
     final List<Arg> args;
+    /** The field whose absence from the woven class makes {@link #withoutField} the call woven instead; or null. */
+    final String requiredField;
+    final BridgeCall withoutField;
 
     private BridgeCall(Method method, List<Arg> args) {
         this.owner = Type.getInternalName(method.getDeclaringClass());
@@ -111,6 +114,37 @@ public final class BridgeCall {
         this.returnType = Type.getReturnType(method);
         this.parameterTypes = Type.getArgumentTypes(method);
         this.args = List.copyOf(args);
+        this.requiredField = null;
+        this.withoutField = null;
+    }
+
+    private BridgeCall(BridgeCall call, String requiredField, BridgeCall withoutField) {
+        this.owner = call.owner;
+        this.name = call.name;
+        this.descriptor = call.descriptor;
+        this.returnType = call.returnType;
+        this.parameterTypes = call.parameterTypes;
+        this.args = call.args;
+        this.requiredField = requiredField;
+        this.withoutField = withoutField;
+    }
+
+    /**
+     * This call where the woven class has the instance field {@code field}, and {@code fallback} where it has not:
+     * for a hook that can decide by a field the agent adds while the class first loads, and must decide otherwise in
+     * a class loaded before the agent. Both calls must return the same type, as the woven code around them expects.
+     */
+    public BridgeCall whereFieldIs(String field, BridgeCall fallback) {
+        if (!returnType.equals(fallback.returnType)) {
+            throw new IllegalArgumentException(owner + "." + name + " and " + fallback.owner + "." + fallback.name
+                    + " must return the same type");
+        }
+        return new BridgeCall(this, field, fallback);
+    }
+
+    /** The call woven into a class with these instance fields. */
+    BridgeCall forFields(java.util.Set<String> fields) {
+        return requiredField == null || fields.contains(requiredField) ? this : withoutField.forFields(fields);
     }
 
     /** {@code bridge.method(args...)}: the bridge must have exactly one public static method of that name and arity. */
@@ -153,12 +187,13 @@ public final class BridgeCall {
         }
     }
 
+    /** Whether this call, or the one woven instead where the field is absent, passes an argument of {@code kind}. */
     boolean uses(Arg.Kind kind) {
         for (Arg a : args) {
             if (a.kind == kind) {
                 return true;
             }
         }
-        return false;
+        return withoutField != null && withoutField.uses(kind);
     }
 }

@@ -305,7 +305,8 @@ public final class HookWeaver extends ClassVisitor {
         }
 
         /** Pushes the call's arguments and invokes it; {@code exitOpcode} is the return or throw being left by. */
-        private void push(BridgeCall call, int hookIndex, int exitOpcode) {
+        private void push(BridgeCall woven, int hookIndex, int exitOpcode) {
+            BridgeCall call = woven.forFields(fields.keySet());
             for (int p = 0; p < call.args.size(); p++) {
                 BridgeCall.Arg arg = call.args.get(p);
                 switch (arg.kind) {

@@ -201,6 +201,27 @@ class HookWeaverTest {
     }
 
     @Test
+    void aCallThatNeedsAFieldIsReplacedByItsFallbackWhereTheClassLacksIt() throws Throwable {
+        Class<?> withField = weave(Hook.on(named("tagged"))
+                .enter(bridge("labelled", BridgeCall.Arg.field("label"), nullValue(), methodName())
+                        .whereFieldIs("label", bridge("mark", methodName()))));
+        invoke(withField, withField.getConstructor(String.class).newInstance("kiln"), "tagged", 1L, "b", 2);
+        Class<?> withoutField = weave(Hook.on(named("tagged"))
+                .enter(bridge("labelled", BridgeCall.Arg.field("loopguard$absent"), nullValue(), methodName())
+                        .whereFieldIs("loopguard$absent", bridge("mark", methodName()))));
+        invoke(withoutField, withoutField.getConstructor(String.class).newInstance("kiln"), "tagged", 1L, "b", 2);
+
+        assertThat(RecordingBridge.EVENTS).containsExactly("labelled kiln null tagged", "mark tagged");
+    }
+
+    @Test
+    void aFallbackMustReturnWhatTheCallItReplacesReturns() {
+        assertThatThrownBy(() -> bridge("labelled", BridgeCall.Arg.field("label"), nullValue(), methodName())
+                .whereFieldIs("label", bridge("enter", methodName(), constant(1), nullValue())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must return the same type");
+    }
+
+    @Test
     void twoHooksOnOneMethodEnterInOrderAndExitInReverseOrder() throws Throwable {
         Class<?> woven = weave(
                 Hook.on(named("weigh", "fail"))
