@@ -33,7 +33,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Sampling covers {@code synchronized} blocks and methods alike, in any code, with no rewriting; it misses an entry
  * shorter than a tick that no tick happens to see. It stops once the stream delivers; an event the stream delivers
- * for an entry the sampler already reported is skipped ({@link #reported}).
+ * for an entry the sampler reported, or still watches, is skipped ({@link #reported}).
  */
 final class EarlyMonitorSampler implements Runnable {
     static final String NAME = "monitor-early";
@@ -78,6 +78,11 @@ final class EarlyMonitorSampler implements Runnable {
         boolean same(StackTraceElement[] now, long count) {
             return blockedCount >= 0 && count >= 0 ? count == blockedCount
                     : now.length > 0 && stack.length > 0 && now[0].equals(stack[0]);
+        }
+
+        /** The last tick that saw the thread blocked in this entry, in epoch milliseconds. */
+        long lastSeenAt() {
+            return firstSeenAt.plusNanos(lastSeen - firstSeen).toEpochMilli();
         }
 
         void learn(ThreadInfo info) {
@@ -256,12 +261,11 @@ final class EarlyMonitorSampler implements Runnable {
             return;
         }
         long nanos = StallWatchdog.busyDuration(entry.firstSeen, entry.lastSeen, end, TICK_NANOS);
-        Instant last = entry.firstSeenAt.plusNanos(entry.lastSeen - entry.firstSeen);
         synchronized (reported) {
             if (reported.size() == REPORTED_LIMIT) {
                 reported.remove(0);
             }
-            reported.add(new long[] {s.thread.getId(), entry.firstSeenAt.toEpochMilli(), last.toEpochMilli()});
+            reported.add(new long[] {s.thread.getId(), entry.firstSeenAt.toEpochMilli(), entry.lastSeenAt()});
         }
         if (!entry.recorded) {
             entry.recorded = true;
@@ -271,20 +275,36 @@ final class EarlyMonitorSampler implements Runnable {
 
     /** Whether a contended entry of this thread between {@code start} and {@code end} is one the sampler reported. */
     boolean reported(long threadId, Instant start, Instant end) {
-        synchronized (reported) {
-            if (reported.isEmpty()) {
-                return false;
+        long from = start.toEpochMilli() - MATCH_TOLERANCE_MILLIS;
+        long to = end.toEpochMilli() + MATCH_TOLERANCE_MILLIS;
+        // An entry the ticks still watch is one the sampler reports too, when a tick sees it end or at the flush:
+        // the stream delivers the events of its first flush before it stops the sampler, and a tick late by a few
+        // milliseconds (a busy machine) leaves an entry that ended before that flush still here. Looked at before
+        // the finished ones: a tick moves an entry from here to there under this lock, so it is found in one place.
+        synchronized (this) {
+            for (Map.Entry<ThreadState, Entry> e : entries.entrySet()) {
+                Entry entry = e.getValue();
+                if (e.getKey().thread.getId() == threadId && !isWaitReentry(entry)
+                        && within(entry.firstSeenAt.toEpochMilli(), entry.lastSeenAt(), from, to)) {
+                    return true;
+                }
             }
-            long from = start.toEpochMilli() - MATCH_TOLERANCE_MILLIS;
-            long to = end.toEpochMilli() + MATCH_TOLERANCE_MILLIS;
+        }
+        synchronized (reported) {
             for (long[] r : reported) {
-                // The sampler saw the thread blocked inside the event's interval: the same entry. (Overlap alone
-                // would also match the next entry at the same monitor, which can begin a moment after this one.)
-                if (r[0] == threadId && r[1] >= from && r[2] <= to) {
+                if (r[0] == threadId && within(r[1], r[2], from, to)) {
                     return true;
                 }
             }
             return false;
         }
+    }
+
+    /**
+     * The sampler saw the thread blocked only inside the event's interval: the same entry. (Overlap alone would also
+     * match the next entry at the same monitor, which can begin a moment after this one.)
+     */
+    private static boolean within(long firstSeen, long lastSeen, long from, long to) {
+        return firstSeen >= from && lastSeen <= to;
     }
 }
