@@ -44,12 +44,13 @@ final class AgentInstaller {
     static AgentRuntime install(AgentOptions options, Instrumentation inst) {
         AgentRuntime runtime = new AgentRuntime(options, System.err);
         KnownCallSites knownSites = new KnownCallSites(runtime, inst);
-        LoopActivity activity = new LoopActivity(runtime, knownSites);
-        AgentStartupWork startup = new AgentStartupWork();
         DetectorContext context = new RuntimeDetectorContext(runtime);
+        // One detector: the bridge's blocking calls go to it, and its allow list exempts contended monitors too.
+        BlockingCallDetector blocking = new BlockingCallDetector(context, options, knownSites);
+        LoopActivity activity = new LoopActivity(runtime, blocking);
+        AgentStartupWork startup = new AgentStartupWork();
         StallWatchdog watchdog = new StallWatchdog(context, options.stallThreshold(), startup);
-        MonitorContentionDetector monitors = new MonitorContentionDetector(context,
-                new BlockingCallDetector(context, options));
+        MonitorContentionDetector monitors = new MonitorContentionDetector(context, blocking);
         warmUp(runtime, activity);
         AgentRuntime.setCurrent(runtime);
         runtime.beforeReport(new FlushStalls(watchdog));

@@ -1,9 +1,7 @@
 package dev.loopguard.agent.internal.loops;
 
-import dev.loopguard.agent.internal.RuntimeDetectorContext;
 import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.blocking.BlockingCallDetector;
-import dev.loopguard.agent.internal.blocking.KnownCallSites;
 import dev.loopguard.agent.BlockingCallException;
 import dev.loopguard.agent.bootstrap.Bridge;
 
@@ -16,10 +14,10 @@ public final class LoopActivity implements Bridge.Sink {
     private final ThreadClassifier threads;
     private final BlockingCallDetector blocking;
 
-    public LoopActivity(AgentRuntime runtime, KnownCallSites knownSites) {
+    public LoopActivity(AgentRuntime runtime, BlockingCallDetector blocking) {
         this.runtime = runtime;
         this.threads = runtime.threads();
-        this.blocking = new BlockingCallDetector(new RuntimeDetectorContext(runtime), runtime.options(), knownSites);
+        this.blocking = blocking;
     }
 
     @Override
