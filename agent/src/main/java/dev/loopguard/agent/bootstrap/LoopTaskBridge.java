@@ -209,24 +209,33 @@ public final class LoopTaskBridge {
     }
 
     /**
-     * Netty's {@code AbstractEventExecutor.runTask(Runnable)}: every task a Netty loop runs. A scheduled task that is
-     * not due yet is only being moved to its loop's schedule queue (it was scheduled from another thread): not a start.
+     * Netty's {@code AbstractEventExecutor.runTask(Runnable)}: every task a Netty loop runs. Only the count is read
+     * here: the rest runs out of line, so that what is inlined into Netty's task loop stays one read and a call the
+     * loop takes only while tasks are followed. The {@code instanceof} against an interface and the call of
+     * {@code getDelay} are on that path too: inlined here, the JIT would compile them into the loop once a sampling
+     * window had followed a task and the branch had been taken.
      */
     public static void onNettyRunTask(Object task) {
-        if (tracked > 0 && !(task instanceof java.util.concurrent.Delayed
-                && ((java.util.concurrent.Delayed) task).getDelay(java.util.concurrent.TimeUnit.NANOSECONDS) > 0)) {
+        if (tracked > 0) {
             startedOnItsLoop(task);
         }
     }
 
+    /**
+     * A scheduled task that is not due yet is only being moved to its loop's schedule queue (it was scheduled from
+     * another thread): not a start.
+     */
     @OutOfLine
     private static void startedOnItsLoop(Object task) {
         Handler h = handler;
         if (h != null && task != null) {
             try {
-                h.startedOnItsLoop(task);
+                if (!(task instanceof java.util.concurrent.Delayed && ((java.util.concurrent.Delayed) task)
+                        .getDelay(java.util.concurrent.TimeUnit.NANOSECONDS) > 0)) {
+                    h.startedOnItsLoop(task);
+                }
             } catch (Throwable ignored) {
-                // see follow
+                // see follow; a task's own getDelay that throws is not the agent's to pass on either
             }
         }
     }

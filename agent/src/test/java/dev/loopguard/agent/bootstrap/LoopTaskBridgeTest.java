@@ -14,8 +14,11 @@ class LoopTaskBridgeTest {
     private final Object loop = new Object();
     private final List<Object> handedOver = new ArrayList<>();
 
+    private final List<Object> started = new ArrayList<>();
+
     @AfterEach
     void uninstall() {
+        LoopTaskBridge.tracked = 0;
         LoopTaskBridge.install(null);
         LoopTaskBridge.sampleInWindows(null);
         LoopTaskBridge.windowChanged(false);
@@ -160,5 +163,54 @@ class LoopTaskBridgeTest {
         @Override
         public void terminated(Object loop) {
         }
+
+        @Override
+        public void startedOnItsLoop(Object task) {
+            started.add(task);
+        }
+    }
+
+    /** A task of Netty's schedule queue, as {@code runTask} sees it; its delay is whatever the test says. */
+    private static final class DelayedTask implements Runnable, java.util.concurrent.Delayed {
+        private final java.util.function.LongSupplier delay;
+
+        DelayedTask(java.util.function.LongSupplier delay) {
+            this.delay = delay;
+        }
+
+        @Override
+        public void run() {
+        }
+
+        @Override
+        public long getDelay(java.util.concurrent.TimeUnit unit) {
+            return delay.getAsLong();
+        }
+
+        @Override
+        public int compareTo(java.util.concurrent.Delayed other) {
+            return 0;
+        }
+    }
+
+    @Test
+    void nettyRunTaskReportsAStartOnlyWhileTasksAreFollowedAndNotForAScheduleNotDueYet() {
+        LoopTaskBridge.install(new Recording());
+        Runnable plain = new HotTask();
+        DelayedTask due = new DelayedTask(() -> 0);
+        DelayedTask notDue = new DelayedTask(() -> 1_000_000_000L);
+        DelayedTask broken = new DelayedTask(() -> {
+            throw new IllegalStateException("a task's own bug");
+        });
+
+        LoopTaskBridge.onNettyRunTask(plain);
+        assertThat(started).as("nothing followed: no call in").isEmpty();
+
+        LoopTaskBridge.tracked = 1;
+        LoopTaskBridge.onNettyRunTask(plain);
+        LoopTaskBridge.onNettyRunTask(due);
+        LoopTaskBridge.onNettyRunTask(notDue); // only moved to the loop's schedule queue
+        LoopTaskBridge.onNettyRunTask(broken); // must not throw into the loop
+        assertThat(started).containsExactly(plain, due);
     }
 }
