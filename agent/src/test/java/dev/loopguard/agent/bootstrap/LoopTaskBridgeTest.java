@@ -15,10 +15,12 @@ class LoopTaskBridgeTest {
     private final List<Object> handedOver = new ArrayList<>();
 
     private final List<Object> started = new ArrayList<>();
+    /** The count other tests in this JVM left (a loop-task follower of theirs may still run): put back after. */
+    private final int trackedBefore = LoopTaskBridge.tracked;
 
     @AfterEach
     void uninstall() {
-        LoopTaskBridge.tracked = 0;
+        LoopTaskBridge.tracked = trackedBefore;
         LoopTaskBridge.install(null);
         LoopTaskBridge.sampleInWindows(null);
         LoopTaskBridge.windowChanged(false);
@@ -203,6 +205,7 @@ class LoopTaskBridgeTest {
             throw new IllegalStateException("a task's own bug");
         });
 
+        LoopTaskBridge.tracked = 0;
         LoopTaskBridge.onNettyRunTask(plain);
         assertThat(started).as("nothing followed: no call in").isEmpty();
 
