@@ -5,7 +5,9 @@ import dev.loopguard.agent.internal.loops.ThreadState;
 import dev.loopguard.agent.internal.recording.ConsoleSummary;
 import dev.loopguard.agent.internal.recording.FindingRecorder;
 import dev.loopguard.agent.internal.recording.ProfileSection;
+import dev.loopguard.agent.internal.recording.RecordingFailures;
 import dev.loopguard.agent.internal.recording.ReportFile;
+import dev.loopguard.agent.internal.recording.ReportSource;
 import dev.loopguard.agent.internal.recording.ReportWriter;
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
@@ -27,7 +29,7 @@ import java.util.function.Supplier;
  * The running agent: options, findings, thread classification, detector health and report sections. One per JVM,
  * created by the agent entry before any instrumentation is installed.
  */
-public final class AgentRuntime {
+public final class AgentRuntime implements RecordingFailures, ReportSource {
     /** Exit status when {@code failOn} kinds were found (documented in docs/agent.md). */
     public static final int FAIL_ON_EXIT_STATUS = 3;
     /** Exit status when the report could not be written at exit (documented in docs/agent.md). */
@@ -67,13 +69,19 @@ public final class AgentRuntime {
 
     public AgentOptions options() { return options; }
 
+    @Override
     public FindingRecorder recorder() { return recorder; }
 
     public ThreadClassifier threads() { return threads; }
 
+    @Override
     public Instant startedAt() { return startedAt; }
 
+    @Override
+    public Map<String, Object> effectiveOptions() { return options.effective(); }
+
     /** Turns the detector off and reports the failure once (stderr and the report's agentErrors). Never throws. */
+    @Override
     public void detectorFailed(String detector, Throwable cause) {
         try {
             if (disabledDetectors.add(detector)) {
@@ -84,11 +92,13 @@ public final class AgentRuntime {
         }
     }
 
+    @Override
     public boolean detectorEnabled(String detector) {
         return !disabledDetectors.contains(detector);
     }
 
     /** Records an internal error once per source without disabling anything. Never throws. */
+    @Override
     public void agentError(String source, Throwable cause) {
         try {
             String text = cause.getClass().getName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
@@ -101,6 +111,7 @@ public final class AgentRuntime {
         }
     }
 
+    @Override
     public Map<String, String> agentErrors() {
         return new LinkedHashMap<>(agentErrors);
     }
@@ -112,6 +123,7 @@ public final class AgentRuntime {
         }
     }
 
+    @Override
     public Map<String, ProfileSection> profileSections() {
         return new LinkedHashMap<>(profile);
     }

@@ -1,6 +1,5 @@
 package dev.loopguard.agent.internal.recording;
 
-import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.Finding;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
@@ -19,9 +18,9 @@ import java.util.List;
  * {@code occurrences} field says how many occurrences an event stands for.
  */
 public final class FindingEvents {
-    private final AgentRuntime runtime;
+    private final RecordingFailures runtime;
 
-    FindingEvents(AgentRuntime runtime) {
+    FindingEvents(RecordingFailures runtime) {
         this.runtime = runtime;
     }
 

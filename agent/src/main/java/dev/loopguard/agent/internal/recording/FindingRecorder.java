@@ -1,6 +1,5 @@
 package dev.loopguard.agent.internal.recording;
 
-import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.internal.TestScopes;
 import dev.loopguard.agent.Finding;
 import dev.loopguard.agent.FindingKind;
@@ -46,15 +45,15 @@ public final class FindingRecorder {
     private final List<FindingListener> listeners = new CopyOnWriteArrayList<>();
     /** Registered by features at start-up; an array, so that a finding reads one field and allocates nothing. */
     private volatile FindingEnricher[] enrichers = new FindingEnricher[0];
-    private final AgentRuntime runtime;
+    private final RecordingFailures runtime;
     private final FindingEvents events;
     private final int maxSitesPerKind;
 
-    public FindingRecorder(AgentRuntime runtime) {
+    public FindingRecorder(RecordingFailures runtime) {
         this(runtime, MAX_SITES_PER_KIND);
     }
 
-    public FindingRecorder(AgentRuntime runtime, int maxSitesPerKind) {
+    public FindingRecorder(RecordingFailures runtime, int maxSitesPerKind) {
         this.runtime = runtime;
         this.events = new FindingEvents(runtime);
         this.maxSitesPerKind = maxSitesPerKind;

@@ -1,6 +1,5 @@
 package dev.loopguard.agent.internal.recording;
 
-import dev.loopguard.agent.internal.AgentRuntime;
 import dev.loopguard.agent.Finding;
 
 import dev.loopguard.agent.FindingKind;
@@ -23,9 +22,9 @@ import java.util.Map;
 public final class ReportWriter {
     static final String VERSION = versionOfAgent();
 
-    private final AgentRuntime runtime;
+    private final ReportSource runtime;
 
-    public ReportWriter(AgentRuntime runtime) {
+    public ReportWriter(ReportSource runtime) {
         this.runtime = runtime;
     }
 
@@ -87,7 +86,7 @@ public final class ReportWriter {
                 .endObject();
         out.name("startedAt").value(IsoInstant.format(runtime.startedAt()));
         out.name("finishedAt").value(IsoInstant.format(finishedAt));
-        out.name("options").value(runtime.options().effective());
+        out.name("options").value(runtime.effectiveOptions());
         out.name("findings").beginArray();
         for (Finding f : findings) {
             writeFinding(out, f);
