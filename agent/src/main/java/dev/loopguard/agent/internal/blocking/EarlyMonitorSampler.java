@@ -32,8 +32,11 @@ import java.util.concurrent.locks.LockSupport;
  * second thread, so that the sampling never waits.
  *
  * <p>Sampling covers {@code synchronized} blocks and methods alike, in any code, with no rewriting; it misses an entry
- * shorter than a tick that no tick happens to see. It stops once the stream delivers; an event the stream delivers
- * for an entry the sampler reported, or still watches, is skipped ({@link #reported}).
+ * shorter than a tick that no tick happens to see. It stops {@value #HAND_OVER_MILLIS} ms after the stream first
+ * delivers ({@link #streamDelivers}), not at once: JFR writes an event when the entry is over, so an entry that begins
+ * just as the stream comes up would otherwise be reported only when it ends (a loop blocked for 20 s, as a 20 s stall
+ * and, at exit on JDK 17, whose stream cannot be drained, not at all). An event the stream delivers for an entry the
+ * sampler reported, or still watches, is skipped ({@link #reported}).
  */
 final class EarlyMonitorSampler implements Runnable {
     static final String NAME = "monitor-early";
@@ -41,8 +44,13 @@ final class EarlyMonitorSampler implements Runnable {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
     /** Clock difference allowed between the sampler's wall-clock instants and JFR's event timestamps. */
     private static final long MATCH_TOLERANCE_MILLIS = 5;
-    /** Reported entries kept for matching JFR events: the sampler runs for about a second. */
-    private static final int REPORTED_LIMIT = 256;
+    /** How long the sampler goes on once the stream delivers. */
+    static final long HAND_OVER_MILLIS = 2_000;
+    /**
+     * Reported entries kept for matching JFR events, which arrive up to about a second after an entry ended: the
+     * sampler runs for the first seconds of the loops, and one entry per tick and loop thread is the most it sees.
+     */
+    private static final int REPORTED_LIMIT = 4_096;
 
     private final DetectorContext context;
     private final MonitorContentionDetector detector;
@@ -52,6 +60,8 @@ final class EarlyMonitorSampler implements Runnable {
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private volatile boolean stopped;
     private boolean started;
+    /** {@link System#nanoTime} at which the sampler stops; 0 until the stream delivers. */
+    private volatile long handOverEnds;
     /** Null until created by the sampler's second thread. */
     private volatile ThreadMXBean threads;
 
@@ -139,7 +149,24 @@ final class EarlyMonitorSampler implements Runnable {
         }
     }
 
-    /** The stream delivers (or will never start): report what is being watched, and sample no more. */
+    /**
+     * The stream delivered for the first time, at {@code now} ({@link System#nanoTime}): the sampler goes on for
+     * {@value #HAND_OVER_MILLIS} ms more, then stops. Later calls change nothing.
+     */
+    void streamDelivers(long now) {
+        if (handOverEnds == 0) {
+            long ends = now + TimeUnit.MILLISECONDS.toNanos(HAND_OVER_MILLIS);
+            handOverEnds = ends == 0 ? 1 : ends;
+        }
+    }
+
+    /** Whether the hand-over to the stream is over at {@code now}. */
+    boolean handedOver(long now) {
+        long ends = handOverEnds;
+        return ends != 0 && now - ends >= 0;
+    }
+
+    /** The stream stopped (or will never start): report what is being watched, and sample no more. */
     void stop() {
         if (!stopped) {
             stopped = true;
@@ -151,7 +178,12 @@ final class EarlyMonitorSampler implements Runnable {
     public void run() {
         try {
             while (!stopped && context.detectorEnabled(NAME) && context.detectorEnabled(MonitorContentionDetector.NAME)) {
-                tick(System.nanoTime());
+                long now = System.nanoTime();
+                if (handedOver(now)) {
+                    stop();
+                    return;
+                }
+                tick(now);
                 LockSupport.parkNanos(TICK_NANOS);
             }
         } catch (Throwable e) {

@@ -112,10 +112,10 @@ public final class MonitorContentionDetector {
             try (RecordingStream rs = new RecordingStream()) {
                 rs.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
                 rs.onEvent("jdk.JavaMonitorEnter", this::onEvent);
-                // The stream delivers from here on: the sampler that covered its start-up can stop, and the
-                // agent's start-up work is over.
+                // The stream delivers from here on: the sampler that covered its start-up hands over (it goes on
+                // for a few seconds, see EarlyMonitorSampler), and the agent's start-up work is over.
                 rs.onFlush(() -> {
-                    early.stop();
+                    early.streamDelivers(System.nanoTime());
                     started.run();
                 });
                 FlightRecorder.addListener(running);

@@ -105,4 +105,22 @@ class EarlyMonitorSamplerTest {
                 .as("a later entry of the same thread").isFalse();
         assertThat(sampler.reported(loop.getId() + 1, start, end)).as("another thread").isFalse();
     }
+
+    /**
+     * The stream's first delivery does not stop the sampler at once: a contention that begins just then is still seen
+     * while it lasts (FirstMomentsIT once saw its second contention only as a 20 s stall). Later deliveries change
+     * nothing.
+     */
+    @Test
+    void theSamplerGoesOnForTheHandOverAfterTheStreamFirstDelivers() {
+        EarlyMonitorSampler sampler = new EarlyMonitorSampler(new RecordingContext(name -> false), null);
+        long hand = TimeUnit.MILLISECONDS.toNanos(EarlyMonitorSampler.HAND_OVER_MILLIS);
+        long now = 123_456_789L;
+        assertThat(sampler.handedOver(now)).as("before the stream delivers").isFalse();
+
+        sampler.streamDelivers(now);
+        sampler.streamDelivers(now + hand / 2); // the next flush
+        assertThat(sampler.handedOver(now + hand - 1)).isFalse();
+        assertThat(sampler.handedOver(now + hand)).isTrue();
+    }
 }
