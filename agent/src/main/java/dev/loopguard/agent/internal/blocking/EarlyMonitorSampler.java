@@ -9,10 +9,9 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -56,7 +55,7 @@ final class EarlyMonitorSampler implements Runnable {
     private final MonitorContentionDetector detector;
     private final Map<ThreadState, Entry> entries = new HashMap<>();
     /** Per reported entry: thread id, first and last instant it was seen blocked (epoch millis). */
-    private final List<long[]> reported = new ArrayList<>();
+    private final ArrayDeque<long[]> reported = new ArrayDeque<>();
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private volatile boolean stopped;
     private boolean started;
@@ -295,7 +294,7 @@ final class EarlyMonitorSampler implements Runnable {
         long nanos = StallWatchdog.busyDuration(entry.firstSeen, entry.lastSeen, end, TICK_NANOS);
         synchronized (reported) {
             if (reported.size() == REPORTED_LIMIT) {
-                reported.remove(0);
+                reported.pollFirst();
             }
             reported.add(new long[] {s.thread.getId(), entry.firstSeenAt.toEpochMilli(), entry.lastSeenAt()});
         }
@@ -310,8 +309,8 @@ final class EarlyMonitorSampler implements Runnable {
         long from = start.toEpochMilli() - MATCH_TOLERANCE_MILLIS;
         long to = end.toEpochMilli() + MATCH_TOLERANCE_MILLIS;
         // An entry the ticks still watch is one the sampler reports too, when a tick sees it end or at the flush:
-        // the stream delivers the events of its first flush before it stops the sampler, and a tick late by a few
-        // milliseconds (a busy machine) leaves an entry that ended before that flush still here. Looked at before
+        // the stream can deliver an entry's event before the next tick has seen it end (a tick late by a few
+        // milliseconds on a busy machine), and the entry is then still here. Looked at before
         // the finished ones: a tick moves an entry from here to there under this lock, so it is found in one place.
         synchronized (this) {
             for (Map.Entry<ThreadState, Entry> e : entries.entrySet()) {

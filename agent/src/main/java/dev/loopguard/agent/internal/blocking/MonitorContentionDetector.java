@@ -27,12 +27,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reports contended {@code synchronized} blocks on event-loop threads, which no bytecode hook can see, from an
- * in-process JFR stream of {@code jdk.JavaMonitorEnter} events (every contended entry, threshold 0). JFR delivers
- * events about once a second, so a finding appears up to a second after the contention.
+ * in-process JFR stream of {@code jdk.JavaMonitorEnter} events (every contended entry, threshold 0). JFR writes an
+ * event when the entry is over and delivers events about once a second, so a finding appears up to a second after
+ * the contention ends.
  *
- * <p>The stream takes about a second to come up after the first event loop appears; until it delivers, an
- * {@link EarlyMonitorSampler} looks for loop threads blocked on a monitor, so that contention in a JVM's first second
- * (a short test JVM's whole life) is seen too. An event the sampler already reported is not reported again.
+ * <p>The stream takes about a second to come up after the first event loop appears; until shortly after it first
+ * delivers, an {@link EarlyMonitorSampler} looks for loop threads blocked on a monitor, so that contention in a JVM's
+ * first second (a short test JVM's whole life) is seen too. An entry the sampler reported, or still watches, is not
+ * reported again.
  */
 public final class MonitorContentionDetector {
     static final String NAME = "monitor";

@@ -18,10 +18,10 @@ import java.util.List;
  * {@code occurrences} field says how many occurrences an event stands for.
  */
 public final class FindingEvents {
-    private final RecordingFailures runtime;
+    private final RecordingFailures failures;
 
-    FindingEvents(RecordingFailures runtime) {
-        this.runtime = runtime;
+    FindingEvents(RecordingFailures failures) {
+        this.failures = failures;
     }
 
     /**
@@ -51,13 +51,13 @@ public final class FindingEvents {
     }
 
     private void emit(Finding f, long occurrences, boolean repeat) {
-        if (!runtime.detectorEnabled("jfr")) {
+        if (!failures.detectorEnabled("jfr")) {
             return;
         }
         try {
             Commit.event(f, occurrences, repeat);
         } catch (Throwable e) {
-            runtime.detectorFailed("jfr", e);
+            failures.detectorFailed("jfr", e);
         }
     }
 

@@ -45,17 +45,17 @@ public final class FindingRecorder {
     private final List<FindingListener> listeners = new CopyOnWriteArrayList<>();
     /** Registered by features at start-up; an array, so that a finding reads one field and allocates nothing. */
     private volatile FindingEnricher[] enrichers = new FindingEnricher[0];
-    private final RecordingFailures runtime;
+    private final RecordingFailures failures;
     private final FindingEvents events;
     private final int maxSitesPerKind;
 
-    public FindingRecorder(RecordingFailures runtime) {
-        this(runtime, MAX_SITES_PER_KIND);
+    public FindingRecorder(RecordingFailures failures) {
+        this(failures, MAX_SITES_PER_KIND);
     }
 
-    public FindingRecorder(RecordingFailures runtime, int maxSitesPerKind) {
-        this.runtime = runtime;
-        this.events = new FindingEvents(runtime);
+    public FindingRecorder(RecordingFailures failures, int maxSitesPerKind) {
+        this.failures = failures;
+        this.events = new FindingEvents(failures);
         this.maxSitesPerKind = maxSitesPerKind;
         for (int i = 0; i < omitted.length; i++) {
             omitted[i] = new OmittedSites();
@@ -100,7 +100,7 @@ public final class FindingRecorder {
             notifyListeners(site);
             return true;
         } catch (Throwable e) {
-            runtime.detectorFailed("recorder", e);
+            failures.detectorFailed("recorder", e);
             return false;
         }
     }
@@ -128,7 +128,7 @@ public final class FindingRecorder {
             }
             notifyListeners(site);
         } catch (Throwable e) {
-            runtime.detectorFailed("recorder", e);
+            failures.detectorFailed("recorder", e);
         }
     }
 
@@ -197,7 +197,7 @@ public final class FindingRecorder {
             listener.onFinding(merged);
         } catch (Throwable e) {
             listeners.remove(listener);
-            runtime.agentError("listener " + listener.getClass().getName(), e);
+            failures.agentError("listener " + listener.getClass().getName(), e);
         }
     }
 

@@ -22,10 +22,10 @@ import java.util.Map;
 public final class ReportWriter {
     static final String VERSION = versionOfAgent();
 
-    private final ReportSource runtime;
+    private final ReportSource source;
 
-    public ReportWriter(ReportSource runtime) {
-        this.runtime = runtime;
+    public ReportWriter(ReportSource source) {
+        this.source = source;
     }
 
     /**
@@ -44,7 +44,7 @@ public final class ReportWriter {
             // Charset.forName: the UTF-8 charset is loaded, StandardCharsets (and its six other charsets) is not.
             try (Writer out = new OutputStreamWriter(new BufferedOutputStream(new FileOutputStream(temp.toFile()),
                     1 << 16), Charset.forName("UTF-8"))) {
-                render(out, runtime.recorder().snapshot(), Instant.now());
+                render(out, source.recorder().snapshot(), Instant.now());
             }
             // File.renameTo is rename(2) on POSIX: atomic, and it replaces the report, without Files.move's copy
             // machinery (UnixCopyFile) loaded at exit. It says only whether it worked: Files.move, after it, says why.
@@ -84,16 +84,16 @@ public final class ReportWriter {
                 .name("version").value(System.getProperty("java.version"))
                 .name("vendor").value(System.getProperty("java.vendor"))
                 .endObject();
-        out.name("startedAt").value(IsoInstant.format(runtime.startedAt()));
+        out.name("startedAt").value(IsoInstant.format(source.startedAt()));
         out.name("finishedAt").value(IsoInstant.format(finishedAt));
-        out.name("options").value(runtime.effectiveOptions());
+        out.name("options").value(source.effectiveOptions());
         out.name("findings").beginArray();
         for (Finding f : findings) {
             writeFinding(out, f);
             out.drainTo(sink);
         }
         out.endArray();
-        Map<FindingKind, FindingRecorder.Omitted> omitted = runtime.recorder().omitted();
+        Map<FindingKind, FindingRecorder.Omitted> omitted = source.recorder().omitted();
         if (!omitted.isEmpty()) {
             out.name("omitted").beginObject();
             for (Map.Entry<FindingKind, FindingRecorder.Omitted> e : omitted.entrySet()) {
@@ -105,13 +105,13 @@ public final class ReportWriter {
             out.endObject();
         }
         out.name("profile").beginObject();
-        for (Map.Entry<String, ProfileSection> e : runtime.profileSections().entrySet()) {
+        for (Map.Entry<String, ProfileSection> e : source.profileSections().entrySet()) {
             out.name(e.getKey());
             e.getValue().writeJson(out);
         }
         out.endObject();
         out.name("agentErrors").beginArray();
-        for (Map.Entry<String, String> e : runtime.agentErrors().entrySet()) {
+        for (Map.Entry<String, String> e : source.agentErrors().entrySet()) {
             out.beginObject().name("detector").value(e.getKey()).name("error").value(e.getValue()).endObject();
         }
         out.endArray();
